@@ -1,0 +1,5 @@
+import { render } from 'preact';
+import '@/components/styles.css';
+import { Popup } from './Popup';
+
+render(<Popup />, document.getElementById('app')!);

@@ -1,0 +1,37 @@
+/**
+ * The extension's database. Dexie over IndexedDB, one database per browser profile.
+ *
+ * Versions are append-only: a shipped `db.version(n)` is never edited. A change adds
+ * `version(n + 1)` with its `upgrade()` and a test that opens the previous schema first.
+ */
+import Dexie, { type EntityTable } from 'dexie';
+import type { Account, Mapping, Send, Settlement, XeroConnection } from './records';
+
+export const DB_NAME = 'settlebridge';
+
+export class SettlebridgeDb extends Dexie {
+  accounts!: EntityTable<Account, 'id'>;
+  xeroConnections!: EntityTable<XeroConnection, 'id'>;
+  mappings!: EntityTable<Mapping, 'id'>;
+  settlements!: EntityTable<Settlement, 'key'>;
+  sends!: EntityTable<Send, 'seq'>;
+
+  constructor(name = DB_NAME) {
+    super(name);
+    this.version(1).stores({
+      accounts: 'id, name, marketplace, merchantId, xeroConnectionId',
+      xeroConnections: 'id, tenantId, status',
+      mappings: 'id',
+      settlements: 'key, accountId, settlementId, status',
+      sends: '++seq, &idempotencyKey, state, nextAttemptAt, settlementKey',
+    });
+  }
+}
+
+let shared: SettlebridgeDb | undefined;
+
+/** The profile's database, opened lazily so importing this module has no side effect. */
+export function getDb(): SettlebridgeDb {
+  shared ??= new SettlebridgeDb();
+  return shared;
+}

@@ -1,0 +1,133 @@
+/**
+ * The one message protocol between extension parts. Only the background listens.
+ *
+ * Trust: a message is accepted only from this extension (`sender.id`), and each message
+ * names who may send it. `extension-page` messages (popup, options) must come from a page
+ * of this extension's own origin; a content script runs inside an untrusted Seller Central
+ * page, so it may only send `content-script` messages, which report what it saw and
+ * change nothing the user owns. Extension pages can also be opened in a tab (the popup
+ * "popped out"), so `sender.tab` alone does not tell a content script from a page: the
+ * sender's URL origin does.
+ */
+import { z } from 'zod';
+import { AppError, describeZodError, type ErrorInfo, toErrorInfo } from './errors';
+import { isSellerCentralHost } from './marketplaces';
+import { PageContext } from './page-context';
+import { Account, AccountName, MarketplaceCode } from './records';
+
+export type SenderKind = 'extension-page' | 'content-script';
+
+interface MessageSpec {
+  from: SenderKind;
+  input: z.ZodType;
+  output: z.ZodType;
+}
+
+export const protocol = {
+  'account/list': { from: 'extension-page', input: z.object({}), output: z.array(Account) },
+  'account/create': {
+    from: 'extension-page',
+    input: z.object({ name: AccountName, marketplace: MarketplaceCode }),
+    output: Account,
+  },
+  'page/report': { from: 'content-script', input: PageContext, output: z.object({}) },
+  'page/current': {
+    from: 'extension-page',
+    input: z.object({}),
+    output: z.object({ context: PageContext.nullable() }),
+  },
+} as const satisfies Record<string, MessageSpec>;
+
+export type Protocol = typeof protocol;
+export type MessageType = keyof Protocol;
+export type MessageInput<T extends MessageType> = z.input<Protocol[T]['input']>;
+export type MessageOutput<T extends MessageType> = z.output<Protocol[T]['output']>;
+
+export const Envelope = z.object({
+  type: z.enum(Object.keys(protocol) as [MessageType, ...MessageType[]]),
+  input: z.unknown(),
+});
+
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+/** The parts of `runtime.MessageSender` the browser fills in and we rely on. */
+export interface Sender {
+  id?: string;
+  url?: string;
+  tab?: { id?: number };
+  frameId?: number;
+}
+
+export interface RuntimeIdentity {
+  id: string;
+  /** `runtime.getURL('/')`: this extension's own origin with a trailing slash. */
+  origin: string;
+}
+
+export function classifySender(sender: Sender, self: RuntimeIdentity): SenderKind | null {
+  if (sender.id !== self.id || !sender.url) return null;
+  if (sender.url.startsWith(self.origin)) return 'extension-page';
+  if (sender.tab?.id === undefined) return null;
+  let host: string;
+  try {
+    host = new URL(sender.url).host;
+  } catch {
+    return null;
+  }
+  // Only the top frame of a Seller Central page: the content script is not injected into
+  // frames, so a message from a sub-frame is not ours.
+  return isSellerCentralHost(host) && sender.frameId === 0 ? 'content-script' : null;
+}
+
+export interface HandlerContext {
+  sender: Sender;
+  tabId?: number;
+}
+
+export type Handlers = {
+  [T in MessageType]: (
+    input: z.output<Protocol[T]['input']>,
+    ctx: HandlerContext,
+  ) => Promise<MessageOutput<T>>;
+};
+
+/**
+ * Validates and dispatches one message. Returns `undefined` (no reply at all) for senders
+ * that are not this extension, so other extensions learn nothing about us.
+ */
+export async function dispatch(
+  handlers: Partial<Handlers>,
+  raw: unknown,
+  sender: Sender,
+  self: RuntimeIdentity,
+): Promise<Reply<unknown> | undefined> {
+  const kind = classifySender(sender, self);
+  if (kind === null) return undefined;
+  const envelope = Envelope.safeParse(raw);
+  if (!envelope.success) {
+    return { ok: false, error: { code: 'unknown_message', message: 'Unknown message; nothing was done.' } };
+  }
+  const { type } = envelope.data;
+  const spec: MessageSpec = protocol[type];
+  if (spec.from !== kind) {
+    return {
+      ok: false,
+      error: { code: 'forbidden_sender', message: `"${type}" may only be sent from ${spec.from}s; refused.` },
+    };
+  }
+  const input = spec.input.safeParse(envelope.data.input);
+  if (!input.success) {
+    return { ok: false, error: { code: 'invalid_input', message: describeZodError(input.error) } };
+  }
+  const handler = handlers[type] as ((input: unknown, ctx: HandlerContext) => Promise<unknown>) | undefined;
+  if (!handler) {
+    return { ok: false, error: { code: 'unknown_message', message: `"${type}" is not handled here.` } };
+  }
+  try {
+    const value = await handler(input.data, { sender, tabId: sender.tab?.id });
+    return { ok: true, value };
+  } catch (error) {
+    if (!(error instanceof AppError)) console.error(`settlebridge: ${type} failed`, error);
+    return { ok: false, error: toErrorInfo(error) };
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Everything Settlebridge knows about Seller Central's pages: selectors and URLs in one
+ * place, because Amazon changes them without notice (DOMAIN.md §4). Each reader tolerates
+ * absence and returns what it found; nothing here writes to the page.
+ */
+import type { PageContext } from '../page-context';
+
+export const SELECTORS = {
+  accountName: '.dropdown-account-switcher-header-label-global',
+  marketplaceName: '.dropdown-account-switcher-header-label-regional',
+  legacyPicker: '#sc-mkt-picker-switcher-select',
+} as const;
+
+export const PATHS = {
+  contextJson: '/account-switcher/global-and-regional-account/merchantMarketplace',
+  picker: '/account-switcher/default/merchantMarketplace',
+} as const;
+
+const text = (el: Element | null | undefined): string | undefined => {
+  const t = el?.textContent?.replace(/\s+/g, ' ').trim();
+  return t ? t.slice(0, 200) : undefined;
+};
+
+/** Reads the account and marketplace labels from the page header (the fallback source). */
+export function readHeader(doc: Document, url: URL): PageContext {
+  const accountName = text(doc.querySelector(SELECTORS.accountName));
+  let marketplaceName = text(doc.querySelector(SELECTORS.marketplaceName));
+  const legacy = doc.querySelector<HTMLSelectElement>(SELECTORS.legacyPicker);
+  if (!marketplaceName && legacy) {
+    marketplaceName = text(legacy.selectedOptions[0]);
+  }
+  const merchantId = url.searchParams.get('mons_sel_dir_mcid') ?? undefined;
+  const marketplaceId = url.searchParams.get('mons_sel_mkid') ?? undefined;
+  return {
+    host: url.host,
+    recognised: Boolean(accountName || marketplaceName),
+    ...(merchantId && /^[A-Z0-9]{8,20}$/.test(merchantId) ? { merchantId } : {}),
+    ...(marketplaceId && marketplaceId.length <= 60 ? { marketplaceId } : {}),
+    ...(accountName ? { accountName } : {}),
+    ...(marketplaceName ? { marketplaceName } : {}),
+  };
+}

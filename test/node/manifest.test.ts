@@ -1,0 +1,96 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from 'wxt';
+import { sellerCentralMatchPatterns } from '../../lib/marketplaces';
+
+// Pins what the built extension asks the browser for. Widening any of this must be a
+// deliberate change to this file, reviewed with the reason.
+const EXPECTED_PERMISSIONS = ['alarms', 'storage'];
+const MV3_DEFAULT_CSP = "script-src 'self'; object-src 'self';";
+
+type Manifest = Record<string, unknown> & {
+  permissions?: string[];
+  host_permissions?: string[];
+  content_scripts?: { matches: string[] }[];
+  content_security_policy?: unknown;
+};
+
+const noop = () => {};
+const quietLogger = {
+  debug: noop,
+  log: noop,
+  info: noop,
+  success: noop,
+  start: noop,
+  box: noop,
+  warn: console.warn,
+  error: console.error,
+  fatal: console.error,
+  level: 0,
+};
+
+let outDir: string;
+const manifests: Record<'chrome' | 'firefox', Manifest> = {} as never;
+
+beforeAll(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'settlebridge-manifest-'));
+  for (const browser of ['chrome', 'firefox'] as const) {
+    const target = join(outDir, browser);
+    await build({ browser, outDir: target, logger: quietLogger as never });
+    const dir = browser === 'chrome' ? 'chrome-mv3' : 'firefox-mv2';
+    manifests[browser] = JSON.parse(await readFile(join(target, dir, 'manifest.json'), 'utf8'));
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await rm(outDir, { recursive: true, force: true });
+});
+
+describe('built manifest', () => {
+  const hosts = sellerCentralMatchPatterns().sort();
+
+  it('asks Chrome only for storage and alarms, and hosts only on Seller Central', () => {
+    const m = manifests.chrome;
+    expect(m.manifest_version).toBe(3);
+    expect([...(m.permissions ?? [])].sort()).toEqual(EXPECTED_PERMISSIONS);
+    expect([...(m.host_permissions ?? [])].sort()).toEqual(hosts);
+    expect(m.optional_permissions).toBeUndefined();
+    expect(m.optional_host_permissions).toBeUndefined();
+  });
+
+  it('asks Firefox for the same and names its gecko id', () => {
+    const m = manifests.firefox;
+    // MV2 keeps host permissions inside `permissions`.
+    expect([...(m.permissions ?? [])].sort()).toEqual([...EXPECTED_PERMISSIONS, ...hosts].sort());
+    expect(m.browser_specific_settings).toMatchObject({
+      gecko: { id: 'settlebridge@settlebridge.app', data_collection_permissions: { required: ['none'] } },
+    });
+  });
+
+  it.each(['chrome', 'firefox'] as const)('never matches every URL or lets web pages connect (%s)', (b) => {
+    const text = JSON.stringify(manifests[b]);
+    expect(text).not.toContain('<all_urls>');
+    expect(text).not.toMatch(/\*:\/\/\*\//);
+    expect(manifests[b].externally_connectable).toBeUndefined();
+    expect(manifests[b].web_accessible_resources).toBeUndefined();
+  });
+
+  it.each(['chrome', 'firefox'] as const)(
+    'runs the content script on Seller Central hosts only (%s)',
+    (b) => {
+      const scripts = manifests[b].content_scripts ?? [];
+      expect(scripts).toHaveLength(1);
+      expect([...(scripts[0]?.matches ?? [])].sort()).toEqual(hosts);
+    },
+  );
+
+  it('keeps the extension pages CSP no looser than MV3 default', () => {
+    const csp = manifests.chrome.content_security_policy as { extension_pages?: string } | undefined;
+    // Absent means Chrome applies MV3's default; if set, it must be exactly that default.
+    if (csp !== undefined) expect(csp.extension_pages).toBe(MV3_DEFAULT_CSP);
+    const fx = manifests.firefox.content_security_policy;
+    if (fx !== undefined) expect(fx).not.toMatch(/unsafe-eval|unsafe-inline|https?:/);
+  });
+});

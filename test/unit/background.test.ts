@@ -1,0 +1,123 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing';
+import background from '../../entrypoints/background';
+import { getDb } from '../../lib/db';
+import type { Reply } from '../../lib/messages';
+
+// Drives the real background wiring through the fake browser's onMessage, with senders
+// built the way Chrome fills them in.
+const origin = () => fakeBrowser.runtime.getURL('/');
+const popupSender = () => ({ id: fakeBrowser.runtime.id, url: `${origin()}popup.html` });
+const contentSender = (url = 'https://sellercentral.amazon.com/home') => ({
+  id: fakeBrowser.runtime.id,
+  url,
+  tab: { id: 7 },
+  frameId: 0,
+});
+
+async function trigger(message: unknown, sender: object): Promise<Reply<unknown> | undefined> {
+  const replies = await fakeBrowser.runtime.onMessage.trigger(message, sender as never);
+  return replies.find((r) => r !== undefined) as Reply<unknown> | undefined;
+}
+
+const create = { type: 'account/create', input: { name: 'Acme US', marketplace: 'US' } };
+
+describe('background message listener', () => {
+  beforeEach(async () => {
+    fakeBrowser.reset();
+    await getDb().delete();
+    await getDb().open();
+    background.main();
+  });
+
+  it('creates an account when the popup asks', async () => {
+    const reply = await trigger(create, popupSender());
+    expect(reply).toMatchObject({ ok: true, value: { name: 'Acme US', marketplace: 'US', currency: 'USD' } });
+    expect(await getDb().accounts.count()).toBe(1);
+  });
+
+  it('refuses a popup-only message sent from a Seller Central tab and writes nothing', async () => {
+    const reply = await trigger(create, contentSender());
+    expect(reply).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    expect(await getDb().accounts.count()).toBe(0);
+  });
+
+  it('accepts an extension page opened in a tab, since its origin is the extension', async () => {
+    const reply = await trigger(create, { ...popupSender(), tab: { id: 3 }, frameId: 0 });
+    expect(reply).toMatchObject({ ok: true });
+  });
+
+  it('ignores messages from other extensions without replying', async () => {
+    const reply = await trigger(create, { id: 'another-extension', url: 'chrome-extension://other/x.html' });
+    expect(reply).toBeUndefined();
+    expect(await getDb().accounts.count()).toBe(0);
+  });
+
+  it('refuses a page report from a tab that is not Seller Central', async () => {
+    const reply = await trigger(
+      { type: 'page/report', input: { host: 'evil.example', recognised: true } },
+      contentSender('https://evil.example/'),
+    );
+    expect(reply).toBeUndefined();
+  });
+
+  it('refuses a page report from a sub-frame of Seller Central', async () => {
+    const reply = await trigger(
+      { type: 'page/report', input: { host: 'sellercentral.amazon.com', recognised: true } },
+      { ...contentSender(), frameId: 4 },
+    );
+    expect(reply).toBeUndefined();
+  });
+
+  it('says which field is wrong when the input fails its schema, and writes nothing', async () => {
+    const reply = await trigger(
+      { type: 'account/create', input: { name: '  ', marketplace: 'US' } },
+      popupSender(),
+    );
+    expect(reply).toEqual({
+      ok: false,
+      error: { code: 'invalid_input', message: 'Give the account a name. (at name)' },
+    });
+    expect(await getDb().accounts.count()).toBe(0);
+  });
+
+  it('refuses an unknown marketplace', async () => {
+    const reply = await trigger(
+      { type: 'account/create', input: { name: 'X', marketplace: 'XX' } },
+      popupSender(),
+    );
+    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  });
+
+  it('refuses an unknown message type', async () => {
+    const reply = await trigger({ type: 'account/delete-everything', input: {} }, popupSender());
+    expect(reply).toMatchObject({ ok: false, error: { code: 'unknown_message' } });
+  });
+
+  it('refuses a second account with the same name in the same marketplace', async () => {
+    await trigger(create, popupSender());
+    const reply = await trigger(
+      { type: 'account/create', input: { name: 'acme us', marketplace: 'US' } },
+      popupSender(),
+    );
+    expect(reply).toMatchObject({ ok: false, error: { code: 'duplicate_account' } });
+    expect(await getDb().accounts.count()).toBe(1);
+  });
+
+  it('remembers what a Seller Central tab reported and gives it to the popup', async () => {
+    await trigger(
+      {
+        type: 'page/report',
+        input: {
+          host: 'sellercentral.amazon.com',
+          recognised: true,
+          accountName: 'Acme',
+          marketplaceName: 'United States',
+        },
+      },
+      contentSender(),
+    );
+    const reply = await trigger({ type: 'page/current', input: {} }, popupSender());
+    expect(reply).toMatchObject({ ok: true, value: { context: { accountName: 'Acme', recognised: true } } });
+  });
+});
