@@ -1,0 +1,136 @@
+/**
+ * Real browsers with the real build: puppeteer-core drives Debian's Chromium (and
+ * firefox-esr) with `.output/<target>` loaded. Seller Central cannot be reached from here,
+ * so its hosts are answered by request interception with fixture pages: the manifest's
+ * real match patterns decide where the content script runs.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer-core';
+import { afterEach, type TestContext } from 'vitest';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const CHROME_BUILD = join(ROOT, '.output', 'chrome-mv3');
+export const FIREFOX_BUILD = join(ROOT, '.output', 'firefox-mv2');
+export const GECKO_ID = 'settlebridge@settlebridge.app';
+
+export interface ExtensionBrowser {
+  browser: Browser;
+  kind: 'chromium' | 'firefox';
+  /** chrome-extension://<id>/ or moz-extension://<uuid>/ */
+  origin: string;
+  openPage(path: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function launchChromium(extensionPath = CHROME_BUILD): Promise<ExtensionBrowser> {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'settlebridge-e2e-'));
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    userDataDir,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${extensionPath}`, `--load-extension=${extensionPath}`],
+  });
+  const sw = await browser.waitForTarget((t) => t.type() === 'service_worker', { timeout: 20_000 });
+  const origin = `chrome-extension://${new URL(sw.url()).host}/`;
+  return {
+    browser,
+    kind: 'chromium',
+    origin,
+    async openPage(path) {
+      const page = await browser.newPage();
+      await page.goto(origin + path);
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchFirefox(extensionPath = FIREFOX_BUILD): Promise<ExtensionBrowser> {
+  const uuid = randomUUID();
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+    headless: true,
+    args: ['--remote-allow-system-access'],
+    extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }) },
+  });
+  await browser.installExtension(extensionPath);
+  const origin = `moz-extension://${uuid}/`;
+  return {
+    browser,
+    kind: 'firefox',
+    origin,
+    async openPage(path) {
+      const page = await browser.newPage();
+      // goto on a moz-extension:// URL never resolves under BiDi: callers wait for a selector.
+      void page.goto(origin + path).catch(() => {});
+      return page;
+    },
+    async close() {
+      await browser.close();
+    },
+  };
+}
+
+/**
+ * Reloads an extension page and resolves once the new document is up. Firefox never
+ * resolves navigations of moz-extension:// pages under BiDi, so this marks the old
+ * document and waits for one without the mark instead.
+ */
+export async function reloadPage(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    document.documentElement.dataset.stale = '1';
+    location.reload();
+  });
+  await page.waitForFunction(() => document.readyState !== 'loading' && !document.documentElement.dataset.stale);
+}
+
+/** Answers Seller Central (and other https) requests in `page` from fixture files. */
+export async function serveFixtures(page: Page, routes: Record<string, string>): Promise<void> {
+  await page.setRequestInterception(true);
+  page.on('request', (request: HTTPRequest) => {
+    const url = new URL(request.url());
+    if (url.protocol !== 'https:') return void request.continue();
+    const file = routes[`${url.host}${url.pathname}`];
+    if (!file) return void request.respond({ status: 404, contentType: 'text/plain', body: 'not a fixture' });
+    void readFile(join(ROOT, 'test', 'fixtures', file), 'utf8').then((body) =>
+      request.respond({ status: 200, contentType: 'text/html; charset=utf-8', body }),
+    );
+  });
+}
+
+/** Saves a screenshot of every page still open when a test fails, under test-results/. */
+export function screenshotOnFailure(getBrowser: () => ExtensionBrowser | undefined): void {
+  afterEach(async (ctx: TestContext) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    const eb = getBrowser();
+    if (!eb) return;
+    const dir = join(ROOT, 'test-results');
+    await mkdir(dir, { recursive: true });
+    const pages = await eb.browser.pages();
+    const slug = ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 80);
+    await Promise.all(
+      pages.map((p, i) =>
+        p.screenshot({ path: join(dir, `${eb.kind}-${slug}-${i}.png`) as `${string}.png` }).catch(() => {}),
+      ),
+    );
+    console.error(`screenshots saved in ${dir}`);
+  });
+}
