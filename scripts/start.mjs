@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { ensureNodeModules, root, run } from './lib/ensure.mjs';
 
 ensureNodeModules();
-for (const args of [['wxt', 'build'], ['wxt', 'build', '-b', 'firefox']]) {
+for (const args of [
+  ['wxt', 'build'],
+  ['wxt', 'build', '-b', 'firefox'],
+]) {
   if (run('npx', args) !== 0) {
     console.error('settlebridge: the extension build failed; see the output above.');
     process.exit(1);

@@ -26,7 +26,12 @@ try {
   step('unit, sim and relay tests', 'npx', ['vitest', 'run'], env);
   step('build extension', 'npx', ['wxt', 'build'], env);
   step('build extension (firefox)', 'npx', ['wxt', 'build', '-b', 'firefox'], env);
-  step('end-to-end tests (Chromium, Firefox)', 'npx', ['vitest', 'run', '--config', 'vitest.e2e.config.ts'], env);
+  step(
+    'end-to-end tests (Chromium, Firefox)',
+    'npx',
+    ['vitest', 'run', '--config', 'vitest.e2e.config.ts'],
+    env,
+  );
   console.log(`\nAll checks passed in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 } catch (error) {
   console.error(`\nnpm test could not run: ${error instanceof Error ? error.message : error}`);

@@ -1,6 +1,12 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExtensionBrowser, launchChromium, launchFirefox, reloadPage, screenshotOnFailure } from './harness';
+import {
+  type ExtensionBrowser,
+  launchChromium,
+  launchFirefox,
+  reloadPage,
+  screenshotOnFailure,
+} from './harness';
 
 async function accountNames(page: Page): Promise<string[]> {
   return page.$$eval('[data-testid="accounts"] .account-name', (els) => els.map((e) => e.textContent ?? ''));
@@ -13,7 +19,9 @@ async function createAccount(page: Page, name: string, marketplace: string) {
   await page.click('form.create-account button[type="submit"]');
   await page.waitForFunction(
     (n: string) =>
-      [...document.querySelectorAll('[data-testid="accounts"] .account-name')].some((e) => e.textContent === n),
+      [...document.querySelectorAll('[data-testid="accounts"] .account-name')].some(
+        (e) => e.textContent === n,
+      ),
     {},
     name,
   );

@@ -42,7 +42,11 @@ export async function launchChromium(extensionPath = CHROME_BUILD): Promise<Exte
     headless: true,
     userDataDir,
     ignoreDefaultArgs: ['--disable-extensions'],
-    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${extensionPath}`, `--load-extension=${extensionPath}`],
+    args: [
+      ...CHROMIUM_ARGS,
+      `--disable-extensions-except=${extensionPath}`,
+      `--load-extension=${extensionPath}`,
+    ],
   });
   const sw = await browser.waitForTarget((t) => t.type() === 'service_worker', { timeout: 20_000 });
   const origin = `chrome-extension://${new URL(sw.url()).host}/`;
@@ -99,7 +103,9 @@ export async function reloadPage(page: Page): Promise<void> {
     document.documentElement.dataset.stale = '1';
     location.reload();
   });
-  await page.waitForFunction(() => document.readyState !== 'loading' && !document.documentElement.dataset.stale);
+  await page.waitForFunction(
+    () => document.readyState !== 'loading' && !document.documentElement.dataset.stale,
+  );
 }
 
 /** Answers Seller Central (and other https) requests in `page` from fixture files. */
