@@ -3,6 +3,7 @@ import { NZ_TENANT_ID, UK_TENANT_ID } from '../../xero-sim/seed.ts';
 import { api, connect, startTestSim } from './helpers.ts';
 
 type Sim = Awaited<ReturnType<typeof startTestSim>>;
+// biome-ignore lint/suspicious/noExplicitAny: the tests read arbitrary Xero JSON by path
 type Json = Record<string, any>;
 
 function invoice(overrides: Json = {}): Json {
