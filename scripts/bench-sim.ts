@@ -21,7 +21,9 @@ const CONCURRENCY = 4;
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function get(agent: Agent, port: number, path: string, headers: Record<string, string>): Promise<number> {
@@ -57,9 +59,16 @@ async function measureThroughput(): Promise<{ callsPerSecond: number; non200: nu
     port: 0,
     limits: { perMinutePerTenant: 1e9, perDayPerTenant: 1e9, perMinutePerApp: 1e9 },
   });
-  const handle = { url: sim.url, fetch: (u: string, init?: RequestInit) => fetch(u, { redirect: 'manual', ...init }) };
+  const handle = {
+    url: sim.url,
+    fetch: (u: string, init?: RequestInit) => fetch(u, { redirect: 'manual', ...init }),
+  };
   const { access_token } = await connect(handle);
-  const headers = { authorization: `Bearer ${access_token}`, 'xero-tenant-id': NZ_TENANT_ID, accept: 'application/json' };
+  const headers = {
+    authorization: `Bearer ${access_token}`,
+    'xero-tenant-id': NZ_TENANT_ID,
+    accept: 'application/json',
+  };
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const rates: number[] = [];
   let non200 = 0;
@@ -93,4 +102,6 @@ console.log(
 );
 const { callsPerSecond, non200 } = await measureThroughput();
 if (non200 > 0) console.log(`warning: ${non200} calls did not answer 200`);
-console.log(JSON.stringify({ start_ms: Number(startMs.toFixed(2)), calls_per_s: Math.round(callsPerSecond) }));
+console.log(
+  JSON.stringify({ start_ms: Number(startMs.toFixed(2)), calls_per_s: Math.round(callsPerSecond) }),
+);
