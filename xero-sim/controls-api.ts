@@ -1,0 +1,99 @@
+/**
+ * The contract of the sim's test controls (/__sim/...): zod schemas for what they accept
+ * and types for what they return. Both the control routes and the HTTP client import it.
+ */
+import { z } from 'zod';
+
+export const CONTROLS_PREFIX = '/__sim';
+
+export const FaultRequest = z.object({
+  /** What the next matching calls get: a status, a hang (`timeout`) or a dropped socket (`reset`). */
+  kind: z.enum(['500', '503', '429', 'timeout', 'reset']),
+  count: z.number().int().min(1).max(10_000).default(1),
+  /** `api`: /connections and /api.xro; `identity`: /connect/* and discovery; `all`: both. */
+  scope: z.enum(['api', 'identity', 'all']).default('api'),
+  /** Only calls whose path starts with this (e.g. "/api.xro/2.0/Invoices"). */
+  pathPrefix: z.string().optional(),
+  /** For `timeout`: how long to hold the call before answering 504 (the client usually gives up first). */
+  holdMs: z.number().int().min(0).max(600_000).default(60_000),
+});
+export type FaultRequest = z.input<typeof FaultRequest>;
+
+export const LatencyRequest = z.object({ ms: z.number().int().min(0).max(60_000) });
+export const AdvanceRequest = z.object({ ms: z.number().int().min(0) });
+
+export interface SimCounts {
+  consentsShown: number;
+  consentsApproved: number;
+  consentsCancelled: number;
+  codeExchanges: number;
+  refreshes: number;
+  refreshGraceReplays: number;
+  refreshFailures: number;
+  revocations: number;
+  apiCalls: number;
+  rateLimited: number;
+}
+
+export interface SimInvoiceSummary {
+  InvoiceID: string;
+  Type: string;
+  InvoiceNumber: string;
+  Reference?: string;
+  Status: string;
+  CurrencyCode: string;
+  Total: number;
+  TotalTax: number;
+  ContactName?: string;
+  LineCount: number;
+}
+
+export interface SimRefreshFamily {
+  id: string;
+  clientId: string;
+  authEventId: string;
+  rotations: number;
+  isRevoked: boolean;
+  currentIssuedAt: number;
+  previousRotatedAt?: number;
+}
+
+export interface SimConnection {
+  id: string;
+  tenantId: string;
+  tenantName: string;
+  authEventId: string;
+  clientId: string;
+}
+
+export interface SimTenantState {
+  tenantId: string;
+  name: string;
+  baseCurrency: string;
+  currencies: string[];
+  hasMulticurrency: boolean;
+  inFlight: number;
+  invoices: SimInvoiceSummary[];
+}
+
+export interface SimStateSnapshot {
+  now: number;
+  counts: SimCounts;
+  tenants: SimTenantState[];
+  connections: SimConnection[];
+  refreshFamilies: SimRefreshFamily[];
+  pendingFaults: number;
+  latencyMs: number;
+}
+
+export interface SimCall {
+  at: number;
+  method: string;
+  path: string;
+  status: number;
+  tenantId?: string;
+  rateLimitProblem?: string;
+  fault?: string;
+  idempotencyKey?: string;
+  isIdempotentReplay?: boolean;
+}
