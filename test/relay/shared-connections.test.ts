@@ -35,10 +35,16 @@ describe.each(STORE_KINDS)('shared Xero connections (%s store)', (storeKind) => 
 
     const before = await snapshotStore(rut.relay);
     const refused = await ext.client.organisation({ connectionId, accountId: 'ca' }).catch((e) => e);
-    expect(refused).toMatchObject({ status: 403, code: 'not_granted', message: expect.stringMatching(/Share Xero Access/) });
+    expect(refused).toMatchObject({
+      status: 403,
+      code: 'not_granted',
+      message: expect.stringMatching(/Share Xero Access/),
+    });
     expect(await snapshotStore(rut.relay)).toEqual(before);
 
-    expect(await ext.client.grant({ connectionId, accountIds: ['ca', 'mx'] })).toEqual({ accountIds: ['ca', 'mx', 'us'] });
+    expect(await ext.client.grant({ connectionId, accountIds: ['ca', 'mx'] })).toEqual({
+      accountIds: ['ca', 'mx', 'us'],
+    });
     for (const accountId of ['us', 'ca', 'mx']) {
       expect((await ext.client.organisation({ connectionId, accountId })).name).toBeTruthy();
     }
@@ -70,7 +76,11 @@ describe.each(STORE_KINDS)('shared Xero connections (%s store)', (storeKind) => 
     const ukFacts = await ext.client.organisation({ connectionId: uk.connectionId, accountId: 'uk' });
     expect(ukFacts.multiCurrency).toBe(true);
     const newCurrency = ['SEK', 'PLN', 'JPY', 'CHF'].find((c) => !ukFacts.currencies.includes(c))!;
-    const added = await ext.client.enableCurrency({ connectionId: uk.connectionId, accountId: 'uk', currency: newCurrency });
+    const added = await ext.client.enableCurrency({
+      connectionId: uk.connectionId,
+      accountId: 'uk',
+      currency: newCurrency,
+    });
     expect(added.currencies).toContain(newCurrency);
     const again = await ext.client.organisation({ connectionId: uk.connectionId, accountId: 'uk' });
     expect(again.currencies).toContain(newCurrency);
@@ -78,9 +88,16 @@ describe.each(STORE_KINDS)('shared Xero connections (%s store)', (storeKind) => 
     const other = await newInstall(rut.url);
     const nz = await connectAccount(other, 'nz', [NZ_TENANT_ID]);
     const nzFacts = await other.client.organisation({ connectionId: nz.connectionId, accountId: 'nz' });
-    expect(nzFacts).toMatchObject({ multiCurrency: false, baseCurrency: expect.stringMatching(/^[A-Z]{3}$/) });
+    expect(nzFacts).toMatchObject({
+      multiCurrency: false,
+      baseCurrency: expect.stringMatching(/^[A-Z]{3}$/),
+    });
     const refused = await other.client
-      .enableCurrency({ connectionId: nz.connectionId, accountId: 'nz', currency: 'USD' === nzFacts.baseCurrency ? 'EUR' : 'USD' })
+      .enableCurrency({
+        connectionId: nz.connectionId,
+        accountId: 'nz',
+        currency: 'USD' === nzFacts.baseCurrency ? 'EUR' : 'USD',
+      })
       .catch((e) => e);
     expect(refused).toMatchObject({ status: 409, code: 'plan_lacks_multicurrency' });
   });
@@ -89,7 +106,9 @@ describe.each(STORE_KINDS)('shared Xero connections (%s store)', (storeKind) => 
     const ext = await newInstall(rut.url);
     const { connectionId } = await connectAccount(ext, 'de', [NZ_TENANT_ID]);
     await ext.client.grant({ connectionId, accountIds: ['fr', 'it'] });
-    const simBefore = (await sim.controls.state()).connections.filter((c) => c.tenantId === NZ_TENANT_ID).length;
+    const simBefore = (await sim.controls.state()).connections.filter(
+      (c) => c.tenantId === NZ_TENANT_ID,
+    ).length;
     expect(await ext.client.disconnect({ connectionId })).toEqual({ affectedAccountIds: ['de', 'fr', 'it'] });
     const simAfter = await sim.controls.state();
     expect(simAfter.connections.filter((c) => c.tenantId === NZ_TENANT_ID).length).toBe(simBefore - 1);
