@@ -119,31 +119,46 @@ describe.each(STORE_KINDS)('relay store (%s)', (kind) => {
     ).rejects.toThrow('boom');
     expect(await store.installExists('install-tx')).toBe(false);
   });
+});
 
-  it.runIf(kind === 'postgres')(
-    'makes a second locker wait for the holder’s commit and see its write',
-    async () => {
-      await store.insertConnection(connectionRow('c-lock', 'install-1'));
-      const order: string[] = [];
-      let release!: () => void;
-      const held = new Promise<void>((r) => {
-        release = r;
-      });
-      const first = store.withRefreshLock('c-lock', async (s) => {
-        order.push('first-in');
-        await held;
-        await s.setStatus('c-lock', 'needs_reconnect', T0);
-        order.push('first-out');
-      });
-      await new Promise((r) => setTimeout(r, 100));
-      const second = store.withRefreshLock('c-lock', async (_s, row) => {
-        order.push(`second-in:${row?.status}`);
-      });
-      await new Promise((r) => setTimeout(r, 200));
-      expect(order).toEqual(['first-in']);
-      release();
-      await Promise.all([first, second]);
-      expect(order).toEqual(['first-in', 'first-out', 'second-in:needs_reconnect']);
-    },
-  );
+describe('relay store refresh lock (postgres)', () => {
+  let storeDb: StoreDb;
+  let store: Store;
+  let drop: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    const pg = await createPgSchema();
+    drop = pg.drop;
+    storeDb = await openDb({ databaseUrl: PG_URL, schema: pg.schema, poolSize: 3 });
+    store = new Store(storeDb.db, storeDb.dialect);
+    await store.registerInstall('install-1', '{}', T0);
+  });
+  afterAll(async () => {
+    await storeDb?.close();
+    await drop?.();
+  });
+
+  it('makes a second locker wait for the holder’s commit and see its write', async () => {
+    await store.insertConnection(connectionRow('c-lock', 'install-1'));
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const first = store.withRefreshLock('c-lock', async (s) => {
+      order.push('first-in');
+      await held;
+      await s.setStatus('c-lock', 'needs_reconnect', T0);
+      order.push('first-out');
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const second = store.withRefreshLock('c-lock', async (_s, row) => {
+      order.push(`second-in:${row?.status}`);
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(order).toEqual(['first-in']);
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first-in', 'first-out', 'second-in:needs_reconnect']);
+  });
 });
