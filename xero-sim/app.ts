@@ -43,8 +43,21 @@ export interface SimOptions {
   codeTtlMs?: number;
   idempotencyTtlMs?: number;
   limits?: Partial<Limits>;
-  /** Reuse a key (e.g. across many sims in one test run) instead of generating one. */
-  signingKey?: Promise<SigningKey>;
+  /**
+   * The RS256 key. By default one key is generated per process, off-thread, by the first
+   * sim (RSA generation takes ~200 ms here) and shared by later ones; pass `'fresh'` to
+   * give this sim its own.
+   */
+  signingKey?: Promise<SigningKey> | 'fresh';
+}
+
+let processKey: Promise<SigningKey> | undefined;
+
+function signingKeyFor(option: SimOptions['signingKey']): Promise<SigningKey> {
+  if (option === 'fresh') return createSigningKey();
+  if (option) return option;
+  processKey ??= createSigningKey();
+  return processKey;
 }
 
 /** Builds state and a signing key from options; the key is generated in the background. */
@@ -67,7 +80,7 @@ export function createSimDeps(options: SimOptions = {}): SimDeps {
   if (options.accessTokenTtlMs !== undefined) config.accessTokenTtlMs = options.accessTokenTtlMs;
   if (options.codeTtlMs !== undefined) config.codeTtlMs = options.codeTtlMs;
   if (options.idempotencyTtlMs !== undefined) config.idempotencyTtlMs = options.idempotencyTtlMs;
-  const signingKey = options.signingKey ?? createSigningKey();
+  const signingKey = signingKeyFor(options.signingKey);
   // Surface a key failure when something awaits it, not as an unhandled rejection.
   signingKey.catch(() => undefined);
   return { state: createState(config, options.clock ?? createClock()), signingKey };
