@@ -1,0 +1,114 @@
+// The relay's HTTP contract. Imported by the relay's routes (to validate) and by
+// lib/relay-client.ts (to type and check answers), so it must stay browser-safe:
+// zod/mini only, no Node imports.
+import * as z from 'zod/mini';
+
+export const API_PREFIX = '/v1';
+
+/** An Amazon account id as the extension names it (merchant id + marketplace, or a local id). */
+export const AccountId = z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[A-Za-z0-9._:-]+$/));
+export const ConnectionId = z.string().check(z.regex(/^[0-9a-f-]{36}$/));
+export const CurrencyCode = z.string().check(z.regex(/^[A-Z]{3}$/));
+
+export const ConnectionStatus = z.enum(['connected', 'needs_reconnect', 'disconnected']);
+export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
+
+export const RegisterInstallResponse = z.object({ installId: z.string(), isNew: z.boolean() });
+export type RegisterInstallResponse = z.infer<typeof RegisterInstallResponse>;
+
+export const StartConnectRequest = z.object({
+  accountId: AccountId,
+  returnUrl: z.string().check(z.minLength(1), z.maxLength(2000)),
+  connectionId: z.optional(ConnectionId),
+});
+export type StartConnectRequest = z.infer<typeof StartConnectRequest>;
+export const StartConnectResponse = z.object({ authorizeUrl: z.string() });
+export type StartConnectResponse = z.infer<typeof StartConnectResponse>;
+
+export const OAuthCallbackQuery = z.object({
+  state: z.optional(z.string().check(z.maxLength(200))),
+  code: z.optional(z.string().check(z.maxLength(4000))),
+  error: z.optional(z.string().check(z.maxLength(200))),
+  error_description: z.optional(z.string().check(z.maxLength(1000))),
+  scope: z.optional(z.string().check(z.maxLength(2000))),
+  session_state: z.optional(z.string().check(z.maxLength(1000))),
+});
+
+export const RedeemRequest = z.object({ relayCode: z.string().check(z.minLength(16), z.maxLength(200)) });
+export type RedeemRequest = z.infer<typeof RedeemRequest>;
+export const Tenant = z.object({ tenantId: z.string(), name: z.string() });
+export type Tenant = z.infer<typeof Tenant>;
+export const RedeemResponse = z.object({ connectionId: ConnectionId, tenants: z.array(Tenant) });
+export type RedeemResponse = z.infer<typeof RedeemResponse>;
+
+export const Connection = z.object({
+  id: ConnectionId,
+  tenantId: z.string(),
+  organisationName: z.string(),
+  status: ConnectionStatus,
+  accountIds: z.array(z.string()),
+});
+export type Connection = z.infer<typeof Connection>;
+export const ListConnectionsResponse = z.object({ connections: z.array(Connection) });
+
+export const ConnectionParam = z.object({ connectionId: ConnectionId });
+
+export const GrantRequest = z.object({
+  accountIds: z.array(AccountId).check(z.minLength(1), z.maxLength(50)),
+});
+export type GrantRequest = z.infer<typeof GrantRequest>;
+export const GrantResponse = z.object({ accountIds: z.array(z.string()) });
+
+export const DisconnectResponse = z.object({ affectedAccountIds: z.array(z.string()) });
+export type DisconnectResponse = z.infer<typeof DisconnectResponse>;
+
+export const AccountQuery = z.object({ accountId: AccountId });
+export const Organisation = z.object({
+  name: z.string(),
+  baseCurrency: z.string(),
+  multiCurrency: z.boolean(),
+  currencies: z.array(z.string()),
+});
+export type Organisation = z.infer<typeof Organisation>;
+
+export const EnableCurrencyRequest = z.object({ accountId: AccountId, currency: CurrencyCode });
+export type EnableCurrencyRequest = z.infer<typeof EnableCurrencyRequest>;
+export const EnableCurrencyResponse = z.object({ currencies: z.array(z.string()) });
+
+/** Codes the UI can act on. Keep in sync with relay/errors.ts statuses. */
+export const ErrorCode = z.enum([
+  'invalid_request',
+  'payload_too_large',
+  'invalid_proof',
+  'replayed_proof',
+  'unknown_install',
+  'return_url_not_allowed',
+  'invalid_state',
+  'invalid_relay_code',
+  'not_found',
+  'not_owner',
+  'not_granted',
+  'needs_reconnect',
+  'disconnected',
+  'plan_lacks_multicurrency',
+  'rate_limited',
+  'xero_rejected',
+  'xero_unavailable',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/**
+ * Where the relay may send the browser back after consent. Exact URLs are bound per login;
+ * this only decides which shapes are acceptable at all.
+ */
+export const RETURN_URL_PATTERNS: readonly RegExp[] = [
+  /^https:\/\/[a-p]{32}\.chromiumapp\.org\/[^\s#]*$/,
+  /^https:\/\/[0-9a-f]{8,64}\.extensions\.allizom\.org\/[^\s#]*$/,
+  /^chrome-extension:\/\/[a-p]{32}\/[^\s#]*$/,
+  /^moz-extension:\/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/[^\s#]*$/,
+];
+
+export const EXTENSION_ORIGIN = /^(chrome-extension:\/\/[a-p]{32}|moz-extension:\/\/[0-9a-f-]{36})$/;

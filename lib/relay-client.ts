@@ -1,0 +1,100 @@
+// Typed client for the relay. Every call carries a fresh DPoP proof from the install key;
+// there is no bearer secret to keep. Browser-safe (fetch + WebCrypto only).
+import type * as z from 'zod/mini';
+import type { InstallKey } from './install-key';
+import {
+  API_PREFIX,
+  type Connection,
+  DisconnectResponse,
+  EnableCurrencyResponse,
+  ErrorBody,
+  GrantResponse,
+  ListConnectionsResponse,
+  Organisation,
+  RedeemResponse,
+  RegisterInstallResponse,
+  StartConnectResponse,
+} from './relay-api';
+
+export class RelayError extends Error {
+  override readonly name = 'RelayError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RelayClientOptions {
+  baseUrl: string;
+  key: InstallKey;
+  fetch?: typeof fetch;
+}
+
+export type RelayClient = ReturnType<typeof createRelayClient>;
+
+export function createRelayClient({ baseUrl, key, fetch: fetchImpl = globalThis.fetch }: RelayClientOptions) {
+  const base = baseUrl.replace(/\/+$/, '');
+
+  async function call<S extends z.ZodMiniType>(
+    method: string,
+    path: string,
+    schema: S,
+    body?: unknown,
+  ): Promise<z.infer<S>> {
+    const url = `${base}${API_PREFIX}${path}`;
+    const headers: Record<string, string> = { DPoP: await key.createProof(method, url) };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetchImpl(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (e) {
+      throw new RelayError(0, 'network_error', `The relay could not be reached: ${(e as Error).message}`);
+    }
+    const json: unknown = await res.json().catch(() => undefined);
+    if (!res.ok) {
+      const parsed = ErrorBody.safeParse(json);
+      if (parsed.success) throw new RelayError(res.status, parsed.data.error.code, parsed.data.error.message);
+      throw new RelayError(res.status, 'unexpected_response', `The relay answered HTTP ${res.status}.`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new RelayError(res.status, 'unexpected_response', 'The relay answered in an unexpected shape.');
+    }
+    return parsed.data as z.infer<S>;
+  }
+
+  const enc = encodeURIComponent;
+  return {
+    installId: key.installId,
+    register: () => call('POST', '/installs', RegisterInstallResponse, {}),
+    startConnect: (input: { accountId: string; returnUrl: string; connectionId?: string }) =>
+      call('POST', '/connect/start', StartConnectResponse, input),
+    redeem: (input: { relayCode: string }) => call('POST', '/connect/redeem', RedeemResponse, input),
+    listConnections: async (): Promise<Connection[]> =>
+      (await call('GET', '/connections', ListConnectionsResponse)).connections,
+    grant: (input: { connectionId: string; accountIds: string[] }) =>
+      call('POST', `/connections/${enc(input.connectionId)}/grants`, GrantResponse, {
+        accountIds: input.accountIds,
+      }),
+    disconnect: (input: { connectionId: string }) =>
+      call('DELETE', `/connections/${enc(input.connectionId)}`, DisconnectResponse),
+    organisation: (input: { connectionId: string; accountId: string }) =>
+      call(
+        'GET',
+        `/connections/${enc(input.connectionId)}/organisation?accountId=${enc(input.accountId)}`,
+        Organisation,
+      ),
+    enableCurrency: (input: { connectionId: string; accountId: string; currency: string }) =>
+      call('POST', `/connections/${enc(input.connectionId)}/currencies`, EnableCurrencyResponse, {
+        accountId: input.accountId,
+        currency: input.currency,
+      }),
+  };
+}

@@ -1,0 +1,161 @@
+// createApp(deps): the whole relay as a Hono app that never listens (server.ts does), so
+// tests drive it through app.request() or a real socket with the same code.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import type { Logger } from 'pino';
+import { EXTENSION_ORIGIN } from '../lib/relay-api';
+import { rateLimit, requireInstall } from './auth/middleware';
+import { RelayHttpError } from './errors';
+import { openApiDocument } from './openapi';
+import { connectOauthRoutes, connectRoutes } from './routes/connect';
+import { connectionRoutes } from './routes/connections';
+import { installRoutes } from './routes/installs';
+import type { AppEnv, Services } from './services';
+import { pingDb } from './store/db';
+import type { Store } from './store/queries';
+import { failureToHttp, TokenService } from './tokens';
+import type { Vault } from './vault';
+import { VaultError } from './vault';
+import type { XeroGateway } from './xero/client';
+import { XeroFailure } from './xero/errors';
+
+export interface AppDeps {
+  config: Services['config'];
+  store: Store;
+  vault: Vault;
+  xero: XeroGateway;
+  log: Logger;
+  now?: () => number;
+  /** Set by server.ts during shutdown so /readyz drains traffic away first. */
+  isDraining?: () => boolean;
+}
+
+export interface RelayApp {
+  app: Hono<AppEnv>;
+  tokens: TokenService;
+}
+
+export function createApp(deps: AppDeps): RelayApp {
+  const now = deps.now ?? Date.now;
+  const tokens = new TokenService(deps.store, deps.vault, deps.xero, now, deps.log);
+  const s: Services = { ...deps, now, tokens };
+  const app = new Hono<AppEnv>();
+
+  app.use('*', requestId({ limitLength: 64 }));
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    // Path only: the OAuth callback's query carries Xero's code and state.
+    deps.log.info(
+      {
+        reqId: c.get('requestId'),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        installId: c.get('installId'),
+      },
+      'request',
+    );
+  });
+
+  const isAllowedOrigin = (origin: string) =>
+    EXTENSION_ORIGIN.test(origin) || s.config.CORS_EXTRA_ORIGINS.includes(origin);
+  app.use(
+    '/v1/*',
+    cors({
+      origin: (origin) => (isAllowedOrigin(origin) ? origin : null),
+      allowMethods: ['GET', 'POST', 'DELETE'],
+      allowHeaders: ['DPoP', 'Content-Type'],
+      exposeHeaders: ['Retry-After', 'X-Request-Id'],
+      maxAge: 600,
+    }),
+  );
+  app.use('/v1/*', async (c, next) => {
+    // Web pages may not call the relay at all; extension pages and workers may.
+    const origin = c.req.header('origin');
+    if (origin && !c.req.path.startsWith('/v1/oauth/') && !isAllowedOrigin(origin)) {
+      throw new RelayHttpError(403, 'invalid_request', 'Only the Settlebridge extension may call the relay.');
+    }
+    await next();
+  });
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: s.config.BODY_LIMIT_BYTES,
+      onError: () => {
+        throw new RelayHttpError(
+          413,
+          'payload_too_large',
+          `The request body is larger than ${s.config.BODY_LIMIT_BYTES} bytes.`,
+        );
+      },
+    }),
+  );
+  const auth = requireInstall(s);
+  const limit = rateLimit(s);
+  app.use('/v1/*', async (c, next) => {
+    if (c.req.path === '/v1/installs' || c.req.path.startsWith('/v1/oauth/')) return next();
+    return auth(c, async () => {
+      await limit(c, next);
+    });
+  });
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    if (deps.isDraining?.()) return c.json({ status: 'draining' }, 503);
+    try {
+      await pingDb(s.store.db);
+      return c.json({ status: 'ready' });
+    } catch {
+      return c.json({ status: 'store_unreachable' }, 503);
+    }
+  });
+  app.get('/openapi.json', (c) => c.json(openApiDocument(s.config.PUBLIC_URL)));
+
+  app.route('/v1/installs', installRoutes(s));
+  app.route('/v1/connect', connectRoutes(s));
+  app.route('/v1/oauth', connectOauthRoutes(s));
+  app.route('/v1/connections', connectionRoutes(s));
+
+  app.notFound((c) =>
+    c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404),
+  );
+  app.onError((err, c) => {
+    let e: RelayHttpError;
+    if (err instanceof RelayHttpError) e = err;
+    else if (err instanceof XeroFailure) e = failureToHttp(err);
+    else if (err instanceof HTTPException && err.status < 500) {
+      // Hono's own refusals, e.g. a body that is not JSON.
+      const message = /json/i.test(err.message)
+        ? 'The request body is not valid JSON.'
+        : err.message || 'The request is not valid.';
+      e = new RelayHttpError(
+        err.status === 413 ? 413 : 400,
+        err.status === 413 ? 'payload_too_large' : 'invalid_request',
+        message,
+      );
+    } else {
+      // Log the kind, never the object: SDK errors can carry request details.
+      deps.log.error(
+        {
+          reqId: c.get('requestId'),
+          err: { name: err.name, message: err instanceof VaultError ? err.message : undefined },
+        },
+        'unhandled error',
+      );
+      e = new RelayHttpError(
+        500,
+        'internal',
+        'The relay hit an unexpected problem. Nothing was changed; try again.',
+      );
+    }
+    for (const [k, v] of Object.entries(e.headers)) c.header(k, v);
+    return c.json(e.toBody(), e.status);
+  });
+
+  return { app, tokens };
+}

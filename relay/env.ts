@@ -1,0 +1,126 @@
+// Configuration from the environment, checked once at start. A missing or malformed
+// value stops the relay with a message naming the variable, never with a stack trace.
+import { z } from 'zod';
+
+const url = (name: string) =>
+  z.url({ message: `${name} must be an absolute http(s) URL` }).transform((u) => u.replace(/\/+$/, ''));
+
+const tokenKeys = z
+  .string({
+    message: 'TOKEN_KEYS is required: "<keyId>:<base64 32-byte key>[,<older>...]", current key first',
+  })
+  .transform((raw, ctx) => {
+    const keys: { id: string; key: Buffer }[] = [];
+    for (const part of raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const i = part.indexOf(':');
+      const id = part.slice(0, i);
+      const key = Buffer.from(part.slice(i + 1), 'base64');
+      if (i < 1 || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'TOKEN_KEYS entries must be "<keyId>:<base64 of exactly 32 bytes>" (key id: letters, digits, _ or -)',
+        });
+        return z.NEVER;
+      }
+      if (keys.some((k) => k.id === id)) {
+        ctx.addIssue({ code: 'custom', message: `TOKEN_KEYS lists key id "${id}" twice` });
+        return z.NEVER;
+      }
+      keys.push({ id, key });
+    }
+    if (keys.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'TOKEN_KEYS must hold at least one key' });
+      return z.NEVER;
+    }
+    return keys;
+  });
+
+const EnvSchema = z.object({
+  XERO_CLIENT_ID: z.string({ message: 'XERO_CLIENT_ID is required' }).min(1, 'XERO_CLIENT_ID is required'),
+  XERO_CLIENT_SECRET: z
+    .string({ message: 'XERO_CLIENT_SECRET is required' })
+    .min(1, 'XERO_CLIENT_SECRET is required'),
+  XERO_IDENTITY_URL: url('XERO_IDENTITY_URL').default('https://identity.xero.com'),
+  XERO_API_URL: url('XERO_API_URL').default('https://api.xero.com'),
+  XERO_SCOPES: z
+    .string()
+    .default('offline_access accounting.settings accounting.invoices accounting.contacts'),
+  PUBLIC_URL: url('PUBLIC_URL'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** Schema inside DATABASE_URL's database; lets several relays or test runs share one server. */
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'DATABASE_SCHEMA must be a lower-case SQL identifier')
+    .default('public'),
+  RELAY_DATA_DIR: z.string().default('.data/relay'),
+  TOKEN_KEYS: tokenKeys,
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Extra return-URL patterns (comma-separated URL prefixes), e.g. for tests on http://127.0.0.1. */
+  RETURN_URL_PREFIXES: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ),
+  /** Extra CORS origins (comma-separated) beyond chrome-extension:// and moz-extension://. */
+  CORS_EXTRA_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(256)
+    .default(16 * 1024),
+});
+
+export type RelayConfig = z.output<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const StoreEnvSchema = EnvSchema.pick({
+  DATABASE_URL: true,
+  DATABASE_SCHEMA: true,
+  RELAY_DATA_DIR: true,
+  TOKEN_KEYS: true,
+});
+export type StoreConfig = z.output<typeof StoreEnvSchema>;
+
+export function parseEnv(env: Record<string, string | undefined>): RelayConfig {
+  return parseWith(EnvSchema, env);
+}
+
+/** Only what the store and vault need (for `relay:rekey`). */
+export function parseStoreEnv(env: Record<string, string | undefined>): StoreConfig {
+  return parseWith(StoreEnvSchema, env);
+}
+
+function parseWith<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  - ${i.path.join('.') || 'env'}: ${i.message}`);
+    throw new ConfigError(`The relay cannot start; fix its environment:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

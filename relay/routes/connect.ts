@@ -1,0 +1,231 @@
+// Connecting to Xero. The extension starts a login bound to its install, one of its
+// accounts and an exact return URL; the browser comes back to /v1/oauth/callback; the
+// extension then redeems a single-use relay code, which only the same install can do.
+// Xero's code and tokens never reach the browser.
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { generators } from 'openid-client';
+import { OAuthCallbackQuery, RedeemRequest, StartConnectRequest } from '../../lib/relay-api';
+import { isAllowedReturnUrl } from '../auth/return-url';
+import { RelayHttpError } from '../errors';
+import { randomToken, sha256 } from '../secrets';
+import type { AppEnv, Services } from '../services';
+import type { TenantRecord } from '../store/queries';
+import { validate } from '../validate';
+import type { XeroTenant } from '../xero/client';
+import { XeroFailure } from '../xero/errors';
+
+const STATE_TTL_MS = 10 * 60_000;
+const RELAY_CODE_TTL_MS = 5 * 60_000;
+
+export function connectRoutes(s: Services) {
+  return new Hono<AppEnv>()
+    .post('/start', validate('json', StartConnectRequest), async (c) => {
+      const installId = c.get('installId');
+      const { accountId, returnUrl, connectionId } = c.req.valid('json');
+      if (!isAllowedReturnUrl(returnUrl, s.config.RETURN_URL_PREFIXES)) {
+        throw new RelayHttpError(
+          400,
+          'return_url_not_allowed',
+          'The return URL must be the extension’s own page or its browser-provided redirect URL.',
+        );
+      }
+      if (connectionId) {
+        const existing = await s.store.findConnection(connectionId);
+        if (!existing) throw new RelayHttpError(404, 'not_found', 'That connection was not found.');
+        if (existing.owner_install_id !== installId) {
+          throw new RelayHttpError(
+            403,
+            'not_owner',
+            'Only the install that created this connection can reconnect it.',
+          );
+        }
+      }
+      const state = randomToken();
+      const codeVerifier = generators.codeVerifier();
+      const authorizeUrl = await s.xero.authorizationUrl({
+        state,
+        codeChallenge: generators.codeChallenge(codeVerifier),
+      });
+      const now = s.now();
+      await s.store.createOauthState({
+        state_hash: sha256(state),
+        install_id: installId,
+        account_id: accountId,
+        return_url: returnUrl,
+        code_verifier: codeVerifier,
+        connection_id: connectionId ?? null,
+        created_at: now,
+        expires_at: now + STATE_TTL_MS,
+      });
+      return c.json({ authorizeUrl });
+    })
+    .post('/redeem', validate('json', RedeemRequest), async (c) => {
+      const installId = c.get('installId');
+      const codeHash = sha256(c.req.valid('json').relayCode);
+      const now = s.now();
+      const result = await s.store.transaction(async (store) => {
+        const code = await store.redeemRelayCode(codeHash, installId, now);
+        if (!code) return undefined;
+        await store.addGrants(code.connection_id, [code.account_id], now);
+        return { code, connection: await store.findConnection(code.connection_id) };
+      });
+      if (!result?.connection) {
+        const known = await s.store.findRelayCode(codeHash);
+        if (known && known.install_id !== installId) {
+          throw new RelayHttpError(
+            403,
+            'invalid_relay_code',
+            'This relay code was issued to another install.',
+          );
+        }
+        if (known?.redeemed_at)
+          throw new RelayHttpError(400, 'invalid_relay_code', 'This relay code was already used.');
+        if (known)
+          throw new RelayHttpError(400, 'invalid_relay_code', 'This relay code has expired; connect again.');
+        throw new RelayHttpError(400, 'invalid_relay_code', 'This relay code is not valid.');
+      }
+      const tenants = (JSON.parse(result.connection.tenants_json) as TenantRecord[]).map((t) => ({
+        tenantId: t.tenantId,
+        name: t.name,
+      }));
+      return c.json({ connectionId: result.connection.id, tenants });
+    });
+}
+
+function page(title: string, message: string) {
+  const esc = (v: string) => v.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title></head><body><h1>${esc(title)}</h1><p>${esc(message)}</p></body></html>`;
+}
+
+function withParams(returnUrl: string, params: Record<string, string>): string {
+  const u = new URL(returnUrl);
+  for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
+  return u.toString();
+}
+
+/** The browser's return from Xero. No DPoP here: it is a top-level navigation. */
+export function connectOauthRoutes(s: Services) {
+  return new Hono<AppEnv>().get('/callback', validate('query', OAuthCallbackQuery), async (c) => {
+    const q = c.req.valid('query');
+    const now = s.now();
+    const state = q.state ? await s.store.consumeOauthState(sha256(q.state), now) : undefined;
+    if (!state) {
+      s.log.warn({ hasState: Boolean(q.state) }, 'oauth callback with unknown, used or expired state');
+      return c.html(
+        page(
+          'This Xero sign-in link is no longer valid',
+          'It was already used or has expired. Nothing was saved. Close this window and start again from the Settlebridge extension.',
+        ),
+        400,
+      );
+    }
+    const back = (params: Record<string, string>) => c.redirect(withParams(state.return_url, params), 302);
+    if (q.error || !q.code) {
+      const cancelled = q.error === 'access_denied';
+      s.log.info(
+        { installId: state.install_id, error: q.error ?? 'missing_code' },
+        'oauth consent not given',
+      );
+      return back({
+        error: cancelled ? 'access_denied' : 'invalid_request',
+        error_description: cancelled
+          ? 'Access to Xero was cancelled. Nothing was connected.'
+          : 'Xero did not return an authorisation code. Nothing was connected.',
+      });
+    }
+    try {
+      const tokens = await s.xero.exchangeCode({
+        code: q.code,
+        state: q.state!,
+        codeVerifier: state.code_verifier,
+      });
+      let tenants: XeroTenant[] = await s.xero.listTenants(tokens.accessToken, tokens.authEventId);
+      // Re-consenting an organisation already connected may yield no *new* tenants.
+      if (tenants.length === 0 && tokens.authEventId) tenants = await s.xero.listTenants(tokens.accessToken);
+      if (tenants.length === 0) {
+        return back({ error: 'no_organisation', error_description: 'No Xero organisation was chosen.' });
+      }
+      const records: TenantRecord[] = tenants.map((t) => ({
+        tenantId: t.tenantId,
+        name: t.tenantName,
+        xeroConnectionId: t.xeroConnectionId,
+      }));
+
+      let target = state.connection_id ? await s.store.findConnection(state.connection_id) : undefined;
+      if (state.connection_id) {
+        if (!target || target.owner_install_id !== state.install_id) {
+          return back({ error: 'invalid_request', error_description: 'That connection no longer exists.' });
+        }
+        if (!records.some((t) => t.tenantId === target!.tenant_id)) {
+          return back({
+            error: 'wrong_organisation',
+            error_description: `Reconnect must choose the organisation "${target.organisation_name}". Nothing was changed.`,
+          });
+        }
+      }
+      const primary = target ? records.find((t) => t.tenantId === target!.tenant_id)! : records[0]!;
+      // One owner per token set: connecting an organisation this install already holds
+      // replaces that connection's pair instead of creating a rival one.
+      target ??= await s.store.findOwnedConnectionForTenant(state.install_id, primary.tenantId);
+      const id = target?.id ?? randomUUID();
+      const sealed = {
+        accessTokenEnc: s.vault.encrypt(tokens.accessToken, id),
+        refreshTokenEnc: s.vault.encrypt(tokens.refreshToken, id),
+        accessExpiresAt: tokens.accessExpiresAt,
+      };
+      const relayCode = randomToken();
+      await s.store.transaction(async (store) => {
+        if (target) {
+          await store.replaceTokens(
+            id,
+            {
+              ...sealed,
+              tenantsJson: JSON.stringify(records),
+              organisationName: primary.name,
+              xeroConnectionId: primary.xeroConnectionId,
+            },
+            now,
+          );
+        } else {
+          await store.insertConnection({
+            id,
+            owner_install_id: state.install_id,
+            tenant_id: primary.tenantId,
+            organisation_name: primary.name,
+            xero_connection_id: primary.xeroConnectionId,
+            tenants_json: JSON.stringify(records),
+            status: 'connected',
+            access_token_enc: sealed.accessTokenEnc,
+            refresh_token_enc: sealed.refreshTokenEnc,
+            access_expires_at: sealed.accessExpiresAt,
+            created_at: now,
+            updated_at: now,
+          });
+        }
+        await store.createRelayCode({
+          code_hash: sha256(relayCode),
+          install_id: state.install_id,
+          connection_id: id,
+          account_id: state.account_id,
+          expires_at: now + RELAY_CODE_TTL_MS,
+        });
+      });
+      s.log.info(
+        { installId: state.install_id, connectionId: id, reconnect: Boolean(target) },
+        'xero connected',
+      );
+      return back({ relay_code: relayCode });
+    } catch (e) {
+      const f = e instanceof XeroFailure ? e : undefined;
+      s.log.error(
+        { installId: state.install_id, xeroFailure: f?.kind ?? 'internal' },
+        'oauth callback failed',
+      );
+      return back({
+        error: 'server_error',
+        error_description: `${f?.message ?? 'The relay could not finish connecting.'} Nothing was connected; try again.`,
+      });
+    }
+  });
+}

@@ -1,0 +1,140 @@
+// A connection is owned by the install that created it. Only the owner lists it, shares it
+// with more of its accounts (one call: the "Share Xero Access" step) or disconnects it;
+// using it also needs a grant for the calling account.
+import { Hono } from 'hono';
+import {
+  AccountQuery,
+  ConnectionParam,
+  EnableCurrencyRequest,
+  GrantRequest,
+  type Organisation,
+} from '../../lib/relay-api';
+import { RelayHttpError } from '../errors';
+import type { AppEnv, Services } from '../services';
+import type { ConnectionRow, TenantRecord } from '../store/queries';
+import { isDisconnected, needsReconnect } from '../tokens';
+import { validate } from '../validate';
+
+export function connectionRoutes(s: Services) {
+  async function owned(installId: string, connectionId: string): Promise<ConnectionRow> {
+    const row = await s.store.findConnection(connectionId);
+    if (!row) throw new RelayHttpError(404, 'not_found', 'That connection was not found.');
+    if (row.owner_install_id !== installId) {
+      throw new RelayHttpError(403, 'not_granted', 'This install has no access to that Xero connection.');
+    }
+    return row;
+  }
+
+  /** Owner install and a granted account, on a connection that still works. */
+  async function usable(installId: string, connectionId: string, accountId: string): Promise<ConnectionRow> {
+    const row = await owned(installId, connectionId);
+    if (!(await s.store.hasGrant(row.id, accountId))) {
+      throw new RelayHttpError(
+        403,
+        'not_granted',
+        'This Amazon account has not been given access to the Xero connection; use “Share Xero Access” first.',
+      );
+    }
+    if (row.status === 'needs_reconnect') throw needsReconnect();
+    if (row.status === 'disconnected') throw isDisconnected();
+    return row;
+  }
+
+  async function facts(row: ConnectionRow): Promise<Organisation> {
+    const f = await s.tokens.withToken(row, (token) => s.xero.organisationFacts(token, row.tenant_id));
+    return {
+      name: f.name,
+      baseCurrency: f.baseCurrency,
+      multiCurrency: f.multiCurrency,
+      currencies: f.currencies,
+    };
+  }
+
+  return new Hono<AppEnv>()
+    .get('/', async (c) => {
+      const rows = await s.store.listConnectionsOwnedBy(c.get('installId'));
+      return c.json({
+        connections: rows.map((r) => ({
+          id: r.id,
+          tenantId: r.tenant_id,
+          organisationName: r.organisation_name,
+          status: r.status,
+          accountIds: r.accountIds,
+        })),
+      });
+    })
+    .post(
+      '/:connectionId/grants',
+      validate('param', ConnectionParam),
+      validate('json', GrantRequest),
+      async (c) => {
+        const row = await owned(c.get('installId'), c.req.valid('param').connectionId);
+        if (row.status === 'disconnected') throw isDisconnected();
+        await s.store.addGrants(row.id, c.req.valid('json').accountIds, s.now());
+        return c.json({ accountIds: await s.store.grantedAccounts(row.id) });
+      },
+    )
+    .delete('/:connectionId', validate('param', ConnectionParam), async (c) => {
+      const row = await owned(c.get('installId'), c.req.valid('param').connectionId);
+      if (row.status === 'disconnected') return c.json({ affectedAccountIds: [] });
+      // Best effort at Xero: the local token set is forgotten whatever Xero answers, so a
+      // dead connection can always be cleared from the extension.
+      if (row.status === 'connected') {
+        try {
+          const tenants = JSON.parse(row.tenants_json) as TenantRecord[];
+          await s.tokens.withToken(row, async (token) => {
+            for (const t of tenants) await s.xero.deleteConnection(token, t.xeroConnectionId);
+          });
+        } catch (e) {
+          s.log.warn(
+            { connectionId: row.id, code: (e as RelayHttpError).code },
+            'xero disconnect failed; forgetting locally',
+          );
+        }
+      }
+      const fresh = await s.store.findConnection(row.id);
+      if (fresh?.refresh_token_enc) {
+        await s.xero
+          .revoke(s.vault.decrypt(fresh.refresh_token_enc, row.id))
+          .catch(() => s.log.warn({ connectionId: row.id }, 'token revocation failed; forgetting locally'));
+      }
+      const affectedAccountIds = await s.store.transaction((store) =>
+        store.markDisconnected(row.id, s.now()),
+      );
+      s.log.info({ connectionId: row.id, affected: affectedAccountIds.length }, 'xero disconnected');
+      return c.json({ affectedAccountIds });
+    })
+    .get(
+      '/:connectionId/organisation',
+      validate('param', ConnectionParam),
+      validate('query', AccountQuery),
+      async (c) => {
+        const row = await usable(
+          c.get('installId'),
+          c.req.valid('param').connectionId,
+          c.req.valid('query').accountId,
+        );
+        return c.json(await facts(row));
+      },
+    )
+    .post(
+      '/:connectionId/currencies',
+      validate('param', ConnectionParam),
+      validate('json', EnableCurrencyRequest),
+      async (c) => {
+        const { accountId, currency } = c.req.valid('json');
+        const row = await usable(c.get('installId'), c.req.valid('param').connectionId, accountId);
+        const org = await facts(row);
+        if (org.currencies.includes(currency)) return c.json({ currencies: org.currencies });
+        if (!org.multiCurrency) {
+          throw new RelayHttpError(
+            409,
+            'plan_lacks_multicurrency',
+            `${org.name}'s Xero plan does not include multi-currency, so ${currency} cannot be added. Upgrade the plan in Xero or post in ${org.baseCurrency}.`,
+          );
+        }
+        await s.tokens.withToken(row, (token) => s.xero.enableCurrency(token, row.tenant_id, currency));
+        return c.json({ currencies: [...org.currencies, currency].sort() });
+      },
+    );
+}

@@ -1,0 +1,22 @@
+// Registration: the proof's own embedded key is what gets registered, so whoever holds the
+// private key is the install. Idempotent.
+import { Hono } from 'hono';
+import { consumeProof, verifyProofSignature } from '../auth/dpop';
+import { proofUrl } from '../auth/middleware';
+import type { AppEnv, Services } from '../services';
+
+export function installRoutes(s: Services) {
+  return new Hono<AppEnv>().post('/', async (c) => {
+    const now = s.now();
+    const proof = await verifyProofSignature({
+      proof: c.req.header('dpop'),
+      method: 'POST',
+      url: proofUrl(s.config.PUBLIC_URL, c.req.path),
+      nowMs: now,
+    });
+    await consumeProof(s.store, proof, now);
+    const isNew = await s.store.registerInstall(proof.installId, JSON.stringify(proof.jwk), now);
+    s.log.info({ installId: proof.installId, isNew }, 'install registered');
+    return c.json({ installId: proof.installId, isNew }, isNew ? 201 : 200);
+  });
+}

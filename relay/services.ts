@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+import type { RelayConfig } from './env';
+import type { Store } from './store/queries';
+import type { TokenService } from './tokens';
+import type { Vault } from './vault';
+import type { XeroGateway } from './xero/client';
+
+/** What the routes need, handed in by createApp; nothing here listens or reads the env. */
+export interface Services {
+  config: Pick<
+    RelayConfig,
+    'PUBLIC_URL' | 'RETURN_URL_PREFIXES' | 'CORS_EXTRA_ORIGINS' | 'RATE_LIMIT_PER_MINUTE' | 'BODY_LIMIT_BYTES'
+  >;
+  store: Store;
+  vault: Vault;
+  xero: XeroGateway;
+  tokens: TokenService;
+  log: Logger;
+  now: () => number;
+}
+
+export interface AppEnv {
+  Variables: { installId: string; requestId: string };
+}

@@ -1,0 +1,90 @@
+// One set of migrations and queries, two places to keep them: embedded PGlite in a data
+// folder (a laptop needs no database server) or PostgreSQL when DATABASE_URL is set
+// (several relay instances behind a load balancer).
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import * as initial from './migrations/0001-initial';
+import { SerialPGliteDialect } from './pglite-dialect';
+import type { Database } from './schema';
+
+export type DialectName = 'pglite' | 'postgres';
+
+export interface StoreDb {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  close(): Promise<void>;
+}
+
+export interface OpenDbOptions {
+  /** postgres:// URL; when absent PGlite is used. */
+  databaseUrl?: string;
+  /** Schema inside the PostgreSQL database (created if missing). */
+  schema?: string;
+  /** PGlite data folder, or 'memory://' for a throwaway store. */
+  dataDir?: string;
+  poolSize?: number;
+}
+
+const migrations: Record<string, Migration> = { '0001-initial': initial };
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+async function migrate(db: Kysely<Database>): Promise<void> {
+  // biome-ignore lint/suspicious/noExplicitAny: the migrator works on the untyped schema.
+  const { error, results } = await new Migrator({ db: db as Kysely<any>, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Store migration ${failed} failed: ${(error as Error).message ?? String(error)}`);
+  }
+}
+
+async function openPostgres(url: string, schema: string, poolSize: number): Promise<StoreDb> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid schema name "${schema}".`);
+  // Two instances starting together must not both run migrations: a session advisory lock
+  // keyed on the schema serialises them.
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query('select pg_advisory_lock(hashtext($1))', [`settlebridge-relay:${schema}`]);
+    await admin.query(`create schema if not exists "${schema}"`);
+    const pool = new pg.Pool({ connectionString: url, max: poolSize, options: `-c search_path="${schema}"` });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    try {
+      await migrate(db);
+    } catch (e) {
+      await db.destroy();
+      throw e;
+    }
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  } finally {
+    await admin
+      .query('select pg_advisory_unlock(hashtext($1))', [`settlebridge-relay:${schema}`])
+      .catch(() => {});
+    await admin.end();
+  }
+}
+
+async function openPglite(dataDir: string): Promise<StoreDb> {
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir);
+  const db = new Kysely<Database>({ dialect: new SerialPGliteDialect(client) });
+  try {
+    await migrate(db);
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  return { db, dialect: 'pglite', close: () => db.destroy() };
+}
+
+export async function openDb(options: OpenDbOptions): Promise<StoreDb> {
+  if (options.databaseUrl)
+    return openPostgres(options.databaseUrl, options.schema ?? 'public', options.poolSize ?? 10);
+  return openPglite(options.dataDir ?? '.data/relay');
+}
+
+export async function pingDb(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

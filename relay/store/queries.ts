@@ -1,0 +1,299 @@
+// Every query the relay runs, written once for both dialects.
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { DialectName } from './db';
+import type { ConnectionsTable, Database, OauthStatesTable, RelayCodesTable } from './schema';
+
+export type ConnectionRow = Selectable<ConnectionsTable>;
+export type OauthStateRow = Selectable<OauthStatesTable>;
+export type RelayCodeRow = Selectable<RelayCodesTable>;
+export type ConnectionStatusValue = ConnectionsTable['status'];
+
+export interface TenantRecord {
+  tenantId: string;
+  name: string;
+  xeroConnectionId: string;
+}
+
+export class Store {
+  constructor(
+    readonly db: Kysely<Database> | Transaction<Database>,
+    readonly dialect: DialectName,
+  ) {}
+
+  /** Runs `fn` in one transaction (PGlite included: its dialect serialises connections). */
+  transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => fn(new Store(trx, this.dialect)));
+  }
+
+  // --- installs and proofs -------------------------------------------------------------
+
+  async registerInstall(id: string, publicJwk: string, now: number): Promise<boolean> {
+    const inserted = await this.db
+      .insertInto('installs')
+      .values({ id, public_jwk: publicJwk, created_at: now })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return inserted !== undefined;
+  }
+
+  async installExists(id: string): Promise<boolean> {
+    return (
+      (await this.db.selectFrom('installs').select('id').where('id', '=', id).executeTakeFirst()) !==
+      undefined
+    );
+  }
+
+  /** Records a proof's jti; false when it was already seen (a replay). */
+  async recordProof(installId: string, jti: string, expiresAt: number): Promise<boolean> {
+    const inserted = await this.db
+      .insertInto('dpop_proofs')
+      .values({ install_id: installId, jti, expires_at: expiresAt })
+      .onConflict((oc) => oc.columns(['install_id', 'jti']).doNothing())
+      .returning('jti')
+      .executeTakeFirst();
+    return inserted !== undefined;
+  }
+
+  async pruneProofs(now: number): Promise<void> {
+    await this.db.deleteFrom('dpop_proofs').where('expires_at', '<', now).execute();
+  }
+
+  // --- OAuth state ---------------------------------------------------------------------
+
+  async createOauthState(row: Omit<OauthStateRow, 'used_at'>): Promise<void> {
+    await this.db
+      .insertInto('oauth_states')
+      .values({ ...row, used_at: null })
+      .execute();
+  }
+
+  /** Marks the state used and returns it, or undefined if unknown, expired or already used. */
+  async consumeOauthState(stateHash: string, now: number): Promise<OauthStateRow | undefined> {
+    return this.db
+      .updateTable('oauth_states')
+      .set({ used_at: now })
+      .where('state_hash', '=', stateHash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  async pruneOauthStates(now: number): Promise<void> {
+    await this.db
+      .deleteFrom('oauth_states')
+      .where('expires_at', '<', now - 24 * 3600_000)
+      .execute();
+  }
+
+  // --- relay codes ---------------------------------------------------------------------
+
+  async createRelayCode(row: Omit<RelayCodeRow, 'redeemed_at'>): Promise<void> {
+    await this.db
+      .insertInto('relay_codes')
+      .values({ ...row, redeemed_at: null })
+      .execute();
+  }
+
+  async findRelayCode(codeHash: string): Promise<RelayCodeRow | undefined> {
+    return this.db.selectFrom('relay_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+  }
+
+  /** Single use and only by the install the code was made for. */
+  async redeemRelayCode(codeHash: string, installId: string, now: number): Promise<RelayCodeRow | undefined> {
+    return this.db
+      .updateTable('relay_codes')
+      .set({ redeemed_at: now })
+      .where('code_hash', '=', codeHash)
+      .where('install_id', '=', installId)
+      .where('redeemed_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  // --- connections ---------------------------------------------------------------------
+
+  async findConnection(id: string): Promise<ConnectionRow | undefined> {
+    return this.db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async findOwnedConnectionForTenant(
+    ownerInstallId: string,
+    tenantId: string,
+  ): Promise<ConnectionRow | undefined> {
+    return this.db
+      .selectFrom('connections')
+      .selectAll()
+      .where('owner_install_id', '=', ownerInstallId)
+      .where('tenant_id', '=', tenantId)
+      .where('status', '!=', 'disconnected')
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+  }
+
+  async insertConnection(row: Omit<ConnectionRow, 'token_version'>): Promise<void> {
+    await this.db.insertInto('connections').values(row).execute();
+  }
+
+  async replaceTokens(
+    id: string,
+    tokens: {
+      accessTokenEnc: string;
+      refreshTokenEnc: string;
+      accessExpiresAt: number;
+      tenantsJson?: string;
+      organisationName?: string;
+      xeroConnectionId?: string;
+    },
+    now: number,
+  ): Promise<ConnectionRow> {
+    return this.db
+      .updateTable('connections')
+      .set((eb) => ({
+        access_token_enc: tokens.accessTokenEnc,
+        refresh_token_enc: tokens.refreshTokenEnc,
+        access_expires_at: tokens.accessExpiresAt,
+        status: 'connected',
+        token_version: eb('token_version', '+', 1),
+        updated_at: now,
+        ...(tokens.tenantsJson === undefined ? {} : { tenants_json: tokens.tenantsJson }),
+        ...(tokens.organisationName === undefined ? {} : { organisation_name: tokens.organisationName }),
+        ...(tokens.xeroConnectionId === undefined ? {} : { xero_connection_id: tokens.xeroConnectionId }),
+      }))
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async setStatus(id: string, status: ConnectionStatusValue, now: number): Promise<void> {
+    await this.db.updateTable('connections').set({ status, updated_at: now }).where('id', '=', id).execute();
+  }
+
+  /** Only a connected row flips; a disconnected one stays disconnected. */
+  async markNeedsReconnect(id: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('connections')
+      .set({ status: 'needs_reconnect', updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'connected')
+      .execute();
+  }
+
+  /** Forget the token set and the grants; the row stays so the UI can show what happened. */
+  async markDisconnected(id: string, now: number): Promise<string[]> {
+    const grants = await this.db
+      .deleteFrom('grants')
+      .where('connection_id', '=', id)
+      .returning('account_id')
+      .execute();
+    await this.db
+      .updateTable('connections')
+      .set({ status: 'disconnected', access_token_enc: null, refresh_token_enc: null, updated_at: now })
+      .where('id', '=', id)
+      .execute();
+    return grants.map((g) => g.account_id).sort();
+  }
+
+  async listConnectionsOwnedBy(installId: string): Promise<(ConnectionRow & { accountIds: string[] })[]> {
+    const rows = await this.db
+      .selectFrom('connections')
+      .selectAll()
+      .where('owner_install_id', '=', installId)
+      .orderBy('created_at')
+      .execute();
+    if (rows.length === 0) return [];
+    const grants = await this.db
+      .selectFrom('grants')
+      .select(['connection_id', 'account_id'])
+      .where(
+        'connection_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .orderBy('account_id')
+      .execute();
+    return rows.map((r) => ({
+      ...r,
+      accountIds: grants.filter((g) => g.connection_id === r.id).map((g) => g.account_id),
+    }));
+  }
+
+  // --- grants --------------------------------------------------------------------------
+
+  async addGrants(connectionId: string, accountIds: readonly string[], now: number): Promise<void> {
+    if (accountIds.length === 0) return;
+    await this.db
+      .insertInto('grants')
+      .values(accountIds.map((account_id) => ({ connection_id: connectionId, account_id, created_at: now })))
+      .onConflict((oc) => oc.columns(['connection_id', 'account_id']).doNothing())
+      .execute();
+  }
+
+  async grantedAccounts(connectionId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('grants')
+      .select('account_id')
+      .where('connection_id', '=', connectionId)
+      .orderBy('account_id')
+      .execute();
+    return rows.map((r) => r.account_id);
+  }
+
+  async hasGrant(connectionId: string, accountId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('grants')
+      .select('account_id')
+      .where('connection_id', '=', connectionId)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  // --- refresh lock --------------------------------------------------------------------
+
+  /**
+   * Runs `fn` holding the connection's refresh lock. On PostgreSQL this is a row lock
+   * (SELECT .. FOR UPDATE) inside a transaction, so instances on other machines wait and
+   * then see the committed new pair. PGlite is one process, where the in-process
+   * single flight already serialises refreshes; holding its only connection across an HTTP
+   * call to Xero would stall every other request, so it runs without a transaction.
+   */
+  async withRefreshLock<T>(
+    id: string,
+    fn: (store: Store, row: ConnectionRow | undefined) => Promise<T>,
+  ): Promise<T> {
+    if (this.dialect === 'pglite') return fn(this, await this.findConnection(id));
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('connections')
+        .selectAll()
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst();
+      return fn(new Store(trx, this.dialect), row);
+    });
+  }
+
+  // --- key rotation --------------------------------------------------------------------
+
+  async allSealedTokens(): Promise<Pick<ConnectionRow, 'id' | 'access_token_enc' | 'refresh_token_enc'>[]> {
+    return this.db
+      .selectFrom('connections')
+      .select(['id', 'access_token_enc', 'refresh_token_enc'])
+      .execute();
+  }
+
+  async updateSealedTokens(
+    id: string,
+    accessTokenEnc: string | null,
+    refreshTokenEnc: string | null,
+  ): Promise<void> {
+    await this.db
+      .updateTable('connections')
+      .set({ access_token_enc: accessTokenEnc, refresh_token_enc: refreshTokenEnc })
+      .where('id', '=', id)
+      .execute();
+  }
+}

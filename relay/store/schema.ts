@@ -1,0 +1,68 @@
+// Row types. Times are epoch milliseconds in `double precision` columns so both drivers
+// return plain numbers and the relay's injectable clock is the only source of "now".
+import type { Generated } from 'kysely';
+
+export interface InstallsTable {
+  id: string;
+  public_jwk: string;
+  created_at: number;
+}
+
+export interface DpopProofsTable {
+  install_id: string;
+  jti: string;
+  expires_at: number;
+}
+
+export interface OauthStatesTable {
+  state_hash: string;
+  install_id: string;
+  account_id: string;
+  return_url: string;
+  code_verifier: string;
+  connection_id: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface ConnectionsTable {
+  id: string;
+  owner_install_id: string;
+  tenant_id: string;
+  organisation_name: string;
+  xero_connection_id: string;
+  /** JSON: every tenant the consent covered, [{tenantId,name,xeroConnectionId}]. */
+  tenants_json: string;
+  status: 'connected' | 'needs_reconnect' | 'disconnected';
+  access_token_enc: string | null;
+  refresh_token_enc: string | null;
+  access_expires_at: number;
+  token_version: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GrantsTable {
+  connection_id: string;
+  account_id: string;
+  created_at: number;
+}
+
+export interface RelayCodesTable {
+  code_hash: string;
+  install_id: string;
+  connection_id: string;
+  account_id: string;
+  expires_at: number;
+  redeemed_at: number | null;
+}
+
+export interface Database {
+  installs: InstallsTable;
+  dpop_proofs: DpopProofsTable;
+  oauth_states: OauthStatesTable;
+  connections: ConnectionsTable;
+  grants: GrantsTable;
+  relay_codes: RelayCodesTable;
+}

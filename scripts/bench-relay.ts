@@ -1,0 +1,182 @@
+// `npm run bench:relay`: what the relay adds to an authenticated call. The same call
+// (organisation facts: Organisation + Organisation/Actions + Currencies, in parallel, via
+// the relay's own Xero gateway) is made straight to xero-sim and through a relay child
+// process (DPoP proof, store checks, token vault), alternating rounds so noise hits both.
+// Loopback only, bounded loops, medians. Last line: one JSON object.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fromKeyPair, generateKeyPair } from '../lib/install-key';
+import { createRelayClient } from '../lib/relay-client';
+import { createXeroGateway } from '../relay/xero/client';
+import { SEED_CLIENT_ID, SEED_CLIENT_SECRET, UK_TENANT_ID } from '../xero-sim/seed';
+import { startSim } from '../xero-sim/start';
+
+const ROUNDS = 3;
+const SEQUENTIAL = 150; // per round, for latency
+const CONCURRENT_TOTAL = 300; // per round, for throughput
+const CONCURRENCY = 8;
+const RETURN_URL = 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/bench';
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Consent on the sim's page like a browser; returns the Location the final hop redirects to. */
+async function consent(authorizeUrl: string, followCallback: boolean): Promise<string> {
+  const html = await (await fetch(authorizeUrl)).text();
+  const consentId = /name="consent_id" value="([^"]+)"/.exec(html)?.[1] ?? '';
+  const form = new URLSearchParams({ consent_id: consentId, action: 'allow', tenant: UK_TENANT_ID });
+  const posted = await fetch(new URL('/connect/authorize', authorizeUrl), {
+    method: 'POST',
+    body: form,
+    redirect: 'manual',
+  });
+  const callback = posted.headers.get('location') ?? '';
+  if (!followCallback) return callback;
+  return (await fetch(callback, { redirect: 'manual' })).headers.get('location') ?? '';
+}
+
+async function directAccessToken(simUrl: string): Promise<string> {
+  const redirectUri = 'http://127.0.0.1:9/bench-callback';
+  const authorize = new URL('/connect/authorize', simUrl);
+  authorize.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: SEED_CLIENT_ID,
+    redirect_uri: redirectUri,
+    scope: 'offline_access accounting.settings',
+    state: 'bench',
+  }).toString();
+  const code = new URL(await consent(authorize.toString(), false)).searchParams.get('code') ?? '';
+  const res = await fetch(new URL('/connect/token', simUrl), {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${SEED_CLIENT_ID}:${SEED_CLIENT_SECRET}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }),
+  });
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+async function spawnRelay(simUrl: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'relay/server.ts'], {
+    env: {
+      PATH: process.env.PATH,
+      XERO_CLIENT_ID: SEED_CLIENT_ID,
+      XERO_CLIENT_SECRET: SEED_CLIENT_SECRET,
+      XERO_IDENTITY_URL: simUrl,
+      XERO_API_URL: simUrl,
+      PUBLIC_URL: url,
+      PORT: String(port),
+      TOKEN_KEYS: `bench:${Buffer.alloc(32, 7).toString('base64')}`,
+      RELAY_DATA_DIR: 'memory://',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      RELAY_ANNOUNCE: '1',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (l) => l.includes('relayListening') && resolve());
+    child.once('exit', (code) => reject(new Error(`relay exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+async function timeSequential(n: number, call: () => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await call();
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+async function throughput(total: number, call: () => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const t = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next++ < total) await call();
+    }),
+  );
+  return total / ((performance.now() - t) / 1000);
+}
+
+async function main() {
+  const sim = await startSim({
+    port: 0,
+    allowAnyLocalhostRedirect: true,
+    limits: {
+      concurrentPerTenant: 10_000,
+      perMinutePerTenant: 10_000_000,
+      perDayPerTenant: 10_000_000,
+      perMinutePerApp: 10_000_000,
+    },
+  });
+  const relay = await spawnRelay(sim.url);
+  try {
+    const key = await fromKeyPair(await generateKeyPair());
+    const client = createRelayClient({ baseUrl: relay.url, key });
+    await client.register();
+    const { authorizeUrl } = await client.startConnect({ accountId: 'bench', returnUrl: RETURN_URL });
+    const relayCode = new URL(await consent(authorizeUrl, true)).searchParams.get('relay_code') ?? '';
+    const { connectionId } = await client.redeem({ relayCode });
+
+    const gateway = createXeroGateway({
+      clientId: SEED_CLIENT_ID,
+      clientSecret: SEED_CLIENT_SECRET,
+      identityUrl: sim.url,
+      apiUrl: sim.url,
+      redirectUri: 'http://127.0.0.1:9/unused',
+      scopes: 'offline_access',
+    });
+    const token = await directAccessToken(sim.url);
+    const direct = () => gateway.organisationFacts(token, UK_TENANT_ID);
+    const viaRelay = () => client.organisation({ connectionId, accountId: 'bench' });
+
+    await timeSequential(30, direct); // warm both paths
+    await timeSequential(30, viaRelay);
+    const lat = { direct: [] as number[], relay: [] as number[] };
+    const rps = { direct: [] as number[], relay: [] as number[] };
+    for (let r = 0; r < ROUNDS; r++) {
+      lat.direct.push(...(await timeSequential(SEQUENTIAL, direct)));
+      lat.relay.push(...(await timeSequential(SEQUENTIAL, viaRelay)));
+      rps.direct.push(await throughput(CONCURRENT_TOTAL, direct));
+      rps.relay.push(await throughput(CONCURRENT_TOTAL, viaRelay));
+    }
+    const p50Direct = median(lat.direct);
+    const p50Relay = median(lat.relay);
+    console.log(
+      `organisation facts, ${ROUNDS} rounds x ${SEQUENTIAL} sequential + ${CONCURRENT_TOTAL} at concurrency ${CONCURRENCY}`,
+    );
+    console.log(`  direct to sim : p50 ${p50Direct.toFixed(2)} ms, ${median(rps.direct).toFixed(0)} req/s`);
+    console.log(`  through relay : p50 ${p50Relay.toFixed(2)} ms, ${median(rps.relay).toFixed(0)} req/s`);
+    console.log(
+      JSON.stringify({
+        relay_rps: Math.round(median(rps.relay)),
+        direct_rps: Math.round(median(rps.direct)),
+        added_latency_ms_p50: Math.round((p50Relay - p50Direct) * 100) / 100,
+      }),
+    );
+  } finally {
+    relay.child.kill('SIGTERM');
+    await sim.stop();
+  }
+}
+
+await main();

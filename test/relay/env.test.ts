@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseEnv } from '../../relay/env';
+import { TOKEN_KEY_A, TOKEN_KEY_B } from './harness';
+
+const valid = {
+  XERO_CLIENT_ID: 'id',
+  XERO_CLIENT_SECRET: 'very-secret-value',
+  PUBLIC_URL: 'https://relay.example/',
+  TOKEN_KEYS: `${TOKEN_KEY_A},${TOKEN_KEY_B}`,
+};
+
+describe('relay configuration', () => {
+  it('parses a valid environment with defaults', () => {
+    const c = parseEnv(valid);
+    expect(c.PUBLIC_URL).toBe('https://relay.example');
+    expect(c.XERO_IDENTITY_URL).toBe('https://identity.xero.com');
+    expect(c.TOKEN_KEYS.map((k) => k.id)).toEqual(['a', 'b']);
+    expect(c.DATABASE_URL).toBeUndefined();
+  });
+
+  it.each([
+    [{ XERO_CLIENT_ID: undefined }, /XERO_CLIENT_ID/],
+    [{ PUBLIC_URL: 'not a url' }, /PUBLIC_URL must be an absolute/],
+    [{ TOKEN_KEYS: 'a:c2hvcnQ=' }, /TOKEN_KEYS entries must be/],
+    [{ TOKEN_KEYS: `${TOKEN_KEY_A},${TOKEN_KEY_A}` }, /twice/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres/],
+  ])('refuses %o with a message naming the variable', (override, message) => {
+    expect(() => parseEnv({ ...valid, ...override })).toThrow(ConfigError);
+    expect(() => parseEnv({ ...valid, ...override })).toThrow(message);
+  });
+
+  it('never echoes the client secret in its error', () => {
+    try {
+      parseEnv({ ...valid, PUBLIC_URL: 'nope' });
+    } catch (e) {
+      expect((e as Error).message).not.toContain('very-secret-value');
+    }
+  });
+
+  it('npm run relay refuses to start, with a clear message, when the environment is incomplete', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'relay/server.ts'], {
+      env: { PATH: process.env.PATH },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(78);
+    expect(run.stderr).toMatch(/cannot start; fix its environment/);
+    expect(run.stderr).toMatch(/XERO_CLIENT_ID/);
+    expect(run.stderr).toMatch(/TOKEN_KEYS/);
+  });
+});

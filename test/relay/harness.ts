@@ -1,0 +1,213 @@
+// Starts the real stack for a test: xero-sim on a loopback port and the relay on another,
+// wired exactly as `npm run relay` wires it (parseEnv + buildRelay + @hono/node-server).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { serve } from '@hono/node-server';
+import pg from 'pg';
+import { fromKeyPair, generateKeyPair, type InstallKey } from '../../lib/install-key';
+import { createRelayClient, type RelayClient } from '../../lib/relay-client';
+import { parseEnv, type RelayConfig } from '../../relay/env';
+import { buildRelay, createLogger, type Relay } from '../../relay/runtime';
+import { SEED_CLIENT_ID, SEED_CLIENT_SECRET } from '../../xero-sim/seed';
+import { type RunningSim, type StartSimOptions, startSim } from '../../xero-sim/start';
+
+export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const RETURN_URL = 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/xero';
+export const TOKEN_KEY_A = `a:${Buffer.alloc(32, 1).toString('base64')}`;
+export const TOKEN_KEY_B = `b:${Buffer.alloc(32, 2).toString('base64')}`;
+
+export type StoreKind = 'pglite' | 'postgres';
+export const STORE_KINDS: StoreKind[] = ['pglite', 'postgres'];
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A fresh schema on the CI PostgreSQL; fails (never skips) when the server is down. */
+export async function createPgSchema(): Promise<{ schema: string; drop(): Promise<void> }> {
+  const schema = `relay_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch (e) {
+    throw new Error(
+      `PostgreSQL at ${PG_URL} is not reachable (${(e as Error).message}); the store suite needs it.`,
+    );
+  }
+  await client.end();
+  return {
+    schema,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`drop schema if exists "${schema}" cascade`);
+      await c.end();
+    },
+  };
+}
+
+/** Collects every log line so tests can assert what was (not) logged. */
+export function logSink() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  return { lines, stream, text: () => lines.join('') };
+}
+
+export async function startTestSim(options: StartSimOptions = {}): Promise<RunningSim> {
+  return startSim({ port: 0, isControlsEnabled: true, allowAnyLocalhostRedirect: true, ...options });
+}
+
+export interface RelayUnderTest {
+  relay: Relay;
+  url: string;
+  config: RelayConfig;
+  logs: ReturnType<typeof logSink>;
+  stop(): Promise<void>;
+}
+
+export interface StartRelayOptions {
+  sim: RunningSim;
+  store: StoreKind;
+  /** PGlite data folder (defaults to a fresh temp dir) or PostgreSQL schema. */
+  dataDir?: string;
+  schema?: string;
+  env?: Record<string, string>;
+  port?: number;
+}
+
+export async function startRelay(opts: StartRelayOptions): Promise<RelayUnderTest> {
+  const port = opts.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const config = parseEnv({
+    XERO_CLIENT_ID: SEED_CLIENT_ID,
+    XERO_CLIENT_SECRET: SEED_CLIENT_SECRET,
+    XERO_IDENTITY_URL: opts.sim.url,
+    XERO_API_URL: opts.sim.url,
+    PUBLIC_URL: url,
+    TOKEN_KEYS: TOKEN_KEY_A,
+    LOG_LEVEL: 'info',
+    RELAY_DATA_DIR: opts.dataDir ?? 'memory://',
+    ...(opts.store === 'postgres' ? { DATABASE_URL: PG_URL, DATABASE_SCHEMA: opts.schema ?? 'public' } : {}),
+    ...opts.env,
+  });
+  const logs = logSink();
+  const relay = await buildRelay(config, { log: createLogger('info', logs.stream), poolSize: 4 });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: relay.app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
+    s.once('error', reject);
+  });
+  return {
+    relay,
+    url,
+    config,
+    logs,
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      await relay.close();
+    },
+  };
+}
+
+export function tempDir(prefix = 'relay-test-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export interface Extension {
+  key: InstallKey;
+  client: RelayClient;
+}
+
+/** An extension install: a fresh non-extractable key and a client bound to the relay. */
+export async function newInstall(relayUrl: string, register = true): Promise<Extension> {
+  const key = await fromKeyPair(await generateKeyPair());
+  const client = createRelayClient({ baseUrl: relayUrl, key });
+  if (register) await client.register();
+  return { key, client };
+}
+
+/**
+ * Drives the sim's consent page like a browser: open authorizeUrl, submit "Allow access"
+ * (with the chosen tenants) or "Cancel", follow the sim's redirect to the relay callback,
+ * and return where the relay sends the browser back to.
+ */
+export async function consent(
+  authorizeUrl: string,
+  action: 'allow' | 'cancel',
+  tenantIds: string[] = [],
+): Promise<{ callbackUrl: string; returnLocation: string; callbackStatus: number; callbackBody: string }> {
+  const page = await fetch(authorizeUrl);
+  const html = await page.text();
+  if (!page.ok) throw new Error(`consent page failed: ${page.status} ${html}`);
+  const consentId = /name="consent_id" value="([^"]+)"/.exec(html)?.[1];
+  if (!consentId) throw new Error('no consent_id on the consent page');
+  const form = new URLSearchParams({ consent_id: consentId, action });
+  for (const t of tenantIds) form.append('tenant', t);
+  const posted = await fetch(new URL('/connect/authorize', authorizeUrl), {
+    method: 'POST',
+    body: form,
+    redirect: 'manual',
+  });
+  const callbackUrl = posted.headers.get('location');
+  if (!callbackUrl) throw new Error(`consent post did not redirect: ${posted.status} ${await posted.text()}`);
+  const cb = await fetch(callbackUrl, { redirect: 'manual' });
+  return {
+    callbackUrl,
+    returnLocation: cb.headers.get('location') ?? '',
+    callbackStatus: cb.status,
+    callbackBody: await cb.text(),
+  };
+}
+
+/** Start → consent → callback → redeem. */
+export async function connectAccount(
+  ext: Extension,
+  accountId: string,
+  tenantIds: string[],
+  connectionId?: string,
+) {
+  const { authorizeUrl } = await ext.client.startConnect({ accountId, returnUrl: RETURN_URL, connectionId });
+  const { returnLocation } = await consent(authorizeUrl, 'allow', tenantIds);
+  const relayCode = new URL(returnLocation).searchParams.get('relay_code');
+  if (!relayCode) throw new Error(`no relay_code in ${returnLocation}`);
+  return ext.client.redeem({ relayCode });
+}
+
+/** Every row of the tables that hold the relay's state, for "nothing changed" assertions. */
+export async function snapshotStore(relay: Relay, options: { includeProofs?: boolean } = {}) {
+  const db = relay.store.db;
+  return {
+    installs: await db.selectFrom('installs').selectAll().orderBy('id').execute(),
+    connections: await db.selectFrom('connections').selectAll().orderBy('id').execute(),
+    grants: await db
+      .selectFrom('grants')
+      .selectAll()
+      .orderBy('connection_id')
+      .orderBy('account_id')
+      .execute(),
+    oauth_states: await db.selectFrom('oauth_states').selectAll().orderBy('state_hash').execute(),
+    relay_codes: await db.selectFrom('relay_codes').selectAll().orderBy('code_hash').execute(),
+    ...(options.includeProofs
+      ? { dpop_proofs: await db.selectFrom('dpop_proofs').selectAll().orderBy('jti').execute() }
+      : {}),
+  };
+}

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rekey } from '../../relay/rekey';
+import { NZ_TENANT_ID, SEED_CLIENT_ID, SEED_CLIENT_SECRET } from '../../xero-sim/seed';
+import type { RunningSim } from '../../xero-sim/start';
+import {
+  connectAccount,
+  newInstall,
+  type RelayUnderTest,
+  startRelay,
+  startTestSim,
+  TOKEN_KEY_A,
+  TOKEN_KEY_B,
+  tempDir,
+} from './harness';
+import { spawnRelay } from './spawn';
+
+describe('relay operations', () => {
+  let sim: RunningSim;
+  let rut: RelayUnderTest;
+
+  beforeAll(async () => {
+    sim = await startTestSim();
+    rut = await startRelay({ sim, store: 'pglite' });
+  });
+  afterAll(async () => {
+    await rut?.stop();
+    await sim?.stop();
+  });
+
+  it('answers /healthz and /readyz (store reachable)', async () => {
+    expect(await (await fetch(`${rut.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${rut.url}/readyz`)).json()).toEqual({ status: 'ready' });
+  });
+
+  it('publishes an OpenAPI document naming every /v1 route', async () => {
+    const doc = (await (await fetch(`${rut.url}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/installs',
+        '/v1/connect/start',
+        '/v1/oauth/callback',
+        '/v1/connect/redeem',
+        '/v1/connections',
+        '/v1/connections/{connectionId}',
+        '/v1/connections/{connectionId}/grants',
+        '/v1/connections/{connectionId}/organisation',
+        '/v1/connections/{connectionId}/currencies',
+      ]),
+    );
+  });
+
+  it('logs structured JSON with request ids and echoes the id to the caller', async () => {
+    const res = await fetch(`${rut.url}/healthz`);
+    const id = res.headers.get('x-request-id');
+    expect(id).toBeTruthy();
+    const line = rut.logs.lines.map((l) => JSON.parse(l)).find((l) => l.reqId === id);
+    expect(line).toMatchObject({ msg: 'request', method: 'GET', path: '/healthz', status: 200 });
+  });
+
+  it('answers unknown routes with the error shape', async () => {
+    const res = await fetch(`${rut.url}/v1/nope`, { method: 'POST' });
+    expect(res.status).toBe(401); // every /v1 route needs a proof first
+    expect(await res.json()).toMatchObject({ error: { code: 'invalid_proof' } });
+  });
+});
+
+describe('relay:rekey', () => {
+  it('re-encrypts every stored token under the current key and the relay still uses them', async () => {
+    const sim = await startTestSim();
+    const dir = tempDir();
+    try {
+      const first = await startRelay({ sim, store: 'pglite', dataDir: dir.path });
+      const ext = await newInstall(first.url);
+      const { connectionId } = await connectAccount(ext, 'nz', [NZ_TENANT_ID]);
+      await first.stop();
+
+      const result = await rekey({
+        RELAY_DATA_DIR: dir.path,
+        DATABASE_SCHEMA: 'public',
+        TOKEN_KEYS: [
+          { id: 'b', key: Buffer.from(TOKEN_KEY_B.slice(2), 'base64') },
+          { id: 'a', key: Buffer.from(TOKEN_KEY_A.slice(2), 'base64') },
+        ],
+      });
+      expect(result).toEqual({ rewritten: 1, total: 1, keyId: 'b' });
+
+      // Only the new key is left: the relay must still open every token.
+      const second = await startRelay({
+        sim,
+        store: 'pglite',
+        dataDir: dir.path,
+        env: { TOKEN_KEYS: TOKEN_KEY_B },
+      });
+      try {
+        const row = await second.relay.store.findConnection(connectionId);
+        expect(row?.refresh_token_enc).toMatch(/^v1\.b\./);
+        const client = (await import('../../lib/relay-client')).createRelayClient({
+          baseUrl: second.url,
+          key: ext.key,
+        });
+        expect((await client.organisation({ connectionId, accountId: 'nz' })).name).toBeTruthy();
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await sim.stop();
+      dir.remove();
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('stops on SIGTERM with exit code 0 after closing the store', async () => {
+    const sim = await startTestSim();
+    const dir = tempDir();
+    try {
+      const relay = await spawnRelay({
+        XERO_CLIENT_ID: SEED_CLIENT_ID,
+        XERO_CLIENT_SECRET: SEED_CLIENT_SECRET,
+        XERO_IDENTITY_URL: sim.url,
+        XERO_API_URL: sim.url,
+        TOKEN_KEYS: TOKEN_KEY_A,
+        RELAY_DATA_DIR: dir.path,
+      });
+      expect((await fetch(`${relay.url}/readyz`)).status).toBe(200);
+      expect(await relay.stop('SIGTERM')).toBe(0);
+      expect(relay.stdout()).toMatch(/relay stopped/);
+    } finally {
+      await sim.stop();
+      dir.remove();
+    }
+  });
+});
