@@ -12,13 +12,14 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, openAsBlob, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { formatMinor } from '../lib/settlement/money.ts';
 import { summariseSettlement } from '../lib/settlement/summarise.ts';
+import { fileStream } from './node-file-stream.ts';
 
 const HEADER = [
   'settlement-id',
@@ -115,7 +116,7 @@ interface Measurement {
 async function runOurs(path: string): Promise<Omit<Measurement, 'engine' | 'peakRssMb'>> {
   const bytes = statSync(path).size;
   const start = performance.now();
-  const result = await summariseSettlement(await openAsBlob(path));
+  const result = await summariseSettlement(fileStream(path));
   const ms = performance.now() - start;
   if (!result.ok) throw new Error(result.error.message);
   return { bytes, ms, rows: result.value.stats.rows, total: formatMinor(result.value.rowTotal, 'USD') };
@@ -235,7 +236,9 @@ async function main(): Promise<void> {
     const base1m = summary('papaparse', 1_000_000);
     const ours100k = summary('settlebridge', 100_000);
     // The baseline sums with floats; the check is that ours is exact and both saw every row.
-    console.log(`row totals: settlebridge ${[...ours1m.totals].join(',')} papaparse ${[...base1m.totals].join(',')}`);
+    console.log(
+      `row totals: settlebridge ${[...ours1m.totals].join(',')} papaparse ${[...base1m.totals].join(',')}`,
+    );
     console.log(
       JSON.stringify({
         rows: 1_000_000,

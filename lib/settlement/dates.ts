@@ -16,17 +16,17 @@ export type DateOrder = 'year-first' | 'day-first';
 const DIGIT_0 = 48;
 const DIGIT_9 = 57;
 
-function digitAt(text: string, i: number): number {
-  const c = text.charCodeAt(i);
+function digitAt(bytes: Uint8Array, i: number): number {
+  const c = bytes[i]!;
   return c >= DIGIT_0 && c <= DIGIT_9 ? c - DIGIT_0 : -1;
 }
 
 /** Reads `count` digits at `i`, or -1. */
-function digitsAt(text: string, i: number, count: number, end: number): number {
+function digitsAt(bytes: Uint8Array, i: number, count: number, end: number): number {
   if (i + count > end) return -1;
   let value = 0;
   for (let k = 0; k < count; k++) {
-    const d = digitAt(text, i + k);
+    const d = digitAt(bytes, i + k);
     if (d < 0) return -1;
     value = value * 10 + d;
   }
@@ -54,23 +54,23 @@ export class DateReader {
     this.order = order;
   }
 
-  read(text: string, start: number, end: number): number {
+  read(bytes: Uint8Array, start: number, end: number): number {
     let year: number;
     let month: number;
     let day: number;
     let i: number;
     let order: DateOrder;
-    if (end - start >= 10 && text.charCodeAt(start + 4) === 45 && text.charCodeAt(start + 7) === 45) {
+    if (end - start >= 10 && bytes[start + 4]! === 45 && bytes[start + 7]! === 45) {
       order = 'year-first';
-      year = digitsAt(text, start, 4, end);
-      month = digitsAt(text, start + 5, 2, end);
-      day = digitsAt(text, start + 8, 2, end);
+      year = digitsAt(bytes, start, 4, end);
+      month = digitsAt(bytes, start + 5, 2, end);
+      day = digitsAt(bytes, start + 8, 2, end);
       i = start + 10;
-    } else if (end - start >= 10 && text.charCodeAt(start + 2) === 46 && text.charCodeAt(start + 5) === 46) {
+    } else if (end - start >= 10 && bytes[start + 2]! === 46 && bytes[start + 5]! === 46) {
       order = 'day-first';
-      day = digitsAt(text, start, 2, end);
-      month = digitsAt(text, start + 3, 2, end);
-      year = digitsAt(text, start + 6, 4, end);
+      day = digitsAt(bytes, start, 2, end);
+      month = digitsAt(bytes, start + 3, 2, end);
+      year = digitsAt(bytes, start + 6, 4, end);
       i = start + 10;
     } else {
       this.error = 'not a date in a known format (YYYY-MM-DD… or DD.MM.YYYY…)';
@@ -86,44 +86,44 @@ export class DateReader {
       this.error = `date is ${order} but this file writes dates ${this.order}`;
       return -1;
     }
-    if (i < end && !this.readTimeAndZone(text, i, end)) return -1;
+    if (i < end && !this.readTimeAndZone(bytes, i, end)) return -1;
     return year * 10000 + month * 100 + day;
   }
 
   /** Validates "[T ]HH:MM[:SS[.fff]][Z|±HH[:]MM| ZONE]" so a garbled time is not accepted. */
-  private readTimeAndZone(text: string, start: number, end: number): boolean {
+  private readTimeAndZone(bytes: Uint8Array, start: number, end: number): boolean {
     let i = start;
-    const sep = text.charCodeAt(i);
+    const sep = bytes[i]!;
     if (sep !== 84 /* T */ && sep !== 32 /* space */) return this.fail('unexpected text after the date');
     i++;
-    const hour = digitsAt(text, i, 2, end);
-    const minute = text.charCodeAt(i + 2) === 58 ? digitsAt(text, i + 3, 2, end) : -1;
+    const hour = digitsAt(bytes, i, 2, end);
+    const minute = bytes[i + 2]! === 58 ? digitsAt(bytes, i + 3, 2, end) : -1;
     if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return this.fail('not a valid time');
     i += 5;
-    if (i < end && text.charCodeAt(i) === 58) {
-      const second = digitsAt(text, i + 1, 2, end);
+    if (i < end && bytes[i]! === 58) {
+      const second = digitsAt(bytes, i + 1, 2, end);
       // 60 allows a leap second.
       if (second < 0 || second > 60) return this.fail('not a valid time');
       i += 3;
-      if (i < end && text.charCodeAt(i) === 46) {
+      if (i < end && bytes[i]! === 46) {
         i++;
         const fractionStart = i;
-        while (i < end && digitAt(text, i) >= 0) i++;
+        while (i < end && digitAt(bytes, i) >= 0) i++;
         if (i === fractionStart) return this.fail('not a valid time');
       }
     }
     if (i === end) return true;
-    let c = text.charCodeAt(i);
+    let c = bytes[i]!;
     if (c === 90 /* Z */) return i + 1 === end || this.fail('unexpected text after the time');
     if (c === 32) {
       i++;
-      c = text.charCodeAt(i);
+      c = bytes[i]!;
     }
     if (c === 43 || c === 45) {
-      const hours = digitsAt(text, i + 1, 2, end);
+      const hours = digitsAt(bytes, i + 1, 2, end);
       let j = i + 3;
-      if (j < end && text.charCodeAt(j) === 58) j++;
-      const minutes = digitsAt(text, j, 2, end);
+      if (j < end && bytes[j]! === 58) j++;
+      const minutes = digitsAt(bytes, j, 2, end);
       if (hours < 0 || hours > 14 || minutes < 0 || minutes > 59 || j + 2 !== end) {
         return this.fail('not a valid zone offset');
       }
@@ -131,7 +131,7 @@ export class DateReader {
     }
     // Zone names such as UTC, GMT, PST, CEST.
     const nameStart = i;
-    while (i < end && isUpperLetter(text.charCodeAt(i))) i++;
+    while (i < end && isUpperLetter(bytes[i]!)) i++;
     const length = i - nameStart;
     if (i !== end || length < 2 || length > 5) return this.fail('not a valid zone');
     return true;
@@ -169,7 +169,8 @@ export function parseSettlementDate(
   order?: DateOrder,
 ): { ok: true; date: string; order: DateOrder } | { ok: false; reason: string } {
   const reader = new DateReader(order);
-  const packed = reader.read(text, 0, text.length);
+  const bytes = new TextEncoder().encode(text);
+  const packed = reader.read(bytes, 0, bytes.length);
   if (packed < 0 || reader.order === undefined) return { ok: false, reason: reader.error };
   return { ok: true, date: isoDate(packed), order: reader.order };
 }

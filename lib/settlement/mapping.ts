@@ -97,7 +97,10 @@ export function parseMappingJson(text: string): Result<SettlementMapping> {
   try {
     document = JSON.parse(text);
   } catch (cause) {
-    return fail('BAD_MAPPING', `the mapping is not JSON: ${cause instanceof Error ? cause.message : String(cause)}`);
+    return fail(
+      'BAD_MAPPING',
+      `the mapping is not JSON: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
   }
   return parseMapping(document);
 }

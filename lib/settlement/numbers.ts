@@ -1,5 +1,5 @@
 /**
- * Amounts, read straight from the file's text into integer minor units: no parseFloat,
+ * Amounts, read straight from the file's bytes into integer minor units: no parseFloat,
  * so "0.1" + "0.2" is exactly 30 cents. EU files write decimal commas ("1141,18"), others
  * decimal points; the mark is detected once per file and then held, so a file that mixes
  * them is refused rather than silently read a hundred times too large.
@@ -32,12 +32,12 @@ export class AmountReader {
     this.mark = mark;
   }
 
-  /** The amount in `text[start, end)` in minor units, or NaN (reason in `error`). */
-  read(text: string, start: number, end: number): number {
+  /** The amount in UTF-8 `bytes[start, end)` in minor units, or NaN (reason in `error`). */
+  read(bytes: Uint8Array, start: number, end: number): number {
     let i = start;
     let isNegative = false;
     if (i < end) {
-      const c = text.charCodeAt(i);
+      const c = bytes[i]!;
       if (c === MINUS) {
         isNegative = true;
         i++;
@@ -48,7 +48,7 @@ export class AmountReader {
     let value = 0;
     let digitsSeen = 0;
     while (i < end) {
-      const c = text.charCodeAt(i);
+      const c = bytes[i]!;
       if (c < DIGIT_0 || c > DIGIT_9) break;
       value = value * 10 + (c - DIGIT_0);
       digitsSeen++;
@@ -56,7 +56,7 @@ export class AmountReader {
     }
     let fractionDigits = 0;
     if (i < end) {
-      const c = text.charCodeAt(i);
+      const c = bytes[i]!;
       if (c === POINT || c === COMMA) {
         const mark: DecimalMark = c === POINT ? '.' : ',';
         if (this.mark === undefined) {
@@ -67,7 +67,7 @@ export class AmountReader {
         }
         i++;
         while (i < end) {
-          const d = text.charCodeAt(i);
+          const d = bytes[i]!;
           if (d < DIGIT_0 || d > DIGIT_9) break;
           if (fractionDigits < this.digits) {
             value = value * 10 + (d - DIGIT_0);
@@ -83,7 +83,9 @@ export class AmountReader {
       }
     }
     if (i !== end || digitsSeen === 0) {
-      this.error = i === end ? 'no digits' : `unexpected character "${text[i]}"`;
+      const c = bytes[i]!;
+      this.error =
+        i === end ? 'no digits' : `unexpected character "${c < 128 ? String.fromCharCode(c) : '…'}"`;
       return Number.NaN;
     }
     for (; fractionDigits < this.digits; fractionDigits++) value *= 10;
@@ -103,7 +105,8 @@ export function parseAmount(
   mark?: DecimalMark,
 ): { ok: true; minor: bigint; mark: DecimalMark | undefined } | { ok: false; reason: string } {
   const reader = new AmountReader(digits, mark);
-  const minor = reader.read(text, 0, text.length);
+  const bytes = new TextEncoder().encode(text);
+  const minor = reader.read(bytes, 0, bytes.length);
   if (Number.isNaN(minor)) return { ok: false, reason: reader.error };
   return { ok: true, minor: BigInt(minor), mark: reader.mark };
 }
