@@ -13,6 +13,7 @@ const MINUS = 45;
 const PLUS = 43;
 const POINT = 46;
 const COMMA = 44;
+const TOO_LARGE = 'too large to hold exactly';
 
 /**
  * Reads amounts for one file. Per-row results are plain numbers (safe integers) so the hot
@@ -90,11 +91,37 @@ export class AmountReader {
     }
     for (; fractionDigits < this.digits; fractionDigits++) value *= 10;
     if (!Number.isSafeInteger(value)) {
-      this.error = 'too large to hold exactly';
+      this.error = TOO_LARGE;
       return Number.NaN;
     }
     // `0 - 0` keeps "-0.00" from becoming -0, which would print as "-0.00".
     return isNegative ? 0 - value : value;
+  }
+
+  /**
+   * Like `read` but without the safe-integer limit, for the summary row's total, which is a
+   * sum of rows and so may legitimately pass what any single row can hold.
+   */
+  readBig(bytes: Uint8Array, start: number, end: number): bigint | undefined {
+    const small = this.read(bytes, start, end);
+    if (!Number.isNaN(small)) return BigInt(small);
+    if (this.error !== TOO_LARGE) return undefined;
+    // `read` validated the syntax already; only the size failed, so rebuild it as digits.
+    let digits = '';
+    let fraction = '';
+    let isFraction = false;
+    let isNegative = false;
+    for (let i = start; i < end; i++) {
+      const c = bytes[i]!;
+      if (c === MINUS) isNegative = true;
+      else if (c === POINT || c === COMMA) isFraction = true;
+      else if (c >= DIGIT_0 && c <= DIGIT_9) {
+        if (isFraction) fraction += String.fromCharCode(c);
+        else digits += String.fromCharCode(c);
+      }
+    }
+    const minor = BigInt(`${digits}${fraction.slice(0, this.digits).padEnd(this.digits, '0')}` || '0');
+    return isNegative ? -minor : minor;
   }
 }
 

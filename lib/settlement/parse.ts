@@ -512,8 +512,8 @@ export class SettlementParser {
       dates.push(packed);
     }
     const totalIndex = columns['total-amount'];
-    const total = this.amounts.read(bytes, this.starts[totalIndex]!, this.ends[totalIndex]!);
-    if (Number.isNaN(total)) {
+    const total = this.amounts.readBig(bytes, this.starts[totalIndex]!, this.ends[totalIndex]!);
+    if (total === undefined) {
       return this.fieldError('BAD_AMOUNT', 'total-amount', `is not an amount: ${this.amounts.error}`, bytes);
     }
     const [start, end, deposit] = dates as [number, number, number];
@@ -525,7 +525,7 @@ export class SettlementParser {
       periodStart: isoDate(start),
       periodEnd: isoDate(end),
       depositDate: isoDate(deposit),
-      depositTotal: BigInt(total),
+      depositTotal: total,
       currency,
       columnCount: this.columnCount,
       periodStartPacked: start,
