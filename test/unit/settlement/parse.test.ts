@@ -110,6 +110,33 @@ describe('parse', () => {
     }
   });
 
+  it('keeps keys apart that share length and sampled bytes (hash collisions)', () => {
+    // The interner hashes a few bytes per field; these differ only at a byte it skips.
+    const row = (amountDescription: string, amount: string): TestRow => ({
+      transactionType: 'Order',
+      amountType: 'ItemFees',
+      amountDescription,
+      amount,
+      postedDate: '2025-06-06',
+    });
+    const { result, got } = parse(
+      settlementText({ total: '3.00', rows: [row('XaYYYYYYZ', '1.00'), row('XbYYYYYYZ', '2.00')] }),
+    );
+    expect(result.ok).toBe(true);
+    expect(got.rows.map((r) => r.key)).toEqual([
+      'Order/ItemFees/XaYYYYYYZ@Amazon.com',
+      'Order/ItemFees/XbYYYYYYZ@Amazon.com',
+    ]);
+    expect(got.rows[0]!.groupId).not.toBe(got.rows[1]!.groupId);
+  });
+
+  it('skips blank CRLF lines', () => {
+    const text = settlementText({ total: '31.24', rows: ROWS, lineEnd: '\r\n' });
+    const { result, got } = parse(text.replace('\r\n', '\r\n\r\n').concat('\r\n\r\n'));
+    expect(result).toMatchObject({ ok: true, value: { rows: 3 } });
+    expect(got.rows.map((r) => r.amount)).toEqual([2499, -375, 1000]);
+  });
+
   it('reads a decimal-comma file with day-first dates', () => {
     const { result, got } = parse(
       settlementText({
