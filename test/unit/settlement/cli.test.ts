@@ -1,0 +1,108 @@
+// @vitest-environment node
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MAPPING_DOCUMENT } from '../../../lib/settlement/default-mapping.ts';
+
+const ROOT = join(import.meta.dirname, '../../..');
+const FIXTURES = join(ROOT, 'test/fixtures/settlements');
+
+function run(...args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/settlement.ts'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+}
+
+describe('settlement CLI', () => {
+  it('prints one JSON document with decimal-point strings for a decimal-comma file', () => {
+    const out = run('summarize', join(FIXTURES, 'de.tsv'), '--json');
+    expect(out.status).toBe(0);
+    const report = JSON.parse(out.stdout);
+    expect(report).toMatchObject({
+      settlementId: '9911223344',
+      currency: 'EUR',
+      periodStart: '2023-03-14',
+      periodEnd: '2023-03-28',
+      depositDate: '2023-03-30',
+      depositTotal: '1404.83',
+      rows: 14,
+      discrepancy: null,
+      unmapped: [],
+    });
+    expect(report.invoices[0]).toMatchObject({
+      type: 'ACCREC',
+      number: 'AMZ-9911223344',
+      currency: 'EUR',
+      total: '1404.83',
+    });
+    expect(report.invoices[0].lines[0]).toEqual({
+      key: 'Order/ItemPrice/Principal',
+      description: 'Amazon sales',
+      accountCode: '200',
+      taxType: 'NONE',
+      tracking: [],
+      amount: '1296.01',
+    });
+  }, 20_000);
+
+  it('splits by month and applies a mapping file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'settlement-cli-'));
+    const mappingPath = join(dir, 'mapping.json');
+    writeFileSync(
+      mappingPath,
+      JSON.stringify({
+        ...DEFAULT_MAPPING_DOCUMENT,
+        accounts: { ...DEFAULT_MAPPING_DOCUMENT.accounts, clearing: '1999' },
+      }),
+    );
+    const out = run(
+      'summarize',
+      join(FIXTURES, 'month-end.tsv'),
+      '--mapping',
+      mappingPath,
+      '--split-month',
+      '--json',
+    );
+    expect(out.status).toBe(0);
+    const report = JSON.parse(out.stdout);
+    expect(report.invoices.map((i: { number: string; total: string }) => [i.number, i.total])).toEqual([
+      ['AMZ-18200000002-1', '0.00'],
+      ['AMZ-18200000002-2', '62.56'],
+    ]);
+    expect(report.invoices[1].lines[0]).toMatchObject({
+      key: 'clearing',
+      accountCode: '1999',
+      amount: '37.08',
+    });
+  }, 20_000);
+
+  it('prints a readable table without --json, flagging a discrepancy', () => {
+    const out = run('summarize', join(FIXTURES, 'discrepancy.tsv'));
+    expect(out.status).toBe(0);
+    expect(out.stdout).toContain('ACCREC AMZ-18500000005');
+    expect(out.stdout).toContain('DISCREPANCY');
+    expect(out.stdout).toContain('-50.00');
+  }, 20_000);
+
+  it('exits 2 with the error on stderr for a bad file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'settlement-cli-'));
+    const bad = join(dir, 'bad.tsv');
+    writeFileSync(bad, 'hello\tworld\n1\t2\n');
+    const out = run('summarize', bad, '--json');
+    expect(out.status).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toContain('NOT_SETTLEMENT_FILE');
+    expect(out.stderr).toContain('line 1');
+  }, 20_000);
+
+  it('exits 2 for a missing file, a bad mapping and bad usage', () => {
+    expect(run('summarize', join(FIXTURES, 'nope.tsv')).status).toBe(2);
+    expect(
+      run('summarize', join(FIXTURES, 'us.tsv'), '--mapping', join(FIXTURES, 'us.tsv')).stderr,
+    ).toContain('not JSON');
+    expect(run('frobnicate').status).toBe(2);
+  }, 20_000);
+});
