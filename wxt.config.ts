@@ -13,8 +13,17 @@ export default defineConfig({
     name: 'Settlebridge',
     description:
       'Switch between your Amazon seller accounts and send their settlements to one Xero organisation.',
-    permissions: ['storage', 'alarms'],
+    // storage: account metadata and settings; alarms: draining the send outbox;
+    // identity: the Xero consent window (launchWebAuthFlow), which shows no install warning.
+    permissions: ['storage', 'alarms', 'identity'],
     host_permissions: sellerCentralMatchPatterns(),
+    commands: {
+      // Firefox builds MV2, where the toolbar button is the browser_action.
+      [browser === 'firefox' ? '_execute_browser_action' : '_execute_action']: {
+        suggested_key: { default: 'Alt+Shift+S' },
+        description: 'Open the Settlebridge account switcher',
+      },
+    },
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

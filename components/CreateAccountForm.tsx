@@ -27,8 +27,7 @@ export function CreateAccountForm({ onCreate }: CreateAccountFormProps) {
   };
 
   return (
-    <form class="create-account" onSubmit={submit} aria-labelledby="create-account-title">
-      <h2 id="create-account-title">Create new account</h2>
+    <form class="create-account" onSubmit={submit} aria-label="Account name and marketplace">
       <label>
         Account name
         <input

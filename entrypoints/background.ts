@@ -1,19 +1,54 @@
 import { browser } from 'wxt/browser';
+import { storage } from 'wxt/utils/storage';
 import { createAccountHandlers } from '@/lib/background/accounts';
-import { createPageContextHandlers } from '@/lib/background/page-contexts';
+import { createBackupHandlers } from '@/lib/background/backup';
+import { createRelayPort } from '@/lib/background/relay';
+import { createSellerCentralHandlers } from '@/lib/background/seller-central';
+import { createSettingsHandlers } from '@/lib/background/settings';
+import { createXeroHandlers } from '@/lib/background/xero';
 import { getDb } from '@/lib/db';
 import { dispatch, type Sender } from '@/lib/messages';
+import { DEFAULT_RELAY_URL, type Settings } from '@/lib/settings';
+
+const settingsItem = storage.defineItem<Settings>('local:settings', {
+  fallback: { relayUrl: DEFAULT_RELAY_URL },
+  version: 1,
+});
 
 export default defineBackground(() => {
-  const pages = createPageContextHandlers(
-    browser.storage.session,
-    async () => (await browser.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id,
-  );
-  const handlers = { ...createAccountHandlers(getDb()), ...pages };
+  const db = getDb();
+  const settings = createSettingsHandlers({
+    get: () => settingsItem.getValue(),
+    set: (v) => settingsItem.setValue(v),
+  });
+  const sellerCentral = createSellerCentralHandlers(db, browser.storage.session, {
+    activeTabId: async () => (await browser.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id,
+    update: async (tabId, url) => void (await browser.tabs.update(tabId, { url, active: true })),
+    create: async (url) => (await browser.tabs.create({ url })).id ?? -1,
+    // Firefox's MV2 build has browserAction where Chrome's MV3 has action.
+    setBadge: (tabId, text) => (browser.action ?? browser.browserAction).setBadgeText({ tabId, text }),
+  });
+  const relay = createRelayPort(async () => (await settings.read()).relayUrl);
+  const handlers = {
+    ...createAccountHandlers(db, Date, sellerCentral.currentContext),
+    ...sellerCentral,
+    ...settings,
+    ...createBackupHandlers(db),
+    ...createXeroHandlers({
+      db,
+      relay,
+      returnUrl: () => browser.identity.getRedirectURL('xero'),
+      webAuthFlow: async (url) => {
+        const finalUrl = await browser.identity.launchWebAuthFlow({ url, interactive: true });
+        if (!finalUrl) throw new Error('The Xero window closed without an answer.');
+        return finalUrl;
+      },
+    }),
+  };
   const self = { id: browser.runtime.id, origin: browser.runtime.getURL('/') };
 
   browser.runtime.onMessage.addListener((message: unknown, sender: Sender) =>
     dispatch(handlers, message, sender, self),
   );
-  browser.tabs.onRemoved.addListener((tabId) => void pages.forgetTab(tabId));
+  browser.tabs.onRemoved.addListener((tabId) => void sellerCentral.forgetTab(tabId));
 });

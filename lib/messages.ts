@@ -13,7 +13,8 @@ import { z } from 'zod';
 import { AppError, describeZodError, type ErrorInfo, toErrorInfo } from './errors';
 import { isSellerCentralHost } from './marketplaces';
 import { PageContext } from './page-context';
-import { Account, AccountName, MarketplaceCode } from './records';
+import { Account, AccountName, MarketplaceCode, XeroConnection } from './records';
+import { Settings } from './settings';
 
 export type SenderKind = 'extension-page' | 'content-script';
 
@@ -23,17 +24,95 @@ interface MessageSpec {
   output: z.ZodType;
 }
 
+const Id = z.string().uuid();
+const ConnectionId = z.string().min(1).max(100);
+const Empty = z.object({});
+const currencyFacts = { currency: z.string(), organisation: z.string() };
+const CurrencyCheck = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('base'), ...currencyFacts }),
+  ...(['enabled', 'can_enable', 'plan_lacks_multicurrency'] as const).map((state) =>
+    z.object({ state: z.literal(state), ...currencyFacts, baseCurrency: z.string() }),
+  ),
+]);
+
 export const protocol = {
-  'account/list': { from: 'extension-page', input: z.object({}), output: z.array(Account) },
+  'account/list': { from: 'extension-page', input: Empty, output: z.array(Account) },
   'account/create': {
     from: 'extension-page',
     input: z.object({ name: AccountName, marketplace: MarketplaceCode }),
     output: Account,
   },
-  'page/report': { from: 'content-script', input: PageContext, output: z.object({}) },
+  'account/delete': { from: 'extension-page', input: z.object({ accountId: Id }), output: Empty },
+  /** Binds the account to the merchant and marketplace shown in the current Seller Central tab. */
+  'account/bind-amazon': { from: 'extension-page', input: z.object({ accountId: Id }), output: Account },
+  /** Switches Seller Central to the account (deep link, in the current Seller Central tab or a new one). */
+  'account/switch': {
+    from: 'extension-page',
+    input: z.object({ accountId: Id }),
+    output: z.object({ url: z.string(), tabId: z.number().int() }),
+  },
+  'popup/state': {
+    from: 'extension-page',
+    input: Empty,
+    output: z.object({
+      accounts: z.array(Account),
+      connections: z.array(XeroConnection),
+      context: PageContext.nullable(),
+      activeAccountId: z.string().nullable(),
+    }),
+  },
+  'xero/connect': {
+    from: 'extension-page',
+    input: z.object({ accountId: Id }),
+    output: z.object({ connectionId: z.string(), organisationName: z.string() }),
+  },
+  'xero/share': {
+    from: 'extension-page',
+    input: z.object({ accountId: Id, fromAccountId: Id }),
+    output: z.object({ connectionId: z.string(), organisationName: z.string() }),
+  },
+  'xero/currency': { from: 'extension-page', input: z.object({ accountId: Id }), output: CurrencyCheck },
+  'xero/enable-currency': {
+    from: 'extension-page',
+    input: z.object({ accountId: Id }),
+    output: CurrencyCheck,
+  },
+  'connection/list': {
+    from: 'extension-page',
+    input: z.object({ check: z.boolean().default(false) }),
+    output: z.object({
+      connections: z.array(XeroConnection.extend({ accountIds: z.array(z.string()) })),
+      stale: z.string().optional(),
+    }),
+  },
+  'connection/disconnect': {
+    from: 'extension-page',
+    input: z.object({ connectionId: ConnectionId }),
+    output: z.object({ affectedAccountIds: z.array(z.string()) }),
+  },
+  'connection/reconnect': {
+    from: 'extension-page',
+    input: z.object({ connectionId: ConnectionId }),
+    output: z.object({ status: z.string() }),
+  },
+  'settings/get': { from: 'extension-page', input: Empty, output: Settings },
+  'settings/set': { from: 'extension-page', input: Settings, output: Settings },
+  'backup/export': { from: 'extension-page', input: Empty, output: z.unknown() },
+  'backup/import': {
+    from: 'extension-page',
+    input: z.object({ document: z.unknown() }),
+    output: z.object({ accounts: z.number(), connections: z.number(), mappings: z.number() }),
+  },
+  'page/report': { from: 'content-script', input: PageContext, output: Empty },
+  /** The content script saw Seller Central refuse a switch link: fall back to the picker page. */
+  'page/switch-refused': {
+    from: 'content-script',
+    input: z.object({ host: z.string().max(100) }),
+    output: Empty,
+  },
   'page/current': {
     from: 'extension-page',
-    input: z.object({}),
+    input: Empty,
     output: z.object({ context: PageContext.nullable() }),
   },
 } as const satisfies Record<string, MessageSpec>;

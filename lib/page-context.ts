@@ -6,6 +6,7 @@ export const PageContext = z.object({
   recognised: z.boolean(),
   merchantId: z.string().max(40).optional(),
   marketplaceId: z.string().max(60).optional(),
+  partnerAccountId: z.string().max(60).optional(),
   accountName: z.string().max(200).optional(),
   marketplaceName: z.string().max(200).optional(),
 });

@@ -28,6 +28,10 @@ export const Account = z.object({
   marketplace: MarketplaceCode,
   currency: z.string().regex(/^[A-Z]{3}$/),
   merchantId: MerchantId.optional(),
+  /** The account name Seller Central shows in its header, read when the account was bound. */
+  amazonAccountName: z.string().max(200).optional(),
+  /** Seller Central's partner account id, when the page revealed it (used in switch links). */
+  partnerAccountId: z.string().max(60).optional(),
   xeroConnectionId: z.string().min(1).max(100).optional(),
   /** Set when this account uses a connection first made for another account. */
   sharedFromAccountId: z.string().uuid().optional(),

@@ -1,32 +1,162 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { AccountList } from '@/components/AccountList';
+import { ConnectionList } from '@/components/ConnectionList';
 import { sendMessage } from '@/lib/message-client';
+import type { MessageOutput } from '@/lib/messages';
 import type { Account } from '@/lib/records';
 
 const send = (m: unknown) => browser.runtime.sendMessage(m);
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function Options() {
-  const [accounts, setAccounts] = useState<Account[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [accounts, setAccounts] = useState<Account[]>([]);
+  const [connections, setConnections] = useState<MessageOutput<'connection/list'> | null>(null);
+  const [relayUrl, setRelayUrl] = useState('');
+  const [notice, setNotice] = useState<{ area: string; text: string; isError: boolean } | null>(null);
+
+  const load = async (check = false) => {
+    const [a, c] = await Promise.all([
+      sendMessage(send, 'account/list', {}),
+      sendMessage(send, 'connection/list', { check }),
+    ]);
+    setAccounts(a);
+    setConnections(c);
+  };
 
   useEffect(() => {
-    sendMessage(send, 'account/list', {})
-      .then(setAccounts)
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    load(true).catch((e: unknown) => setNotice({ area: 'connections', text: errorText(e), isError: true }));
+    sendMessage(send, 'settings/get', {})
+      // Never overwrite what the user started typing before the stored value arrived.
+      .then((s) => setRelayUrl((typed) => typed || s.relayUrl))
+      .catch(() => {});
   }, []);
 
+  const byId = useMemo(() => new Map(accounts.map((a) => [a.id, a])), [accounts]);
+  const say = (area: string, text: string, isError = false) => setNotice({ area, text, isError });
+  const noticeFor = (area: string) =>
+    notice?.area === area && (
+      <p class={notice.isError ? 'error' : 'status'} role={notice.isError ? 'alert' : 'status'}>
+        {notice.text}
+      </p>
+    );
+
   return (
-    <main>
+    <main class="options">
       <h1>Settlebridge settings</h1>
-      <section aria-labelledby="accounts-title">
-        <h2 id="accounts-title">Accounts</h2>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
+
+      <section aria-labelledby="connections-title">
+        <h2 id="connections-title">Xero connections</h2>
+        {connections?.stale && <p class="notice notice--warning">{connections.stale}</p>}
+        {noticeFor('connections')}
+        {connections ? (
+          <ConnectionList
+            connections={connections.connections}
+            accounts={byId}
+            onReconnect={async (connectionId) => {
+              await sendMessage(send, 'connection/reconnect', { connectionId });
+              await load();
+              say('connections', 'Reconnected to Xero.');
+            }}
+            onDisconnect={async (connectionId) => {
+              const { affectedAccountIds } = await sendMessage(send, 'connection/disconnect', {
+                connectionId,
+              });
+              await load();
+              say(
+                'connections',
+                `Disconnected. ${affectedAccountIds.length} account(s) no longer post to Xero.`,
+              );
+            }}
+          />
+        ) : (
+          <p aria-busy="true">Checking connections…</p>
         )}
-        {accounts ? <AccountList accounts={accounts} /> : <p aria-busy="true">Loading…</p>}
+      </section>
+
+      <section aria-labelledby="settings-title">
+        <h2 id="settings-title">Relay</h2>
+        <form
+          onSubmit={async (e) => {
+            e.preventDefault();
+            try {
+              const saved = await sendMessage(send, 'settings/set', { relayUrl });
+              setRelayUrl(saved.relayUrl);
+              say('settings', 'Saved.');
+              await load(true);
+            } catch (error) {
+              say('settings', errorText(error), true);
+            }
+          }}
+        >
+          <label>
+            Relay address
+            <input
+              name="relayUrl"
+              type="url"
+              value={relayUrl}
+              required
+              onInput={(e) => setRelayUrl(e.currentTarget.value)}
+            />
+          </label>
+          <button type="submit">Save</button>
+          {noticeFor('settings')}
+        </form>
+      </section>
+
+      <section aria-labelledby="backup-title">
+        <h2 id="backup-title">Backup</h2>
+        <p>Your accounts and mappings as one JSON file. It holds no Xero tokens.</p>
+        <div class="actions">
+          <button
+            type="button"
+            onClick={async () => {
+              const doc = await sendMessage(send, 'backup/export', {});
+              const blob = new Blob([JSON.stringify(doc, null, 2)], { type: 'application/json' });
+              const a = document.createElement('a');
+              a.href = URL.createObjectURL(blob);
+              a.download = `settlebridge-backup-${new Date().toISOString().slice(0, 10)}.json`;
+              a.click();
+              URL.revokeObjectURL(a.href);
+            }}
+          >
+            Export backup
+          </button>
+          <label class="file-button">
+            Import backup
+            <input
+              type="file"
+              accept="application/json,.json"
+              data-testid="backup-import"
+              onChange={async (e) => {
+                const file = e.currentTarget.files?.[0];
+                e.currentTarget.value = '';
+                if (!file) return;
+                let document: unknown;
+                try {
+                  document = JSON.parse(await file.text());
+                } catch {
+                  say(
+                    'backup',
+                    `${file.name} is not JSON, so it is not a Settlebridge backup. Nothing was changed.`,
+                    true,
+                  );
+                  return;
+                }
+                try {
+                  const counts = await sendMessage(send, 'backup/import', { document });
+                  await load();
+                  say(
+                    'backup',
+                    `Imported ${counts.accounts} account(s), ${counts.connections} connection(s), ${counts.mappings} mapping(s).`,
+                  );
+                } catch (error) {
+                  say('backup', errorText(error), true);
+                }
+              }}
+            />
+          </label>
+        </div>
+        {noticeFor('backup')}
       </section>
       <p class="muted">Settlebridge {browser.runtime.getManifest().version}</p>
     </main>

@@ -1,51 +1,147 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { AccountList } from '@/components/AccountList';
-import { CreateAccountForm } from '@/components/CreateAccountForm';
+import { AccountSwitcher, type SwitcherItem } from '@/components/AccountSwitcher';
+import { CreateAccountWizard } from '@/components/CreateAccountWizard';
 import { PageStatus } from '@/components/PageStatus';
+import { accountXeroStatus } from '@/lib/account-status';
+import { marketplaceByCode } from '@/lib/marketplaces';
 import { sendMessage } from '@/lib/message-client';
-import type { PageContext } from '@/lib/page-context';
+import type { MessageOutput } from '@/lib/messages';
 import type { Account } from '@/lib/records';
 
 const send = (m: unknown) => browser.runtime.sendMessage(m);
+type State = MessageOutput<'popup/state'>;
+type View = { kind: 'switcher' } | { kind: 'wizard'; account?: Account };
+
+/** True when this page is the toolbar popup rather than the same page opened in a tab. */
+const isToolbarPopup = () => browser.extension.getViews({ type: 'popup' }).includes(window);
 
 export function Popup() {
-  const [accounts, setAccounts] = useState<Account[] | null>(null);
-  const [context, setContext] = useState<PageContext | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const [state, setState] = useState<State | null>(null);
+  const [view, setView] = useState<View>({ kind: 'switcher' });
+  const [message, setMessage] = useState<{ text: string; isError: boolean } | null>(null);
 
   const refresh = async () => {
     try {
-      setAccounts(await sendMessage(send, 'account/list', {}));
-      setLoadError(null);
+      setState(await sendMessage(send, 'popup/state', {}));
     } catch (e) {
-      setLoadError(e instanceof Error ? e.message : String(e));
+      setMessage({ text: e instanceof Error ? e.message : String(e), isError: true });
     }
   };
 
   useEffect(() => {
     void refresh();
-    void sendMessage(send, 'page/current', {})
-      .then((r) => setContext(r.context))
-      .catch(() => setContext(null));
   }, []);
+
+  const items = useMemo<SwitcherItem[]>(() => {
+    if (!state) return [];
+    const accounts = new Map(state.accounts.map((a) => [a.id, a]));
+    const connections = new Map(state.connections.map((c) => [c.id, c]));
+    return state.accounts.map((account) => ({
+      account,
+      status: accountXeroStatus(account, connections, accounts),
+      isActive: account.id === state.activeAccountId,
+    }));
+  }, [state]);
+
+  const choose = async (account: Account) => {
+    if (!account.merchantId) {
+      setView({ kind: 'wizard', account });
+      return;
+    }
+    try {
+      await sendMessage(send, 'account/switch', { accountId: account.id });
+      setMessage({ text: `Switching Seller Central to ${account.name}…`, isError: false });
+      if (isToolbarPopup()) window.close();
+    } catch (e) {
+      setMessage({ text: e instanceof Error ? e.message : String(e), isError: true });
+    }
+  };
 
   return (
     <main class="popup">
       <h1>Settlebridge</h1>
-      <PageStatus context={context} />
-      {loadError && (
-        <p class="error" role="alert">
-          {loadError}
+      <PageStatus context={state?.context ?? null} />
+      {message && (
+        <p class={message.isError ? 'error' : 'status'} role={message.isError ? 'alert' : 'status'}>
+          {message.text}
         </p>
       )}
-      {accounts ? <AccountList accounts={accounts} /> : <p aria-busy="true">Loading accounts…</p>}
-      <CreateAccountForm
-        onCreate={async (values) => {
-          await sendMessage(send, 'account/create', values);
-          await refresh();
-        }}
-      />
+      {view.kind === 'switcher' && (
+        <>
+          {!state && <p aria-busy="true">Loading accounts…</p>}
+          {state && state.accounts.length === 0 && (
+            <div class="empty" data-testid="accounts-empty">
+              <p>
+                <strong>No accounts yet.</strong>
+              </p>
+              <p>
+                Create one account for each Amazon seller account or marketplace you sell in. Connect the
+                first one to Xero; the others can share that connection.
+              </p>
+            </div>
+          )}
+          {state && state.accounts.length > 0 && (
+            <AccountSwitcher
+              items={items}
+              onChoose={choose}
+              onEscape={() => isToolbarPopup() && window.close()}
+            />
+          )}
+          <div class="actions">
+            <button type="button" class="primary" onClick={() => setView({ kind: 'wizard' })}>
+              Create new account
+            </button>
+            <button type="button" onClick={() => browser.runtime.openOptionsPage()}>
+              Connections and settings
+            </button>
+          </div>
+        </>
+      )}
+      {view.kind === 'wizard' && (
+        <CreateAccountWizard
+          {...(view.account ? { account: view.account } : {})}
+          shareCandidates={(accountId) =>
+            items
+              .filter(
+                (i) =>
+                  i.account.id !== accountId && (i.status.kind === 'connected' || i.status.kind === 'shared'),
+              )
+              .map((i) => ({
+                account: i.account,
+                organisationName: 'organisationName' in i.status ? i.status.organisationName : '',
+              }))
+          }
+          onCreate={async (values) => {
+            const account = await sendMessage(send, 'account/create', values);
+            await refresh();
+            return account;
+          }}
+          onConnect={async (accountId) => {
+            await sendMessage(send, 'xero/connect', { accountId });
+            await refresh();
+          }}
+          onShare={async (accountId, fromAccountId) => {
+            await sendMessage(send, 'xero/share', { accountId, fromAccountId });
+            await refresh();
+          }}
+          onCheckCurrency={(accountId) => sendMessage(send, 'xero/currency', { accountId })}
+          onEnableCurrency={(accountId) => sendMessage(send, 'xero/enable-currency', { accountId })}
+          onOpenSellerCentral={(account) => {
+            const market = marketplaceByCode(account.marketplace);
+            if (market) void browser.tabs.create({ url: `https://${market.host}/home` });
+          }}
+          onBindAmazon={async (accountId) => {
+            const account = await sendMessage(send, 'account/bind-amazon', { accountId });
+            await refresh();
+            return account;
+          }}
+          onDone={() => {
+            setView({ kind: 'switcher' });
+            void refresh();
+          }}
+        />
+      )}
     </main>
   );
 }

@@ -1,7 +1,9 @@
 import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
-import { marketplaceByCode } from '../marketplaces';
+import { marketplaceByCode, marketplaceById } from '../marketplaces';
+import { matchAccount } from '../match-account';
 import type { Handlers } from '../messages';
+import type { PageContext } from '../page-context';
 import { Account } from '../records';
 
 export interface Clock {
@@ -11,11 +13,82 @@ export interface Clock {
 export function createAccountHandlers(
   db: SettlebridgeDb,
   clock: Clock = Date,
-): Pick<Handlers, 'account/list' | 'account/create'> {
+  currentContext: () => Promise<PageContext | null> = async () => null,
+): Pick<
+  Handlers,
+  'account/list' | 'account/create' | 'account/delete' | 'account/bind-amazon' | 'popup/state'
+> {
+  const list = async () => {
+    const accounts = await db.accounts.toArray();
+    return accounts.sort((a, b) => a.name.localeCompare(b.name) || a.createdAt - b.createdAt);
+  };
+
   return {
-    'account/list': async () => {
-      const accounts = await db.accounts.toArray();
-      return accounts.sort((a, b) => a.name.localeCompare(b.name) || a.createdAt - b.createdAt);
+    'account/list': list,
+
+    'popup/state': async () => {
+      const [accounts, connections, context] = await Promise.all([
+        list(),
+        db.xeroConnections.toArray(),
+        currentContext(),
+      ]);
+      return { accounts, connections, context, activeAccountId: matchAccount(accounts, context)?.id ?? null };
+    },
+
+    'account/delete': async ({ accountId }) => {
+      await db.transaction('rw', db.accounts, async () => {
+        const account = await db.accounts.get(accountId);
+        if (!account) return;
+        const dependants = await db.accounts.filter((a) => a.sharedFromAccountId === accountId).toArray();
+        // Accounts that shared this one's connection keep it: the connection belongs to the
+        // install, not to the account that happened to create it.
+        for (const d of dependants) await db.accounts.update(d.id, { sharedFromAccountId: undefined });
+        await db.accounts.delete(accountId);
+      });
+      return {};
+    },
+
+    'account/bind-amazon': async ({ accountId }) => {
+      const account = await db.accounts.get(accountId);
+      if (!account) throw new AppError('not_found', 'That account no longer exists; reopen Settlebridge.');
+      const context = await currentContext();
+      if (!context?.recognised) {
+        throw new AppError(
+          'no_seller_central',
+          'Open Seller Central in this browser, signed in to the account and marketplace you want, then try again.',
+        );
+      }
+      const pageMarket = context.marketplaceId ? marketplaceById(context.marketplaceId) : undefined;
+      const market = marketplaceByCode(account.marketplace);
+      if (pageMarket && pageMarket.code !== account.marketplace) {
+        throw new AppError(
+          'marketplace_mismatch',
+          `Seller Central is showing ${pageMarket.name}, but ${account.name} is for ${market?.name}. Switch the marketplace in Seller Central, then try again.`,
+        );
+      }
+      if (!context.merchantId) {
+        throw new AppError(
+          'merchant_unknown',
+          'Seller Central did not reveal the merchant id on this page. Open the Seller Central home page and try again.',
+        );
+      }
+      const clash = (await db.accounts.where('merchantId').equals(context.merchantId).toArray()).find(
+        (a) => a.id !== accountId && a.marketplace === account.marketplace,
+      );
+      if (clash) {
+        throw new AppError(
+          'already_bound',
+          `This Seller Central account and marketplace already belong to "${clash.name}".`,
+        );
+      }
+      const changes = {
+        merchantId: context.merchantId,
+        ...(context.accountName ? { amazonAccountName: context.accountName } : {}),
+        ...(context.partnerAccountId ? { partnerAccountId: context.partnerAccountId } : {}),
+        updatedAt: clock.now(),
+      };
+      await db.accounts.update(accountId, changes);
+      return Account.parse({ ...account, ...changes });
     },
 
     'account/create': async ({ name, marketplace }) => {

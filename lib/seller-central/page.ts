@@ -40,3 +40,35 @@ export function readHeader(doc: Document, url: URL): PageContext {
     ...(marketplaceName ? { marketplaceName } : {}),
   };
 }
+
+/**
+ * The deep link that switches Seller Central to a merchant and marketplace (DOMAIN.md §4).
+ * The `amzn1.mp.o.` prefix is required: without it the switch silently does nothing.
+ */
+export function switchUrl(input: {
+  host: string;
+  merchantId: string;
+  marketplaceId: string;
+  partnerAccountId?: string;
+}): string {
+  const url = new URL(`https://${input.host}/home`);
+  url.searchParams.set('mons_sel_dir_mcid', input.merchantId);
+  const mkid = input.marketplaceId.startsWith('amzn1.mp.o.')
+    ? input.marketplaceId
+    : `amzn1.mp.o.${input.marketplaceId}`;
+  url.searchParams.set('mons_sel_mkid', mkid);
+  if (input.partnerAccountId) url.searchParams.set('mons_sel_dir_paid', input.partnerAccountId);
+  url.searchParams.set('ignore_selection_changed', 'true');
+  return url.toString();
+}
+
+export function pickerUrl(host: string): string {
+  return `https://${host}${PATHS.picker}`;
+}
+
+/** Newer pages answer a switch link with this text instead of switching. */
+export const SWITCH_REFUSED_TEXT = 'Invalid request URL from client';
+
+export function isSwitchRefused(doc: Document): boolean {
+  return (doc.body?.textContent ?? '').includes(SWITCH_REFUSED_TEXT);
+}

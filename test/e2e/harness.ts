@@ -108,7 +108,10 @@ export async function reloadPage(page: Page): Promise<void> {
   );
 }
 
-/** Answers Seller Central (and other https) requests in `page` from fixture files. */
+/**
+ * Answers Seller Central (and other https) requests in `page` from fixture files, keyed by
+ * host + path. Anything else on https gets a 404, so no test ever reaches the internet.
+ */
 export async function serveFixtures(page: Page, routes: Record<string, string>): Promise<void> {
   await page.setRequestInterception(true);
   page.on('request', (request: HTTPRequest) => {
@@ -116,8 +119,9 @@ export async function serveFixtures(page: Page, routes: Record<string, string>):
     if (url.protocol !== 'https:') return void request.continue();
     const file = routes[`${url.host}${url.pathname}`];
     if (!file) return void request.respond({ status: 404, contentType: 'text/plain', body: 'not a fixture' });
+    const contentType = file.endsWith('.json') ? 'application/json' : 'text/html; charset=utf-8';
     void readFile(join(ROOT, 'test', 'fixtures', file), 'utf8').then((body) =>
-      request.respond({ status: 200, contentType: 'text/html; charset=utf-8', body }),
+      request.respond({ status: 200, contentType, body }),
     );
   });
 }
@@ -132,11 +136,29 @@ export function screenshotOnFailure(getBrowser: () => ExtensionBrowser | undefin
     await mkdir(dir, { recursive: true });
     const pages = await eb.browser.pages();
     const slug = ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 80);
+    // A page stuck mid-navigation can hang a screenshot: give each a few seconds at most.
+    const withinSeconds = (p: Promise<unknown>) =>
+      Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
     await Promise.all(
       pages.map((p, i) =>
-        p.screenshot({ path: join(dir, `${eb.kind}-${slug}-${i}.png`) as `${string}.png` }).catch(() => {}),
+        withinSeconds(p.screenshot({ path: join(dir, `${eb.kind}-${slug}-${i}.png`) as `${string}.png` })),
       ),
     );
     console.error(`screenshots saved in ${dir}`);
   });
+}
+
+/** Clicks the button whose visible text is exactly `text`, waiting for it to appear. */
+export async function clickButton(page: Page, text: string): Promise<void> {
+  const button = await page.waitForSelector(`::-p-xpath(//button[normalize-space()="${text}"])`);
+  await button!.click();
+}
+
+/** Waits for the innermost element whose text contains `text` (puppeteer's ::-p-text trips on some punctuation). */
+export async function waitForText(page: Page, text: string) {
+  const literal = text.includes('"') ? `'${text}'` : `"${text}"`;
+  const handle = await page.waitForSelector(
+    `::-p-xpath(//*[contains(normalize-space(.), ${literal}) and not(*[contains(normalize-space(.), ${literal})])])`,
+  );
+  return handle!;
 }

@@ -7,7 +7,7 @@ import { sellerCentralMatchPatterns } from '../../lib/marketplaces';
 
 // Pins what the built extension asks the browser for. Widening any of this must be a
 // deliberate change to this file, reviewed with the reason.
-const EXPECTED_PERMISSIONS = ['alarms', 'storage'];
+const EXPECTED_PERMISSIONS = ['alarms', 'identity', 'storage'];
 const MV3_DEFAULT_CSP = "script-src 'self'; object-src 'self';";
 
 type Manifest = Record<string, unknown> & {
@@ -51,7 +51,7 @@ afterAll(async () => {
 describe('built manifest', () => {
   const hosts = sellerCentralMatchPatterns().sort();
 
-  it('asks Chrome only for storage and alarms, and hosts only on Seller Central', () => {
+  it('asks Chrome only for storage, alarms and identity, and hosts only on Seller Central', () => {
     const m = manifests.chrome;
     expect(m.manifest_version).toBe(3);
     expect([...(m.permissions ?? [])].sort()).toEqual(EXPECTED_PERMISSIONS);
@@ -85,6 +85,11 @@ describe('built manifest', () => {
       expect([...(scripts[0]?.matches ?? [])].sort()).toEqual(hosts);
     },
   );
+
+  it.each(['chrome', 'firefox'] as const)('opens the switcher with a keyboard shortcut (%s)', (b) => {
+    const command = b === 'firefox' ? '_execute_browser_action' : '_execute_action';
+    expect(manifests[b].commands).toMatchObject({ [command]: { suggested_key: { default: 'Alt+Shift+S' } } });
+  });
 
   it('keeps the extension pages CSP no looser than MV3 default', () => {
     const csp = manifests.chrome.content_security_policy as { extension_pages?: string } | undefined;

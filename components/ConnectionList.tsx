@@ -1,0 +1,104 @@
+import { useState } from 'preact/hooks';
+import type { Account, XeroConnection } from '@/lib/records';
+
+export interface ConnectionRow extends XeroConnection {
+  accountIds: string[];
+}
+
+export interface ConnectionListProps {
+  connections: readonly ConnectionRow[];
+  accounts: ReadonlyMap<string, Account>;
+  onReconnect(connectionId: string): Promise<void>;
+  onDisconnect(connectionId: string): Promise<void>;
+}
+
+const STATUS_TEXT: Record<XeroConnection['status'], string> = {
+  connected: 'Connected',
+  needs_reconnect: 'Needs reconnect',
+  disconnected: 'Disconnected',
+};
+
+export function ConnectionList({ connections, accounts, onReconnect, onDisconnect }: ConnectionListProps) {
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const act = async (id: string, fn: () => Promise<void>) => {
+    setBusy(id);
+    setError(null);
+    try {
+      await fn();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(null);
+      setConfirming(null);
+    }
+  };
+
+  if (connections.length === 0) {
+    return (
+      <p class="empty">
+        No Xero connection yet. Create an account in the toolbar popup and connect it to Xero.
+      </p>
+    );
+  }
+  return (
+    <>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <ul class="connections" data-testid="connections">
+        {connections.map((c) => {
+          const names = c.accountIds.map((id) => accounts.get(id)?.name ?? 'an account no longer here');
+          return (
+            <li key={c.id} class="connection" data-connection-id={c.id} data-status={c.status}>
+              <div class="connection-head">
+                <strong>{c.organisationName}</strong>
+                <span class={`xero-status xero-status--${c.status}`}>{STATUS_TEXT[c.status]}</span>
+              </div>
+              <p class="muted">Used by: {names.length ? names.join(', ') : 'no account'}</p>
+              <div class="actions">
+                {c.status !== 'connected' && (
+                  <button
+                    type="button"
+                    disabled={busy === c.id}
+                    onClick={() => act(c.id, () => onReconnect(c.id))}
+                  >
+                    Reconnect
+                  </button>
+                )}
+                <button type="button" disabled={busy === c.id} onClick={() => setConfirming(c.id)}>
+                  Disconnect
+                </button>
+              </div>
+              {confirming === c.id && (
+                <div
+                  class="dialog"
+                  role="alertdialog"
+                  aria-modal="true"
+                  aria-labelledby={`disconnect-${c.id}`}
+                >
+                  <p id={`disconnect-${c.id}`}>
+                    Disconnect {c.organisationName}? {names.length} account{names.length === 1 ? '' : 's'}{' '}
+                    will stop posting to Xero: {names.join(', ') || 'none'}.
+                  </p>
+                  <div class="actions">
+                    <button type="button" onClick={() => setConfirming(null)}>
+                      Cancel
+                    </button>
+                    <button type="button" class="danger" onClick={() => act(c.id, () => onDisconnect(c.id))}>
+                      Disconnect
+                    </button>
+                  </div>
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,43 @@
+import { useState } from 'preact/hooks';
+import { type CurrencyCheck, explainCurrencyCheck } from '@/lib/currency-check';
+
+export interface CurrencyNoticeProps {
+  check: CurrencyCheck;
+  onEnable(): Promise<void>;
+}
+
+export function CurrencyNotice({ check, onEnable }: CurrencyNoticeProps) {
+  const [error, setError] = useState<string | null>(null);
+  const [isBusy, setBusy] = useState(false);
+  const isProblem = check.state === 'can_enable' || check.state === 'plan_lacks_multicurrency';
+  return (
+    <div
+      class={`notice ${isProblem ? 'notice--warning' : 'notice--ok'}`}
+      role={isProblem ? 'alert' : 'status'}
+      data-testid="currency-check"
+      data-state={check.state}
+    >
+      <p>{explainCurrencyCheck(check)}</p>
+      {check.state === 'can_enable' && (
+        <button
+          type="button"
+          disabled={isBusy}
+          onClick={async () => {
+            setBusy(true);
+            setError(null);
+            try {
+              await onEnable();
+            } catch (e) {
+              setError(e instanceof Error ? e.message : String(e));
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          {isBusy ? 'Enabling…' : `Enable ${check.currency}`}
+        </button>
+      )}
+      {error && <p class="error">{error}</p>}
+    </div>
+  );
+}

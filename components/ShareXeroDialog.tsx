@@ -1,0 +1,86 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Account } from '@/lib/records';
+
+export interface ShareCandidate {
+  account: Account;
+  organisationName: string;
+}
+
+export interface ShareXeroDialogProps {
+  accountName: string;
+  candidates: readonly ShareCandidate[];
+  onConfirm(fromAccountId: string): Promise<void>;
+  onCancel(): void;
+}
+
+/**
+ * "Share Xero Access": the new account uses a connection another account already has,
+ * so no Xero window opens and the first account's connection is left intact.
+ */
+export function ShareXeroDialog({ accountName, candidates, onConfirm, onCancel }: ShareXeroDialogProps) {
+  const [chosen, setChosen] = useState(candidates[0]?.account.id ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [isBusy, setBusy] = useState(false);
+  const dialogRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    dialogRef.current?.querySelector<HTMLElement>('input, button')?.focus();
+  }, []);
+
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await onConfirm(chosen);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div
+      class="dialog"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="share-title"
+      ref={dialogRef}
+      data-testid="share-dialog"
+      onKeyDown={(e) => e.key === 'Escape' && onCancel()}
+    >
+      <h2 id="share-title">Share Xero Access</h2>
+      {candidates.length === 0 ? (
+        <p>None of your other accounts is connected to Xero yet. Connect one directly first.</p>
+      ) : (
+        <fieldset>
+          <legend>Let {accountName} post to the same Xero organisation as:</legend>
+          {candidates.map(({ account, organisationName }) => (
+            <label key={account.id} class="radio">
+              <input
+                type="radio"
+                name="share-from"
+                value={account.id}
+                checked={chosen === account.id}
+                onChange={() => setChosen(account.id)}
+              />
+              {account.name} ({account.marketplace}) → {organisationName}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="actions">
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="button" class="primary" disabled={!chosen || isBusy} onClick={confirm}>
+          {isBusy ? 'Sharing…' : 'Share access'}
+        </button>
+      </div>
+    </div>
+  );
+}

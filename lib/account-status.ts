@@ -1,0 +1,36 @@
+import type { Account, XeroConnection } from './records';
+
+export type AccountXeroStatus =
+  | { kind: 'not_connected' }
+  | { kind: 'connected'; organisationName: string }
+  | { kind: 'shared'; organisationName: string; fromAccountName: string }
+  | { kind: 'needs_reconnect'; organisationName: string };
+
+/** How an account stands with Xero, as the switcher and the options page show it. */
+export function accountXeroStatus(
+  account: Account,
+  connections: ReadonlyMap<string, XeroConnection>,
+  accounts: ReadonlyMap<string, Account>,
+): AccountXeroStatus {
+  const connection = account.xeroConnectionId ? connections.get(account.xeroConnectionId) : undefined;
+  if (!connection || connection.status === 'disconnected') return { kind: 'not_connected' };
+  const organisationName = connection.organisationName;
+  if (connection.status === 'needs_reconnect') return { kind: 'needs_reconnect', organisationName };
+  const from = account.sharedFromAccountId ? accounts.get(account.sharedFromAccountId) : undefined;
+  return from
+    ? { kind: 'shared', organisationName, fromAccountName: from.name }
+    : { kind: 'connected', organisationName };
+}
+
+export function describeXeroStatus(status: AccountXeroStatus): string {
+  switch (status.kind) {
+    case 'not_connected':
+      return 'Not connected to Xero';
+    case 'connected':
+      return `Connected to ${status.organisationName}`;
+    case 'shared':
+      return `${status.organisationName}, shared from ${status.fromAccountName}`;
+    case 'needs_reconnect':
+      return `Needs reconnect (${status.organisationName})`;
+  }
+}

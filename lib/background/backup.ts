@@ -1,0 +1,78 @@
+/**
+ * Export and import of the user's account metadata as one JSON document. Import validates
+ * the whole document before writing anything and writes in one transaction, so a bad file
+ * changes nothing. Tokens are never part of it: they live on the relay.
+ */
+import { z } from 'zod';
+import type { SettlebridgeDb } from '../db';
+import { AppError, describeZodError } from '../errors';
+import type { Handlers } from '../messages';
+import { Account, Mapping, XeroConnection } from '../records';
+
+export const BACKUP_FORMAT = 'settlebridge-backup';
+
+export const Backup = z.object({
+  format: z.literal(BACKUP_FORMAT, { error: 'This is not a Settlebridge backup file.' }),
+  version: z.literal(1, {
+    error: 'This backup was made by a newer Settlebridge; update the extension first.',
+  }),
+  exportedAt: z.string(),
+  accounts: z.array(Account).max(10_000),
+  xeroConnections: z.array(XeroConnection).max(1_000),
+  mappings: z.array(Mapping).max(1_000),
+});
+export type Backup = z.infer<typeof Backup>;
+
+export function createBackupHandlers(
+  db: SettlebridgeDb,
+  clock: { now(): number } = Date,
+): Pick<Handlers, 'backup/export' | 'backup/import'> {
+  return {
+    'backup/export': async () =>
+      ({
+        format: BACKUP_FORMAT,
+        version: 1,
+        exportedAt: new Date(clock.now()).toISOString(),
+        accounts: await db.accounts.toArray(),
+        xeroConnections: await db.xeroConnections.toArray(),
+        mappings: await db.mappings.toArray(),
+      }) satisfies Backup,
+
+    'backup/import': async ({ document }) => {
+      const parsed = Backup.safeParse(document);
+      if (!parsed.success) {
+        throw new AppError(
+          'invalid_backup',
+          `The backup was not imported: ${describeZodError(parsed.error, 'backup')}. Nothing was changed.`,
+        );
+      }
+      const backup = parsed.data;
+      const ids = new Set(backup.accounts.map((a) => a.id));
+      const connectionIds = new Set(backup.xeroConnections.map((c) => c.id));
+      for (const [i, a] of backup.accounts.entries()) {
+        if (a.sharedFromAccountId && !ids.has(a.sharedFromAccountId)) {
+          throw new AppError(
+            'invalid_backup',
+            `The backup was not imported: account ${i + 1} ("${a.name}") shares from an account that is not in the file. Nothing was changed.`,
+          );
+        }
+        if (a.xeroConnectionId && !connectionIds.has(a.xeroConnectionId)) {
+          throw new AppError(
+            'invalid_backup',
+            `The backup was not imported: account ${i + 1} ("${a.name}") uses a Xero connection that is not in the file. Nothing was changed.`,
+          );
+        }
+      }
+      await db.transaction('rw', db.accounts, db.xeroConnections, db.mappings, async () => {
+        await db.xeroConnections.bulkPut(backup.xeroConnections);
+        await db.accounts.bulkPut(backup.accounts);
+        await db.mappings.bulkPut(backup.mappings);
+      });
+      return {
+        accounts: backup.accounts.length,
+        connections: backup.xeroConnections.length,
+        mappings: backup.mappings.length,
+      };
+    },
+  };
+}

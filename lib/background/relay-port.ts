@@ -1,0 +1,39 @@
+/**
+ * What the background needs from the relay. The real implementation is the typed client in
+ * lib/relay-client.ts; tests pass a fake with the same shape.
+ */
+export interface RelayConnection {
+  id: string;
+  tenantId: string;
+  organisationName: string;
+  status: 'connected' | 'needs_reconnect' | 'disconnected';
+  accountIds: string[];
+}
+
+export interface RelayOrganisation {
+  name: string;
+  baseCurrency: string;
+  multiCurrency: boolean;
+  currencies: string[];
+}
+
+export interface RelayPort {
+  register(): Promise<unknown>;
+  startConnect(input: { accountId: string; returnUrl: string; connectionId?: string }): Promise<{
+    authorizeUrl: string;
+  }>;
+  redeem(input: { relayCode: string }): Promise<{
+    connectionId: string;
+    tenants: { tenantId: string; name: string }[];
+  }>;
+  listConnections(): Promise<RelayConnection[]>;
+  grant(input: { connectionId: string; accountIds: string[] }): Promise<unknown>;
+  disconnect(input: { connectionId: string }): Promise<{ affectedAccountIds: string[] }>;
+  organisation(input: { connectionId: string; accountId: string }): Promise<RelayOrganisation>;
+  enableCurrency(input: { connectionId: string; accountId: string; currency: string }): Promise<{
+    currencies: string[];
+  }>;
+}
+
+/** Opens the relay's authorise URL and resolves with the URL the flow finally returned to. */
+export type WebAuthFlow = (authorizeUrl: string) => Promise<string>;

@@ -1,0 +1,139 @@
+/**
+ * Seller Central tabs as the background sees them: what each tab last reported (kept in
+ * `storage.session`, since the service worker may stop between messages), switching a tab
+ * to another account, and the toolbar badge.
+ */
+
+import type { SettlebridgeDb } from '../db';
+import { AppError } from '../errors';
+import { marketplaceByCode, marketplaceById } from '../marketplaces';
+import type { Handlers } from '../messages';
+import type { PageContext } from '../page-context';
+import { pickerUrl, switchUrl } from '../seller-central/page';
+
+export interface SessionArea {
+  get(key: string): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+}
+
+export interface TabsPort {
+  activeTabId(): Promise<number | undefined>;
+  update(tabId: number, url: string): Promise<void>;
+  create(url: string): Promise<number>;
+  setBadge(tabId: number, text: string): Promise<void>;
+}
+
+const KEY = 'sellerCentralTabs';
+/** A refused switch link is answered with the picker page only this soon after the switch. */
+const SWITCH_FALLBACK_MS = 60_000;
+
+interface Stored {
+  byTab: Record<string, PageContext & { at: number }>;
+  lastTabId?: number;
+  pendingSwitch?: { tabId: number; host: string; at: number };
+}
+
+type SellerCentralHandlers = Pick<
+  Handlers,
+  'page/report' | 'page/current' | 'page/switch-refused' | 'account/switch'
+> & {
+  forgetTab(tabId: number): Promise<void>;
+  currentContext(): Promise<PageContext | null>;
+};
+
+export function createSellerCentralHandlers(
+  db: SettlebridgeDb,
+  session: SessionArea,
+  tabs: TabsPort,
+  clock: { now(): number } = Date,
+): SellerCentralHandlers {
+  const read = async (): Promise<Stored> =>
+    ((await session.get(KEY))[KEY] as Stored | undefined) ?? { byTab: {} };
+  const write = (stored: Stored) => session.set({ [KEY]: stored });
+
+  async function currentTab(): Promise<{ tabId: number; context: PageContext } | undefined> {
+    const stored = await read();
+    const active = await tabs.activeTabId();
+    for (const id of [active, stored.lastTabId]) {
+      if (id === undefined) continue;
+      const entry = stored.byTab[String(id)];
+      if (entry) {
+        const { at: _at, ...context } = entry;
+        return { tabId: id, context };
+      }
+    }
+    return undefined;
+  }
+
+  return {
+    'page/report': async (context, { tabId }) => {
+      if (tabId === undefined) return {};
+      const stored = await read();
+      stored.byTab[String(tabId)] = { ...context, at: clock.now() };
+      stored.lastTabId = tabId;
+      if (stored.pendingSwitch?.tabId === tabId) delete stored.pendingSwitch;
+      await write(stored);
+      const market = context.marketplaceId ? marketplaceById(context.marketplaceId) : undefined;
+      await tabs.setBadge(tabId, market?.code ?? '').catch(() => {});
+      return {};
+    },
+
+    'page/current': async () => ({ context: (await currentTab())?.context ?? null }),
+
+    'page/switch-refused': async ({ host }, { tabId }) => {
+      const stored = await read();
+      const pending = stored.pendingSwitch;
+      if (
+        tabId === undefined ||
+        !pending ||
+        pending.tabId !== tabId ||
+        clock.now() - pending.at > SWITCH_FALLBACK_MS
+      ) {
+        return {};
+      }
+      delete stored.pendingSwitch;
+      await write(stored);
+      await tabs.update(tabId, pickerUrl(host));
+      return {};
+    },
+
+    'account/switch': async ({ accountId }) => {
+      const account = await db.accounts.get(accountId);
+      if (!account) throw new AppError('not_found', 'That account no longer exists; reopen Settlebridge.');
+      const market = marketplaceByCode(account.marketplace);
+      if (!account.merchantId || !market) {
+        throw new AppError(
+          'not_bound',
+          `${account.name} is not linked to Seller Central yet: open Seller Central in that account, then choose "Connect to Amazon".`,
+        );
+      }
+      const url = switchUrl({
+        host: market.host,
+        merchantId: account.merchantId,
+        marketplaceId: market.id,
+        ...(account.partnerAccountId ? { partnerAccountId: account.partnerAccountId } : {}),
+      });
+      const current = await currentTab();
+      let tabId: number;
+      if (current) {
+        tabId = current.tabId;
+        await tabs.update(tabId, url);
+      } else {
+        tabId = await tabs.create(url);
+      }
+      const stored = await read();
+      stored.pendingSwitch = { tabId, host: market.host, at: clock.now() };
+      await write(stored);
+      return { url, tabId };
+    },
+
+    async forgetTab(tabId) {
+      const stored = await read();
+      delete stored.byTab[String(tabId)];
+      if (stored.lastTabId === tabId) delete stored.lastTabId;
+      await write(stored);
+    },
+
+    currentContext: async () => (await currentTab())?.context ?? null,
+  };
+}

@@ -1,0 +1,272 @@
+/**
+ * Xero connection flows, from the background. The relay does every Xero call and owns the
+ * tokens; this module only keeps metadata (which connection an account uses, its status)
+ * and drives the browser's web-auth window.
+ */
+import { type CurrencyCheck, checkCurrency } from '../currency-check';
+import type { SettlebridgeDb } from '../db';
+import { AppError } from '../errors';
+import type { Handlers } from '../messages';
+import type { Account, XeroConnection } from '../records';
+import type { RelayConnection, RelayPort, WebAuthFlow } from './relay-port';
+
+export interface XeroDeps {
+  db: SettlebridgeDb;
+  relay: () => Promise<RelayPort>;
+  webAuthFlow: WebAuthFlow;
+  /** Where the relay sends the browser back to (identity.getRedirectURL()). */
+  returnUrl: () => string;
+  clock?: { now(): number };
+}
+
+type XeroHandlers = Pick<
+  Handlers,
+  | 'xero/connect'
+  | 'xero/share'
+  | 'xero/currency'
+  | 'xero/enable-currency'
+  | 'connection/list'
+  | 'connection/disconnect'
+  | 'connection/reconnect'
+>;
+
+const relayErrorCode = (e: unknown): string | undefined =>
+  typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+
+export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
+  const { db } = deps;
+  const now = () => (deps.clock ?? Date).now();
+
+  const getAccount = async (accountId: string): Promise<Account> => {
+    const account = await db.accounts.get(accountId);
+    if (!account) throw new AppError('not_found', 'That account no longer exists; reopen Settlebridge.');
+    return account;
+  };
+
+  /** Calls the relay, turning its errors into messages a seller can act on. */
+  async function withRelay<T>(what: string, fn: (relay: RelayPort) => Promise<T>, connectionId?: string) {
+    let relay: RelayPort;
+    try {
+      relay = await deps.relay();
+      return await fn(relay);
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      const code = relayErrorCode(error) ?? 'relay_error';
+      if (code === 'needs_reconnect' && connectionId) {
+        await db.xeroConnections.update(connectionId, { status: 'needs_reconnect', updatedAt: now() });
+      }
+      const detail = error instanceof Error ? error.message : String(error);
+      const advice =
+        code === 'network_error'
+          ? ' Check the relay address in Settlebridge settings and your connection.'
+          : code === 'needs_reconnect'
+            ? ' Xero no longer accepts this connection: choose Reconnect.'
+            : '';
+      throw new AppError(code, `Could not ${what}: ${detail}${advice}`);
+    }
+  }
+
+  const toLocal = (c: RelayConnection, previous?: XeroConnection): XeroConnection => ({
+    id: c.id,
+    tenantId: c.tenantId,
+    organisationName: c.organisationName,
+    status: c.status,
+    ...(previous?.baseCurrency ? { baseCurrency: previous.baseCurrency } : {}),
+    updatedAt: now(),
+  });
+
+  /** Brings local connection records in line with the relay's view. */
+  async function syncConnections(relayConnections: RelayConnection[]) {
+    await db.transaction('rw', db.xeroConnections, async () => {
+      for (const c of relayConnections) {
+        await db.xeroConnections.put(toLocal(c, await db.xeroConnections.get(c.id)));
+      }
+    });
+  }
+
+  /** Runs the relay's OAuth round trip in the browser's auth window; returns the relay code. */
+  async function authorise(accountId: string, connectionId?: string): Promise<string> {
+    const { authorizeUrl } = await withRelay('start the Xero connection', (r) =>
+      r.startConnect({ accountId, returnUrl: deps.returnUrl(), ...(connectionId ? { connectionId } : {}) }),
+    );
+    let finalUrl: string;
+    try {
+      finalUrl = await deps.webAuthFlow(authorizeUrl);
+    } catch {
+      throw new AppError(
+        'cancelled',
+        'The Xero window was closed before access was allowed; nothing changed.',
+      );
+    }
+    const params = new URL(finalUrl).searchParams;
+    const error = params.get('error');
+    if (error) {
+      const why =
+        error === 'access_denied'
+          ? 'access was not allowed in Xero'
+          : (params.get('error_description') ?? error);
+      throw new AppError('consent_cancelled', `Xero was not connected: ${why}. Nothing changed.`);
+    }
+    const relayCode = params.get('relay_code');
+    if (!relayCode)
+      throw new AppError('relay_error', 'The relay did not hand back a connection; nothing changed.');
+    return relayCode;
+  }
+
+  return {
+    'xero/connect': async ({ accountId }) => {
+      await getAccount(accountId);
+      const relayCode = await authorise(accountId);
+      const redeemed = await withRelay('finish the Xero connection', (r) => r.redeem({ relayCode }));
+      const connections = await withRelay('read the Xero connection', (r) => r.listConnections());
+      await syncConnections(connections);
+      await db.accounts.update(accountId, {
+        xeroConnectionId: redeemed.connectionId,
+        sharedFromAccountId: undefined,
+        updatedAt: now(),
+      });
+      const connection = await db.xeroConnections.get(redeemed.connectionId);
+      return {
+        connectionId: redeemed.connectionId,
+        organisationName: connection?.organisationName ?? redeemed.tenants[0]?.name ?? 'Xero',
+      };
+    },
+
+    'xero/share': async ({ accountId, fromAccountId }) => {
+      if (accountId === fromAccountId) {
+        throw new AppError('invalid_input', 'Choose another account to share its Xero connection.');
+      }
+      const [account, from] = await Promise.all([getAccount(accountId), getAccount(fromAccountId)]);
+      const connection = from.xeroConnectionId
+        ? await db.xeroConnections.get(from.xeroConnectionId)
+        : undefined;
+      if (!connection || connection.status === 'disconnected') {
+        throw new AppError(
+          'not_connected',
+          `${from.name} is not connected to Xero, so there is nothing to share yet.`,
+        );
+      }
+      if (connection.status === 'needs_reconnect') {
+        throw new AppError(
+          'needs_reconnect',
+          `${from.name}'s Xero connection needs reconnecting first (Settlebridge settings → Reconnect).`,
+        );
+      }
+      await withRelay(
+        'share the Xero connection',
+        (r) => r.grant({ connectionId: connection.id, accountIds: [account.id] }),
+        connection.id,
+      );
+      await db.accounts.update(account.id, {
+        xeroConnectionId: connection.id,
+        sharedFromAccountId: from.id,
+        updatedAt: now(),
+      });
+      return { connectionId: connection.id, organisationName: connection.organisationName };
+    },
+
+    'xero/currency': async ({ accountId }) => {
+      const account = await getAccount(accountId);
+      const connectionId = account.xeroConnectionId;
+      if (!connectionId) throw new AppError('not_connected', `${account.name} is not connected to Xero yet.`);
+      const org = await withRelay(
+        'read the Xero organisation',
+        (r) => r.organisation({ connectionId, accountId }),
+        connectionId,
+      );
+      await db.xeroConnections.update(connectionId, { baseCurrency: org.baseCurrency, updatedAt: now() });
+      return checkCurrency(account.currency, org) satisfies CurrencyCheck;
+    },
+
+    'xero/enable-currency': async ({ accountId }) => {
+      const account = await getAccount(accountId);
+      const connectionId = account.xeroConnectionId;
+      if (!connectionId) throw new AppError('not_connected', `${account.name} is not connected to Xero yet.`);
+      await withRelay(
+        `enable ${account.currency} in Xero`,
+        (r) => r.enableCurrency({ connectionId, accountId, currency: account.currency }),
+        connectionId,
+      );
+      const org = await withRelay(
+        'read the Xero organisation',
+        (r) => r.organisation({ connectionId, accountId }),
+        connectionId,
+      );
+      return checkCurrency(account.currency, org);
+    },
+
+    'connection/list': async ({ check }) => {
+      let stale: string | undefined;
+      try {
+        const relay = await deps.relay();
+        if (check) {
+          // Asking Xero for the organisation is how a disconnect made inside Xero shows up:
+          // the relay answers needs_reconnect and marks the connection for every account.
+          const accounts = await db.accounts.toArray();
+          const local = await db.xeroConnections.toArray();
+          await Promise.all(
+            local
+              .filter((c) => c.status === 'connected')
+              .map(async (c) => {
+                const user = accounts.find((a) => a.xeroConnectionId === c.id);
+                if (!user) return;
+                await relay.organisation({ connectionId: c.id, accountId: user.id }).catch(() => undefined);
+              }),
+          );
+        }
+        await syncConnections(await relay.listConnections());
+      } catch (error) {
+        stale = `Showing the last known status. ${error instanceof Error ? error.message : String(error)}`;
+      }
+      const [connections, accounts] = await Promise.all([
+        db.xeroConnections.toArray(),
+        db.accounts.toArray(),
+      ]);
+      return {
+        connections: connections.map((c) => ({
+          ...c,
+          accountIds: accounts.filter((a) => a.xeroConnectionId === c.id).map((a) => a.id),
+        })),
+        ...(stale ? { stale } : {}),
+      };
+    },
+
+    'connection/disconnect': async ({ connectionId }) => {
+      const result = await withRelay(
+        'disconnect from Xero',
+        (r) => r.disconnect({ connectionId }),
+        connectionId,
+      );
+      const affected = await db.transaction('rw', db.accounts, db.xeroConnections, async () => {
+        const users = await db.accounts.where('xeroConnectionId').equals(connectionId).toArray();
+        for (const a of users) {
+          await db.accounts.update(a.id, {
+            xeroConnectionId: undefined,
+            sharedFromAccountId: undefined,
+            updatedAt: now(),
+          });
+        }
+        await db.xeroConnections.delete(connectionId);
+        return users.map((a) => a.id);
+      });
+      return { affectedAccountIds: [...new Set([...affected, ...result.affectedAccountIds])] };
+    },
+
+    'connection/reconnect': async ({ connectionId }) => {
+      const user = await db.accounts.where('xeroConnectionId').equals(connectionId).first();
+      if (!user)
+        throw new AppError(
+          'not_found',
+          'No account uses this connection any more; connect one again instead.',
+        );
+      const relayCode = await authorise(user.id, connectionId);
+      const redeemed = await withRelay('finish reconnecting to Xero', (r) => r.redeem({ relayCode }));
+      if (redeemed.connectionId !== connectionId) {
+        throw new AppError('relay_error', 'The relay made a new connection instead of renewing this one.');
+      }
+      await syncConnections(await withRelay('read the Xero connection', (r) => r.listConnections()));
+      const connection = await db.xeroConnections.get(connectionId);
+      return { status: connection?.status ?? 'disconnected' };
+    },
+  };
+}
