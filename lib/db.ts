@@ -17,13 +17,15 @@ export class SettlebridgeDb extends Dexie {
   sends!: EntityTable<Send, 'seq'>;
 
   constructor(name = DB_NAME) {
-    super(name);
+    // Strict durability: an intent to send must be on disk before any network call, or a
+    // crash could lose it (Chrome defaults to relaxed, which may lose the last commits).
+    super(name, { chromeTransactionDurability: 'strict' });
     this.version(1).stores({
       accounts: 'id, name, marketplace, merchantId, xeroConnectionId',
       xeroConnections: 'id, tenantId, status',
       mappings: 'id',
       settlements: 'key, accountId, settlementId, status',
-      sends: '++seq, &idempotencyKey, state, nextAttemptAt, settlementKey',
+      sends: '++seq, &idempotencyKey, state, nextAttemptAt, settlementKey, connectionId, jobId',
     });
   }
 }

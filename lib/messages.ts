@@ -10,6 +10,7 @@
  * sender's URL origin does.
  */
 import { z } from 'zod';
+import type { SettlementView } from './background/settlements';
 import { AppError, describeZodError, type ErrorInfo, toErrorInfo } from './errors';
 import { isSellerCentralHost } from './marketplaces';
 import { PageContext } from './page-context';
@@ -19,7 +20,7 @@ import { Settings } from './settings';
 export type SenderKind = 'extension-page' | 'content-script';
 
 interface MessageSpec {
-  from: SenderKind;
+  from: SenderKind | readonly SenderKind[];
   input: z.ZodType;
   output: z.ZodType;
 }
@@ -34,6 +35,16 @@ const CurrencyCheck = z.discriminatedUnion('state', [
     z.object({ state: z.literal(state), ...currencyFacts, baseCurrency: z.string() }),
   ),
 ]);
+
+const BOTH = ['extension-page', 'content-script'] as const;
+const SettlementId = z.string().regex(/^[0-9A-Za-z-]{1,40}$/, 'Not an Amazon settlement id.');
+const SettlementKey = z.string().min(1).max(200);
+/** Chrome caps one message at 64 MiB; beyond this a file must be imported on the options page in parts. */
+const SettlementText = z
+  .string()
+  .min(1)
+  .max(48 * 1024 * 1024, 'This settlement file is larger than 48 MB.');
+const View = z.custom<SettlementView>();
 
 export const protocol = {
   'account/list': { from: 'extension-page', input: Empty, output: z.array(Account) },
@@ -102,6 +113,60 @@ export const protocol = {
     from: 'extension-page',
     input: z.object({ document: z.unknown() }),
     output: z.object({ accounts: z.number(), connections: z.number(), mappings: z.number() }),
+  },
+  /** A V2 flat file fetched by the content script through the page's own download link. */
+  'settlement/ingest': {
+    from: 'content-script',
+    input: z.object({ settlementId: SettlementId, text: SettlementText }),
+    output: View,
+  },
+  /** A file the user dropped on the options page. */
+  'settlement/import': {
+    from: 'extension-page',
+    input: z.object({ accountId: Id, text: SettlementText }),
+    output: View,
+  },
+  'settlement/preview': { from: BOTH, input: z.object({ settlementKey: SettlementKey }), output: View },
+  'settlement/states': {
+    from: 'content-script',
+    input: z.object({ settlementIds: z.array(SettlementId).max(500) }),
+    output: z.object({
+      accountName: z.string().nullable(),
+      states: z.record(
+        z.string(),
+        z.object({
+          status: z.string(),
+          settlementKey: z.string(),
+          xeroUrl: z.string().optional(),
+          error: z.string().optional(),
+        }),
+      ),
+    }),
+  },
+  'settlement/send': { from: BOTH, input: z.object({ settlementKey: SettlementKey }), output: View },
+  'settlement/progress': {
+    from: BOTH,
+    input: z.object({ settlementKeys: z.array(SettlementKey).max(500) }),
+    output: z.object({
+      counts: z.object({
+        queued: z.number(),
+        sending: z.number(),
+        sent: z.number(),
+        failed: z.number(),
+        parked: z.number(),
+      }),
+      estimateSeconds: z.number().nullable(),
+    }),
+  },
+  /** Maps one settlement key to a Xero account code, from the preview, and rebuilds it. */
+  'mapping/set-account': {
+    from: BOTH,
+    input: z.object({
+      settlementKey: SettlementKey,
+      key: z.string().min(1).max(300),
+      accountCode: z.string().trim().min(1).max(10),
+    }),
+    output: View,
   },
   'page/report': { from: 'content-script', input: PageContext, output: Empty },
   /** The content script saw Seller Central refuse a switch link: fall back to the picker page. */
@@ -188,10 +253,14 @@ export async function dispatch(
   }
   const { type } = envelope.data;
   const spec: MessageSpec = protocol[type];
-  if (spec.from !== kind) {
+  const allowed: readonly SenderKind[] = typeof spec.from === 'string' ? [spec.from] : spec.from;
+  if (!allowed.includes(kind)) {
     return {
       ok: false,
-      error: { code: 'forbidden_sender', message: `"${type}" may only be sent from ${spec.from}s; refused.` },
+      error: {
+        code: 'forbidden_sender',
+        message: `"${type}" may only be sent from ${allowed.join(' or ')}s; refused.`,
+      },
     };
   }
   const input = spec.input.safeParse(envelope.data.input);

@@ -63,6 +63,7 @@ export const Mapping = z.object({
 export type Mapping = z.infer<typeof Mapping>;
 
 export const SettlementStatus = z.enum(['new', 'queued', 'sending', 'sent', 'failed', 'needs_reconnect']);
+export type SettlementStatus = z.infer<typeof SettlementStatus>;
 
 export const Settlement = z.object({
   /** `${accountId}:${settlementId}`: one settlement id can only belong to one account. */
@@ -76,11 +77,23 @@ export const Settlement = z.object({
   periodEnd: z.string(),
   depositDate: z.string(),
   status: SettlementStatus,
+  /** The preview the user saw: lib/settlement's report (decimal strings, JSON-safe). */
+  report: z.unknown(),
+  /** Xero invoice payloads, one per part, exactly as they will be sent. */
+  payloads: z.array(z.unknown()),
+  /** The file as downloaded, so a fixed mapping can rebuild the invoices. */
+  source: z.string(),
+  lastError: z.string().max(2000).optional(),
   updatedAt: z.number().int(),
 });
 export type Settlement = z.infer<typeof Settlement>;
 
+/**
+ * queued: written, not yet accepted by the relay; sending: the relay holds it in a job;
+ * sent: Xero has it; failed: a retry cannot fix it; parked: waits for Reconnect.
+ */
 export const SendState = z.enum(['queued', 'sending', 'sent', 'failed', 'parked']);
+export type SendState = z.infer<typeof SendState>;
 
 export const Send = z.object({
   seq: z.number().int().optional(),
@@ -90,6 +103,13 @@ export const Send = z.object({
   settlementKey: z.string().min(1).max(200),
   part: z.number().int().min(0).max(9),
   state: SendState,
+  connectionId: z.string().min(1).max(100),
+  invoiceNumber: z.string().max(255),
+  /** The Xero invoice payload; frozen when the intent to send is written. */
+  payload: z.unknown(),
+  jobId: z.string().max(100).optional(),
+  invoiceId: z.string().max(100).optional(),
+  xeroUrl: z.string().max(500).optional(),
   attempts: z.number().int().min(0),
   nextAttemptAt: z.number().int(),
   lastError: z.string().max(2000).optional(),

@@ -37,3 +37,33 @@ export interface RelayPort {
 
 /** Opens the relay's authorise URL and resolves with the URL the flow finally returned to. */
 export type WebAuthFlow = (authorizeUrl: string) => Promise<string>;
+
+export type JobItemState = 'queued' | 'posting' | 'done' | 'failed' | 'needs_reconnect';
+
+export interface JobItem {
+  idempotencyKey: string;
+  invoiceNumber: string;
+  state: JobItemState;
+  invoiceId?: string;
+  xeroUrl?: string;
+  error?: { code: string; message: string; isRetryable: boolean };
+}
+
+export interface InvoiceJob {
+  jobId: string;
+  connectionId: string;
+  state: 'queued' | 'running' | 'done' | 'failed' | 'parked';
+  counts: Record<JobItemState, number>;
+  items: JobItem[];
+  estimate: { secondsRemaining: number; minuteRemaining: number; dayRemaining: number };
+}
+
+/** The invoice-jobs part of the relay's API. */
+export interface RelayJobsPort {
+  submitInvoices(input: {
+    connectionId: string;
+    accountId: string;
+    invoices: { idempotencyKey: string; invoice: unknown }[];
+  }): Promise<{ jobId: string; items: JobItem[] }>;
+  getJob(input: { jobId: string }): Promise<InvoiceJob>;
+}

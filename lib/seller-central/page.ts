@@ -72,3 +72,50 @@ export const SWITCH_REFUSED_TEXT = 'Invalid request URL from client';
 export function isSwitchRefused(doc: Document): boolean {
   return (doc.body?.textContent ?? '').includes(SWITCH_REFUSED_TEXT);
 }
+
+/** Payments pages that list settlements with their flat-file downloads (DOMAIN.md §4). */
+export const STATEMENT_PATHS = [
+  '/payments/past-settlements',
+  '/payments/allstatements/index.html',
+  '/payments/reports-repository',
+  '/payments/dashboard/index.html',
+] as const;
+
+export function isStatementsPage(url: URL): boolean {
+  return STATEMENT_PATHS.some((p) => url.pathname.startsWith(p));
+}
+
+export interface SettlementDownload {
+  settlementId: string;
+  /** Absolute URL of the V2 flat file, on the page's own origin. */
+  href: string;
+  anchor: HTMLAnchorElement;
+}
+
+const SETTLEMENT_PARAM = /^(settlementId|settlement_id|referenceId|reportReferenceId)$/i;
+const FLAT_FILE_V2 = /flat\s*file.*v2|flatfilev2|FLAT_FILE_V2/i;
+
+/**
+ * Links to V2 flat files for individual settlements. A link counts when its text or URL
+ * says "flat file V2" and its URL names the settlement; links to other origins are ignored,
+ * so a page cannot point the extension at a file elsewhere.
+ */
+export function findSettlementDownloads(doc: Document, pageUrl: URL): SettlementDownload[] {
+  const found = new Map<string, SettlementDownload>();
+  for (const anchor of doc.querySelectorAll<HTMLAnchorElement>('a[href]')) {
+    let url: URL;
+    try {
+      url = new URL(anchor.getAttribute('href') ?? '', pageUrl);
+    } catch {
+      continue;
+    }
+    if (url.origin !== pageUrl.origin) continue;
+    if (!FLAT_FILE_V2.test(`${anchor.textContent ?? ''} ${url.search}`)) continue;
+    const param = [...url.searchParams.entries()].find(
+      ([k, v]) => SETTLEMENT_PARAM.test(k) && /^\d{6,20}$/.test(v),
+    );
+    if (param && !found.has(param[1]))
+      found.set(param[1], { settlementId: param[1], href: url.toString(), anchor });
+  }
+  return [...found.values()];
+}

@@ -1,0 +1,259 @@
+/**
+ * The durable outbox. An intent to send is written to IndexedDB (strict durability) before
+ * any network call; `drain()` moves it to the relay and follows the relay's job until Xero
+ * has the invoice. It runs on start, on an alarm and on new work, so it survives the
+ * service worker being stopped and the browser restarting. The idempotency key, derived
+ * from (account, settlement, part), is unique here and at the relay, so retries, double
+ * clicks and a second tab never post an invoice twice.
+ */
+import type { SettlebridgeDb } from '../db';
+import type { Send, SendState, SettlementStatus } from '../records';
+import type { JobItem, RelayJobsPort } from './relay-port';
+
+export interface OutboxDeps {
+  db: SettlebridgeDb;
+  relay: () => Promise<RelayJobsPort>;
+  clock?: { now(): number };
+  random?: () => number;
+  /** Asks to be woken at `at` (a timer while the worker lives; the alarm covers the rest). */
+  wakeAt?: (at: number) => void;
+}
+
+const BASE_DELAY_MS = 2_000;
+const MAX_DELAY_MS = 5 * 60_000;
+/** How often a job the relay is working on is read back. */
+const POLL_MS = 1_500;
+
+export const sendKey = (accountId: string, settlementId: string, part: number) =>
+  `sb:${accountId}:${settlementId}:${part}`;
+
+/** Exponential backoff with full jitter (AWS architecture blog, "Exponential Backoff And Jitter"). */
+export function backoffMs(attempts: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.max(0, attempts - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** A settlement's state as the user sees it, from the state of its parts. */
+export function settlementStatusFrom(states: readonly SendState[]): SettlementStatus {
+  if (states.length === 0) return 'new';
+  if (states.includes('failed')) return 'failed';
+  if (states.includes('parked')) return 'needs_reconnect';
+  if (states.every((s) => s === 'sent')) return 'sent';
+  return states.includes('sending') ? 'sending' : 'queued';
+}
+
+interface RelayFailure {
+  code: string;
+  message: string;
+  status?: number;
+  details?: { jobId?: string; retryAfterMs?: number; retryAfter?: number };
+}
+
+const asFailure = (e: unknown): RelayFailure => {
+  const o = (typeof e === 'object' && e !== null ? e : {}) as Partial<RelayFailure>;
+  return {
+    code: typeof o.code === 'string' ? o.code : 'network_error',
+    message: e instanceof Error ? e.message : String(e),
+    ...(typeof o.status === 'number' ? { status: o.status } : {}),
+    ...(o.details && typeof o.details === 'object' ? { details: o.details } : {}),
+  };
+};
+
+/** Errors a retry cannot fix: the user has to act (mapping, payload, access). */
+const PERMANENT = new Set([
+  'idempotency_conflict',
+  'validation_error',
+  'not_granted',
+  'invalid_request',
+  'not_found',
+]);
+
+export function createOutbox(deps: OutboxDeps) {
+  const { db } = deps;
+  const now = () => (deps.clock ?? Date).now();
+  let running: Promise<void> | undefined;
+  let again = false;
+
+  async function updateSettlements(keys: Iterable<string>) {
+    for (const key of new Set(keys)) {
+      const states = (await db.sends.where('settlementKey').equals(key).toArray()).map((s) => s.state);
+      const failed = (await db.sends.where('settlementKey').equals(key).toArray()).find(
+        (s) => s.state === 'failed',
+      );
+      await db.settlements.update(key, {
+        status: settlementStatusFrom(states),
+        lastError: failed?.lastError,
+        updatedAt: now(),
+      });
+    }
+  }
+
+  function applyItem(send: Send, item: JobItem): Partial<Send> {
+    switch (item.state) {
+      case 'done':
+        return { state: 'sent', invoiceId: item.invoiceId, xeroUrl: item.xeroUrl, lastError: undefined };
+      case 'failed':
+        return item.error?.isRetryable
+          ? {
+              state: 'queued',
+              jobId: undefined,
+              nextAttemptAt: now() + backoffMs(send.attempts + 1, deps.random),
+              lastError: item.error.message,
+            }
+          : { state: 'failed', lastError: item.error?.message ?? 'Xero refused this invoice.' };
+      case 'needs_reconnect':
+        return {
+          state: 'parked',
+          lastError: 'Xero no longer accepts this connection: Reconnect it in Settlebridge settings.',
+        };
+      default:
+        return { state: 'sending' };
+    }
+  }
+
+  /** Hands due intents to the relay, one job per connection. */
+  async function submitDue(relay: RelayJobsPort) {
+    const due = await db.sends
+      .where('state')
+      .equals('queued')
+      .filter((s) => s.nextAttemptAt <= now())
+      .toArray();
+    const byConnection = new Map<string, Send[]>();
+    for (const s of due) byConnection.set(s.connectionId, [...(byConnection.get(s.connectionId) ?? []), s]);
+    for (const [connectionId, sends] of byConnection) {
+      const byAccount = new Map<string, Send[]>();
+      for (const s of sends) byAccount.set(s.accountId, [...(byAccount.get(s.accountId) ?? []), s]);
+      for (const [accountId, batch] of byAccount) {
+        try {
+          const { jobId, items } = await relay.submitInvoices({
+            connectionId,
+            accountId,
+            invoices: batch.map((s) => ({ idempotencyKey: s.idempotencyKey, invoice: s.payload })),
+          });
+          const byKey = new Map(items.map((i) => [i.idempotencyKey, i]));
+          await db.transaction('rw', db.sends, async () => {
+            for (const s of batch) {
+              const item = byKey.get(s.idempotencyKey);
+              await db.sends.update(s.seq!, {
+                jobId,
+                attempts: s.attempts + 1,
+                ...(item ? applyItem(s, item) : { state: 'sending' }),
+              });
+            }
+          });
+        } catch (error) {
+          await recordFailure(batch, asFailure(error));
+        }
+        await updateSettlements(batch.map((s) => s.settlementKey));
+      }
+    }
+  }
+
+  async function recordFailure(batch: Send[], f: RelayFailure) {
+    await db.transaction('rw', db.sends, async () => {
+      for (const s of batch) {
+        const attempts = s.attempts + 1;
+        let change: Partial<Send>;
+        if (f.code === 'in_flight' && f.details?.jobId) {
+          change = { state: 'sending', jobId: f.details.jobId };
+        } else if (f.code === 'needs_reconnect') {
+          change = { state: 'parked', lastError: f.message };
+        } else if (PERMANENT.has(f.code)) {
+          change = { state: 'failed', lastError: f.message };
+        } else {
+          const retryAfter =
+            f.details?.retryAfterMs ?? (f.details?.retryAfter ? f.details.retryAfter * 1000 : 0);
+          change = {
+            nextAttemptAt: now() + Math.max(retryAfter, backoffMs(attempts, deps.random)),
+            lastError: f.message,
+          };
+        }
+        await db.sends.update(s.seq!, { attempts, ...change });
+      }
+    });
+  }
+
+  /** Reads back every job the relay is working on for us. */
+  async function followJobs(relay: RelayJobsPort) {
+    const sending = await db.sends.where('state').equals('sending').toArray();
+    const jobIds = [...new Set(sending.map((s) => s.jobId).filter((id): id is string => Boolean(id)))];
+    for (const jobId of jobIds) {
+      try {
+        const job = await relay.getJob({ jobId });
+        const byKey = new Map(job.items.map((i) => [i.idempotencyKey, i]));
+        const mine = sending.filter((s) => s.jobId === jobId);
+        await db.transaction('rw', db.sends, async () => {
+          for (const s of mine) {
+            const item = byKey.get(s.idempotencyKey);
+            if (item) await db.sends.update(s.seq!, applyItem(s, item));
+          }
+        });
+        await updateSettlements(mine.map((s) => s.settlementKey));
+      } catch (error) {
+        const f = asFailure(error);
+        if (f.code === 'not_found') {
+          // The relay forgot the job (e.g. a fresh store): submit again; the keys keep it single.
+          await db.sends
+            .where('jobId')
+            .equals(jobId)
+            .modify({ state: 'queued', jobId: undefined, nextAttemptAt: now() });
+        }
+      }
+    }
+  }
+
+  async function pass() {
+    const relay = await deps.relay();
+    await submitDue(relay);
+    await followJobs(relay);
+  }
+
+  async function nextWake(): Promise<number | undefined> {
+    if ((await db.sends.where('state').equals('sending').count()) > 0) return now() + POLL_MS;
+    const queued = await db.sends.where('state').equals('queued').sortBy('nextAttemptAt');
+    return queued[0] ? Math.max(queued[0].nextAttemptAt, now() + 50) : undefined;
+  }
+
+  return {
+    /** Runs one drain; concurrent callers share it, and a call during a drain queues one more. */
+    drain(): Promise<void> {
+      if (running) {
+        again = true;
+        return running;
+      }
+      running = (async () => {
+        try {
+          do {
+            again = false;
+            try {
+              await pass();
+            } catch {
+              // Relay unreachable before any request: everything stays queued for the next wake.
+            }
+          } while (again);
+        } finally {
+          running = undefined;
+        }
+        const at = await nextWake();
+        if (at !== undefined) deps.wakeAt?.(at);
+      })();
+      return running;
+    },
+
+    /** After Reconnect: parked intents go back to work (the relay resumes their jobs). */
+    async resume(connectionId: string) {
+      await db.sends
+        .where('connectionId')
+        .equals(connectionId)
+        .filter((s) => s.state === 'parked')
+        .modify((s) => {
+          s.state = s.jobId ? 'sending' : 'queued';
+          s.nextAttemptAt = now();
+        });
+    },
+
+    updateSettlements,
+  };
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;

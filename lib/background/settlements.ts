@@ -1,0 +1,308 @@
+/**
+ * Settlements in the background: a V2 flat file in (from the Seller Central page or the
+ * options page), a preview out, and on Send the intent written to the outbox.
+ */
+import type { SettlebridgeDb } from '../db';
+import { AppError } from '../errors';
+import type { HandlerContext, Handlers } from '../messages';
+import type { Account, Settlement } from '../records';
+import {
+  DEFAULT_MAPPING_DOCUMENT,
+  parseMapping,
+  type SettlementMapping,
+  type SettlementReport,
+  settle,
+  toReport,
+  toXeroPayload,
+} from '../settlement';
+import { type Outbox, sendKey } from './outbox';
+
+export const MAPPING_ID = 'default';
+
+export interface SettlementView {
+  settlementKey: string;
+  settlementId: string;
+  accountName: string;
+  currency: string;
+  status: Settlement['status'];
+  report: SettlementReport;
+  organisationName: string | null;
+  connectionStatus: 'connected' | 'needs_reconnect' | 'disconnected' | null;
+  parts: { invoiceNumber: string; state: string; xeroUrl?: string; error?: string }[];
+  lastError?: string;
+}
+
+type SettlementHandlers = Pick<
+  Handlers,
+  | 'settlement/ingest'
+  | 'settlement/import'
+  | 'settlement/preview'
+  | 'settlement/states'
+  | 'settlement/send'
+  | 'settlement/progress'
+  | 'mapping/set-account'
+>;
+
+export interface SettlementDeps {
+  db: SettlebridgeDb;
+  outbox: Outbox;
+  /** The account shown in a Seller Central tab, as lib/match-account decides it. */
+  accountForTab: (tabId: number | undefined) => Promise<Account | undefined>;
+  /** Seconds the relay expects the outstanding sends to take, when it has said. */
+  estimateSeconds?: () => Promise<number | undefined>;
+  clock?: { now(): number };
+}
+
+export function createSettlementHandlers(deps: SettlementDeps): SettlementHandlers {
+  const { db, outbox } = deps;
+  const now = () => (deps.clock ?? Date).now();
+
+  async function mapping(): Promise<SettlementMapping> {
+    const stored = await db.mappings.get(MAPPING_ID);
+    const parsed = parseMapping(stored?.document ?? DEFAULT_MAPPING_DOCUMENT);
+    if (!parsed.ok)
+      throw new AppError('invalid_mapping', `The saved mapping is not valid: ${parsed.error.message}`);
+    return parsed.value;
+  }
+
+  async function build(source: string, account: Account) {
+    const result = await settle(source, { mapping: await mapping() });
+    if (!result.ok) {
+      const { message, line, columnName } = result.error;
+      const where = line ? ` (line ${line}${columnName ? `, column ${columnName}` : ''})` : '';
+      throw new AppError(
+        'invalid_settlement',
+        `This settlement file could not be read${where}: ${message} Nothing was saved.`,
+      );
+    }
+    const { summary, invoices } = result.value;
+    if (summary.header.currency !== account.currency) {
+      throw new AppError(
+        'currency_mismatch',
+        `This settlement is in ${summary.header.currency}, but ${account.name} is a ${account.currency} account. Open it from the matching account. Nothing was saved.`,
+      );
+    }
+    return { report: toReport(summary, invoices), payloads: invoices.invoices.map(toXeroPayload) };
+  }
+
+  async function view(key: string): Promise<SettlementView> {
+    const settlement = await db.settlements.get(key);
+    if (!settlement) throw new AppError('not_found', 'That settlement is not loaded; open it again.');
+    const account = await db.accounts.get(settlement.accountId);
+    const connection = account?.xeroConnectionId
+      ? await db.xeroConnections.get(account.xeroConnectionId)
+      : undefined;
+    const sends = await db.sends.where('settlementKey').equals(key).sortBy('part');
+    return {
+      settlementKey: key,
+      settlementId: settlement.settlementId,
+      accountName: account?.name ?? 'Unknown account',
+      currency: settlement.currency,
+      status: settlement.status,
+      report: settlement.report as SettlementReport,
+      organisationName: connection?.organisationName ?? null,
+      connectionStatus: connection?.status ?? null,
+      parts: sends.map((s) => ({
+        invoiceNumber: s.invoiceNumber,
+        state: s.state,
+        ...(s.xeroUrl ? { xeroUrl: s.xeroUrl } : {}),
+        ...(s.lastError ? { error: s.lastError } : {}),
+      })),
+      ...(settlement.lastError ? { lastError: settlement.lastError } : {}),
+    };
+  }
+
+  async function ingest(account: Account, text: string, expectedId?: string): Promise<SettlementView> {
+    const built = await build(text, account);
+    const { report } = built;
+    if (expectedId && report.settlementId !== expectedId) {
+      throw new AppError(
+        'wrong_file',
+        `The downloaded file is settlement ${report.settlementId}, not ${expectedId}. Nothing was saved.`,
+      );
+    }
+    const key = `${account.id}:${report.settlementId}`;
+    await db.transaction('rw', db.settlements, db.sends, async () => {
+      const existing = await db.settlements.get(key);
+      // Once an intent to send exists, what was previewed and sent stays as it was.
+      if (existing && (await db.sends.where('settlementKey').equals(key).count()) > 0) return;
+      await db.settlements.put({
+        key,
+        accountId: account.id,
+        settlementId: report.settlementId,
+        currency: report.currency,
+        depositTotalMinor: report.depositTotal.replace('.', '').replace(/^(-?)0+(?=\d)/, '$1'),
+        periodStart: report.periodStart,
+        periodEnd: report.periodEnd,
+        depositDate: report.depositDate,
+        status: 'new',
+        report,
+        payloads: built.payloads,
+        source: text,
+        updatedAt: now(),
+      });
+    });
+    return view(key);
+  }
+
+  async function accountFor(ctx: HandlerContext, accountId?: string): Promise<Account> {
+    const account = accountId ? await db.accounts.get(accountId) : await deps.accountForTab(ctx.tabId);
+    if (!account) {
+      throw new AppError(
+        'no_account',
+        'This Seller Central account is not linked to a Settlebridge account yet: open Settlebridge, then "Connect to Amazon".',
+      );
+    }
+    return account;
+  }
+
+  /** Content scripts may only touch settlements of the account their tab shows. */
+  async function checkTab(ctx: HandlerContext, key: string) {
+    if (ctx.tabId === undefined) return;
+    const account = await deps.accountForTab(ctx.tabId);
+    if (!account || !key.startsWith(`${account.id}:`)) {
+      throw new AppError('forbidden', 'That settlement belongs to another account than this page shows.');
+    }
+  }
+
+  return {
+    'settlement/ingest': async ({ settlementId, text }, ctx) =>
+      ingest(await accountFor(ctx), text, settlementId),
+
+    'settlement/import': async ({ accountId, text }, ctx) => ingest(await accountFor(ctx, accountId), text),
+
+    'settlement/preview': async ({ settlementKey }, ctx) => {
+      await checkTab(ctx, settlementKey);
+      return view(settlementKey);
+    },
+
+    'settlement/states': async ({ settlementIds }, ctx) => {
+      const account = await deps.accountForTab(ctx.tabId);
+      if (!account) return { accountName: null, states: {} };
+      const states: Record<
+        string,
+        { status: string; settlementKey: string; xeroUrl?: string; error?: string }
+      > = {};
+      for (const id of settlementIds) {
+        const key = `${account.id}:${id}`;
+        const settlement = await db.settlements.get(key);
+        if (!settlement) continue;
+        const sends = await db.sends.where('settlementKey').equals(key).toArray();
+        const url = sends.find((s) => s.xeroUrl)?.xeroUrl;
+        states[id] = {
+          status: settlement.status,
+          settlementKey: key,
+          ...(url ? { xeroUrl: url } : {}),
+          ...(settlement.lastError ? { error: settlement.lastError } : {}),
+        };
+      }
+      return { accountName: account.name, states };
+    },
+
+    'settlement/send': async ({ settlementKey }, ctx) => {
+      await checkTab(ctx, settlementKey);
+      const settlement = await db.settlements.get(settlementKey);
+      if (!settlement) throw new AppError('not_found', 'That settlement is not loaded; open it again.');
+      const account = await db.accounts.get(settlement.accountId);
+      const connection = account?.xeroConnectionId
+        ? await db.xeroConnections.get(account.xeroConnectionId)
+        : undefined;
+      if (!account || !connection || connection.status === 'disconnected') {
+        throw new AppError(
+          'not_connected',
+          `${account?.name ?? 'This account'} is not connected to Xero: connect or share a connection first.`,
+        );
+      }
+      if (connection.status === 'needs_reconnect') {
+        throw new AppError(
+          'needs_reconnect',
+          `Xero no longer accepts ${connection.organisationName}'s connection: Reconnect it in Settlebridge settings first.`,
+        );
+      }
+      const report = settlement.report as SettlementReport;
+      // Written before any network call, in one strict transaction; the unique key makes a
+      // second click or a second tab a no-op rather than a second invoice.
+      await db.transaction('rw', db.sends, db.settlements, async () => {
+        for (const [part, payload] of settlement.payloads.entries()) {
+          const idempotencyKey = sendKey(account.id, settlement.settlementId, part);
+          if (await db.sends.where('idempotencyKey').equals(idempotencyKey).count()) continue;
+          await db.sends.add({
+            idempotencyKey,
+            accountId: account.id,
+            settlementKey,
+            part,
+            state: 'queued',
+            connectionId: connection.id,
+            invoiceNumber: report.invoices[part]?.number ?? '',
+            payload,
+            attempts: 0,
+            nextAttemptAt: now(),
+            createdAt: now(),
+          });
+        }
+        const states = (await db.sends.where('settlementKey').equals(settlementKey).toArray()).map(
+          (s) => s.state,
+        );
+        if (states.every((s) => s === 'queued'))
+          await db.settlements.update(settlementKey, { status: 'queued', updatedAt: now() });
+      });
+      void outbox.drain();
+      return view(settlementKey);
+    },
+
+    'settlement/progress': async ({ settlementKeys }, ctx) => {
+      for (const key of settlementKeys) await checkTab(ctx, key);
+      const counts = { queued: 0, sending: 0, sent: 0, failed: 0, parked: 0 };
+      for (const key of settlementKeys) {
+        for (const s of await db.sends.where('settlementKey').equals(key).toArray()) counts[s.state] += 1;
+      }
+      return { counts, estimateSeconds: (await deps.estimateSeconds?.()) ?? null };
+    },
+
+    'mapping/set-account': async ({ settlementKey, key, accountCode }, ctx) => {
+      await checkTab(ctx, settlementKey);
+      const settlement = await db.settlements.get(settlementKey);
+      if (!settlement) throw new AppError('not_found', 'That settlement is not loaded; open it again.');
+      if (await db.sends.where('settlementKey').equals(settlementKey).count()) {
+        throw new AppError(
+          'already_sent',
+          'This settlement is already on its way to Xero; its lines can no longer change.',
+        );
+      }
+      const [transactionType, amountType, amountDescription] = key.split('/');
+      const current = (await db.mappings.get(MAPPING_ID))?.document ?? DEFAULT_MAPPING_DOCUMENT;
+      const doc = structuredClone(current) as { rules: Record<string, unknown>[] };
+      // A rule naming all three fields wins over broader ones (lib/settlement/mapping.ts).
+      doc.rules = [
+        ...doc.rules.filter(
+          (r) =>
+            !(
+              r.transactionType === transactionType &&
+              r.amountType === amountType &&
+              r.amountDescription === amountDescription
+            ),
+        ),
+        {
+          transactionType,
+          amountType,
+          amountDescription,
+          accountCode,
+          description: amountDescription || amountType || transactionType,
+        },
+      ];
+      const parsed = parseMapping(doc);
+      if (!parsed.ok)
+        throw new AppError('invalid_mapping', `That account code cannot be used: ${parsed.error.message}`);
+      await db.mappings.put({ id: MAPPING_ID, name: 'Default', document: doc, updatedAt: now() });
+      const account = await db.accounts.get(settlement.accountId);
+      if (!account) throw new AppError('not_found', 'That account no longer exists.');
+      const rebuilt = await build(settlement.source, account);
+      await db.settlements.update(settlementKey, {
+        report: rebuilt.report,
+        payloads: rebuilt.payloads,
+        updatedAt: now(),
+      });
+      return view(settlementKey);
+    },
+  };
+}

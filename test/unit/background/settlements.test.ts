@@ -1,0 +1,230 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createAccountHandlers } from '../../../lib/background/accounts';
+import { createOutbox, settlementStatusFrom } from '../../../lib/background/outbox';
+import type { InvoiceJob, JobItem, RelayJobsPort } from '../../../lib/background/relay-port';
+import { createSettlementHandlers } from '../../../lib/background/settlements';
+import { SettlebridgeDb } from '../../../lib/db';
+import type { Account } from '../../../lib/records';
+
+const fixture = (name: string) =>
+  readFileSync(join(import.meta.dirname, '../../fixtures/settlements', name), 'utf8');
+const page = { sender: {} };
+
+/** A relay that accepts invoice jobs; each call can be told to fail first. */
+class FakeJobs implements RelayJobsPort {
+  submitted: { idempotencyKey: string }[][] = [];
+  jobs = new Map<string, JobItem[]>();
+  failNext: { code: string; message: string; details?: Record<string, unknown> }[] = [];
+  finishOnRead = true;
+
+  private maybeFail() {
+    const f = this.failNext.shift();
+    if (f) throw Object.assign(new Error(f.message), f);
+  }
+  async submitInvoices(input: { invoices: { idempotencyKey: string; invoice: unknown }[] }) {
+    this.maybeFail();
+    this.submitted.push(input.invoices.map((i) => ({ idempotencyKey: i.idempotencyKey })));
+    const jobId = `job-${this.jobs.size + 1}`;
+    const items = input.invoices.map((i) => ({
+      idempotencyKey: i.idempotencyKey,
+      invoiceNumber: (i.invoice as { InvoiceNumber: string }).InvoiceNumber,
+      state: 'queued' as const,
+    }));
+    this.jobs.set(jobId, items);
+    return { jobId, items };
+  }
+  async getJob({ jobId }: { jobId: string }): Promise<InvoiceJob> {
+    this.maybeFail();
+    const items = this.jobs.get(jobId) ?? [];
+    if (this.finishOnRead) {
+      for (const i of items)
+        Object.assign(i, {
+          state: 'done',
+          invoiceId: `inv-${i.idempotencyKey}`,
+          xeroUrl: `https://xero.example/${i.idempotencyKey}`,
+        });
+    }
+    return {
+      jobId,
+      connectionId: 'c1',
+      state: 'done',
+      counts: { queued: 0, posting: 0, done: items.length, failed: 0, needs_reconnect: 0 },
+      items,
+      estimate: { secondsRemaining: 0, minuteRemaining: 60, dayRemaining: 5000 },
+    };
+  }
+}
+
+describe('settlements and the outbox', () => {
+  let db: SettlebridgeDb;
+  let relay: FakeJobs;
+  let now: number;
+  let account: Account;
+  let outbox: ReturnType<typeof createOutbox>;
+  let handlers: ReturnType<typeof createSettlementHandlers>;
+  let tabAccount: Account | undefined;
+
+  beforeEach(async () => {
+    db = new SettlebridgeDb(`test-${crypto.randomUUID()}`);
+    relay = new FakeJobs();
+    now = 1_700_000_000_000;
+    const clock = { now: () => now };
+    outbox = createOutbox({ db, relay: async () => relay, clock, random: () => 0.5 });
+    account = await createAccountHandlers(db, clock)['account/create'](
+      { name: 'Acme US', marketplace: 'US' },
+      page,
+    );
+    await db.xeroConnections.put({
+      id: 'c1',
+      tenantId: 't1',
+      organisationName: 'Org',
+      status: 'connected',
+      updatedAt: now,
+    });
+    await db.accounts.update(account.id, { xeroConnectionId: 'c1' });
+    tabAccount = account;
+    handlers = createSettlementHandlers({ db, outbox, accountForTab: async () => tabAccount, clock });
+  });
+
+  const ingest = (file = 'us.tsv') =>
+    handlers['settlement/import']({ accountId: account.id, text: fixture(file) }, page);
+
+  it('previews a settlement whose invoice total equals the deposit', async () => {
+    const view = await ingest();
+    expect(view.status).toBe('new');
+    expect(view.report.discrepancy).toBeNull();
+    expect(view.report.invoices).toHaveLength(1);
+    expect(view.report.invoices[0]?.total).toBe(view.report.depositTotal);
+    expect(await db.sends.count()).toBe(0);
+  });
+
+  it('refuses a file that is not a settlement, saying where, and saves nothing', async () => {
+    await expect(
+      handlers['settlement/import']({ accountId: account.id, text: 'hello\tworld\n1\t2\n' }, page),
+    ).rejects.toMatchObject({ code: 'invalid_settlement' });
+    expect(await db.settlements.count()).toBe(0);
+  });
+
+  it('refuses a settlement in another currency than the account', async () => {
+    await expect(ingest('uk.tsv')).rejects.toMatchObject({ code: 'currency_mismatch' });
+    expect(await db.settlements.count()).toBe(0);
+  });
+
+  it('writes the intent before any network call and keeps it when the relay is down', async () => {
+    const view = await ingest();
+    relay.failNext.push({ code: 'network_error', message: 'The relay could not be reached' });
+    await handlers['settlement/send']({ settlementKey: view.settlementKey }, page);
+    await outbox.drain();
+    const [send] = await db.sends.toArray();
+    expect(send).toMatchObject({ state: 'queued', attempts: 1, lastError: 'The relay could not be reached' });
+    expect(send!.nextAttemptAt).toBeGreaterThan(now);
+    expect(relay.submitted).toHaveLength(0);
+    now = send!.nextAttemptAt;
+    await outbox.drain();
+    expect((await db.settlements.get(view.settlementKey))?.status).toBe('sent');
+    expect(relay.submitted).toHaveLength(1);
+  });
+
+  it('sends once for a double click and a second tab', async () => {
+    const view = await ingest();
+    await Promise.all([
+      handlers['settlement/send']({ settlementKey: view.settlementKey }, page),
+      handlers['settlement/send']({ settlementKey: view.settlementKey }, page),
+      handlers['settlement/send']({ settlementKey: view.settlementKey }, { sender: {}, tabId: 9 }),
+    ]);
+    await outbox.drain();
+    expect(await db.sends.count()).toBe(1);
+    expect(relay.submitted.flat()).toHaveLength(1);
+    const after = await handlers['settlement/preview']({ settlementKey: view.settlementKey }, page);
+    expect(after.parts).toEqual([
+      expect.objectContaining({
+        state: 'sent',
+        xeroUrl: `https://xero.example/sb:${account.id}:${view.settlementId}:0`,
+      }),
+    ]);
+  });
+
+  it('follows the relay job it was told is already in flight instead of failing', async () => {
+    const view = await ingest();
+    await relay.submitInvoices({ invoices: [{ idempotencyKey: 'x', invoice: { InvoiceNumber: 'n' } }] });
+    relay.failNext.push({ code: 'in_flight', message: 'already in flight', details: { jobId: 'job-1' } });
+    await handlers['settlement/send']({ settlementKey: view.settlementKey }, page);
+    await outbox.drain();
+    expect((await db.sends.toArray())[0]?.jobId).toBe('job-1');
+  });
+
+  it('parks on needs_reconnect and resumes after Reconnect', async () => {
+    const view = await ingest();
+    relay.failNext.push({ code: 'needs_reconnect', message: 'Reconnect Xero' });
+    await handlers['settlement/send']({ settlementKey: view.settlementKey }, page);
+    await outbox.drain();
+    expect((await db.settlements.get(view.settlementKey))?.status).toBe('needs_reconnect');
+    await outbox.resume('c1');
+    await outbox.drain();
+    expect((await db.settlements.get(view.settlementKey))?.status).toBe('sent');
+  });
+
+  it('gives up only on errors a retry cannot fix, and says which', async () => {
+    const view = await ingest();
+    relay.failNext.push({ code: 'idempotency_conflict', message: 'Key already used with other content' });
+    await handlers['settlement/send']({ settlementKey: view.settlementKey }, page);
+    await outbox.drain();
+    const settlement = await db.settlements.get(view.settlementKey);
+    expect(settlement).toMatchObject({ status: 'failed', lastError: 'Key already used with other content' });
+  });
+
+  it("honours the relay's Retry-After when rate limited", async () => {
+    const view = await ingest();
+    relay.failNext.push({ code: 'rate_limited', message: 'Slow down', details: { retryAfter: 120 } });
+    await handlers['settlement/send']({ settlementKey: view.settlementKey }, page);
+    await outbox.drain();
+    expect((await db.sends.toArray())[0]!.nextAttemptAt).toBe(now + 120_000);
+  });
+
+  it('refuses to send before the account is connected, and writes nothing', async () => {
+    const view = await ingest();
+    await db.xeroConnections.update('c1', { status: 'needs_reconnect' });
+    await expect(
+      handlers['settlement/send']({ settlementKey: view.settlementKey }, page),
+    ).rejects.toMatchObject({
+      code: 'needs_reconnect',
+    });
+    expect(await db.sends.count()).toBe(0);
+  });
+
+  it("refuses a content script's request for a settlement of an account its tab does not show", async () => {
+    const view = await ingest();
+    tabAccount = { ...account, id: crypto.randomUUID() };
+    await expect(
+      handlers['settlement/send']({ settlementKey: view.settlementKey }, { sender: {}, tabId: 3 }),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    expect(await db.sends.count()).toBe(0);
+  });
+
+  it('maps an unknown fee from the preview and rebuilds the invoice without the Unmapped line', async () => {
+    const view = await ingest('unknown-fee.tsv');
+    const unmapped = view.report.unmapped[0]!;
+    expect(unmapped.key).toBe('other-transaction/other-transaction/FBAInboundPlacementServiceFee');
+    const fixed = await handlers['mapping/set-account'](
+      { settlementKey: view.settlementKey, key: unmapped.key, accountCode: '431' },
+      page,
+    );
+    expect(fixed.report.unmapped).toEqual([]);
+    expect(fixed.report.invoices[0]?.total).toBe(view.report.invoices[0]?.total);
+  });
+});
+
+describe('settlementStatusFrom', () => {
+  it.each([
+    [[], 'new'],
+    [['sent', 'sent'], 'sent'],
+    [['sent', 'sending'], 'sending'],
+    [['queued'], 'queued'],
+    [['sent', 'parked'], 'needs_reconnect'],
+    [['parked', 'failed'], 'failed'],
+  ] as const)('%o → %s', (states, expected) => {
+    expect(settlementStatusFrom(states)).toBe(expected);
+  });
+});
