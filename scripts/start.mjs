@@ -1,5 +1,6 @@
-// `npm start`: installs what is missing, builds the extension for Chrome and Firefox, and
-// tells you how to load it.
+// `npm start`: installs what is missing, builds the extension for Chrome and Firefox, tells
+// you how to load it, then runs the relay (and xero-sim when no Xero credentials are set)
+// until Ctrl-C.
 import { join } from 'node:path';
 import { ensureNodeModules, root, run } from './lib/ensure.mjs';
 
@@ -28,4 +29,8 @@ Settlebridge is built.
       ${firefox}
 
 Then pin Settlebridge to the toolbar and open it to create your first account.
+The extension talks to the relay at http://127.0.0.1:8787 by default (Settings → Relay).
 `);
+
+if (process.env.SETTLEBRIDGE_BUILD_ONLY === '1') process.exit(0);
+process.exit(run('npx', ['tsx', 'scripts/stack.ts']));
