@@ -6,9 +6,23 @@ import { defineConfig } from 'wxt';
 // runtime code can never disagree.
 import { sellerCentralMatchPatterns } from './lib/marketplaces';
 
+/** Entrypoints that exist only for `npm run bench:popup`; never part of a shipped build. */
+const BENCH_ONLY_ENTRYPOINTS = new Set(['bench-blank']);
+
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
+  hooks: {
+    // The benchmark's empty baseline page lives in entrypoints/ so WXT builds it like any
+    // other extension page, but it is dropped here unless the benchmark asks for it.
+    // Dropped at discovery rather than marked skipped, so normal builds print no warning.
+    'entrypoints:found': (_wxt, infos) => {
+      if (process.env.SETTLEBRIDGE_BENCH === '1') return;
+      for (let i = infos.length - 1; i >= 0; i--) {
+        if (BENCH_ONLY_ENTRYPOINTS.has(infos[i]!.name)) infos.splice(i, 1);
+      }
+    },
+  },
   manifest: ({ browser }) => ({
     name: 'Settlebridge',
     description:

@@ -35,32 +35,46 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-export async function launchChromium(extensionPath = CHROME_BUILD): Promise<ExtensionBrowser> {
+export async function launchChromium(
+  extensionPath = CHROME_BUILD,
+  extraArgs: readonly string[] = [],
+): Promise<ExtensionBrowser> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'settlebridge-e2e-'));
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    userDataDir,
-    ignoreDefaultArgs: ['--disable-extensions'],
-    args: [
-      ...CHROMIUM_ARGS,
-      `--disable-extensions-except=${extensionPath}`,
-      `--load-extension=${extensionPath}`,
-    ],
-  });
-  const sw = await browser.waitForTarget((t) => t.type() === 'service_worker', { timeout: 20_000 });
+  let browser: Browser | undefined;
+  let sw: Awaited<ReturnType<Browser['waitForTarget']>>;
+  try {
+    browser = await puppeteer.launch({
+      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      userDataDir,
+      ignoreDefaultArgs: ['--disable-extensions'],
+      args: [
+        ...CHROMIUM_ARGS,
+        `--disable-extensions-except=${extensionPath}`,
+        `--load-extension=${extensionPath}`,
+        ...extraArgs,
+      ],
+    });
+    sw = await browser.waitForTarget((t) => t.type() === 'service_worker', { timeout: 20_000 });
+  } catch (error) {
+    // The browser or the extension never started: leave neither it nor its profile behind.
+    await browser?.close().catch(() => {});
+    await rm(userDataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const started = browser;
   const origin = `chrome-extension://${new URL(sw.url()).host}/`;
   return {
-    browser,
+    browser: started,
     kind: 'chromium',
     origin,
     async openPage(path) {
-      const page = await browser.newPage();
+      const page = await started.newPage();
       await page.goto(origin + path);
       return page;
     },
     async close() {
-      await browser.close();
+      await started.close();
       await rm(userDataDir, { recursive: true, force: true });
     },
   };

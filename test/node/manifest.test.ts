@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +33,7 @@ const quietLogger = {
 
 let outDir: string;
 const manifests: Record<'chrome' | 'firefox', Manifest> = {} as never;
+const outputFiles: Record<'chrome' | 'firefox', string[]> = {} as never;
 
 beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'settlebridge-manifest-'));
@@ -41,6 +42,7 @@ beforeAll(async () => {
     await build({ browser, outDir: target, logger: quietLogger as never });
     const dir = browser === 'chrome' ? 'chrome-mv3' : 'firefox-mv2';
     manifests[browser] = JSON.parse(await readFile(join(target, dir, 'manifest.json'), 'utf8'));
+    outputFiles[browser] = await readdir(join(target, dir), { recursive: true });
   }
 }, 120_000);
 
@@ -90,6 +92,16 @@ describe('built manifest', () => {
     const command = b === 'firefox' ? '_execute_browser_action' : '_execute_action';
     expect(manifests[b].commands).toMatchObject({ [command]: { suggested_key: { default: 'Alt+Shift+S' } } });
   });
+
+  it.each(['chrome', 'firefox'] as const)(
+    "leaves the popup benchmark's blank page out of the shipped build (%s)",
+    (b) => {
+      // entrypoints/bench-blank.html is built only when SETTLEBRIDGE_BENCH=1 (wxt.config.ts).
+      expect(outputFiles[b].filter((f) => f.includes('bench-blank'))).toEqual([]);
+      expect(outputFiles[b]).toContain('popup.html');
+      expect(JSON.stringify(manifests[b])).not.toContain('bench-blank');
+    },
+  );
 
   it('keeps the extension pages CSP no looser than MV3 default', () => {
     const csp = manifests.chrome.content_security_policy as { extension_pages?: string } | undefined;
