@@ -73,6 +73,8 @@ export function createOutbox(deps: OutboxDeps) {
   const now = () => (deps.clock ?? Date).now();
   let running: Promise<void> | undefined;
   let again = false;
+  /** The relay's latest estimate per job still in progress, in seconds. */
+  const estimates = new Map<string, number>();
 
   async function updateSettlements(keys: Iterable<string>) {
     for (const key of new Set(keys)) {
@@ -180,6 +182,8 @@ export function createOutbox(deps: OutboxDeps) {
     for (const jobId of jobIds) {
       try {
         const job = await relay.getJob({ jobId });
+        if (job.state === 'done' || job.state === 'failed') estimates.delete(jobId);
+        else estimates.set(jobId, job.estimate.secondsRemaining);
         const byKey = new Map(job.items.map((i) => [i.idempotencyKey, i]));
         const mine = sending.filter((s) => s.jobId === jobId);
         await db.transaction('rw', db.sends, async () => {
@@ -253,6 +257,11 @@ export function createOutbox(deps: OutboxDeps) {
     },
 
     updateSettlements,
+
+    /** Seconds the relay expects the jobs still in progress to take, if it has said. */
+    estimateSeconds(): number | undefined {
+      return estimates.size ? Math.max(...estimates.values()) : undefined;
+    },
   };
 }
 

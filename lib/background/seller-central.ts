@@ -39,6 +39,7 @@ type SellerCentralHandlers = Pick<
 > & {
   forgetTab(tabId: number): Promise<void>;
   currentContext(): Promise<PageContext | null>;
+  contextForTab(tabId: number): Promise<PageContext | null>;
 };
 
 export function createSellerCentralHandlers(
@@ -135,5 +136,12 @@ export function createSellerCentralHandlers(
     },
 
     currentContext: async () => (await currentTab())?.context ?? null,
+
+    async contextForTab(tabId) {
+      const entry = (await read()).byTab[String(tabId)];
+      if (!entry) return null;
+      const { at: _at, ...context } = entry;
+      return context;
+    },
   };
 }

@@ -17,6 +17,8 @@ export interface XeroDeps {
   /** Where the relay sends the browser back to (identity.getRedirectURL()). */
   returnUrl: () => string;
   clock?: { now(): number };
+  /** Called once a connection is usable again, so parked sends can resume. */
+  onReconnected?: (connectionId: string) => Promise<void>;
 }
 
 type XeroHandlers = Pick<
@@ -266,6 +268,7 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
       }
       await syncConnections(await withRelay('read the Xero connection', (r) => r.listConnections()));
       const connection = await db.xeroConnections.get(connectionId);
+      if (connection?.status === 'connected') await deps.onReconnected?.(connectionId);
       return { status: connection?.status ?? 'disconnected' };
     },
   };

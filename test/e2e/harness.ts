@@ -131,9 +131,13 @@ export async function serveFixtures(page: Page, routes: Record<string, string>):
   page.on('request', (request: HTTPRequest) => {
     const url = new URL(request.url());
     if (url.protocol !== 'https:') return void request.continue();
-    const file = routes[`${url.host}${url.pathname}`];
+    const file = routes[`${url.host}${url.pathname}${url.search}`] ?? routes[`${url.host}${url.pathname}`];
     if (!file) return void request.respond({ status: 404, contentType: 'text/plain', body: 'not a fixture' });
-    const contentType = file.endsWith('.json') ? 'application/json' : 'text/html; charset=utf-8';
+    const contentType = file.endsWith('.json')
+      ? 'application/json'
+      : file.endsWith('.tsv')
+        ? 'text/tab-separated-values; charset=utf-8'
+        : 'text/html; charset=utf-8';
     void readFile(join(ROOT, 'test', 'fixtures', file), 'utf8').then((body) =>
       request.respond({ status: 200, contentType, body }),
     );
@@ -175,4 +179,62 @@ export async function waitForText(page: Page, text: string) {
     `::-p-xpath(//*[contains(normalize-space(.), ${literal}) and not(*[contains(normalize-space(.), ${literal})])])`,
   );
   return handle!;
+}
+
+interface CdpNode {
+  nodeId: number;
+  localName?: string;
+  children?: CdpNode[];
+  shadowRoots?: CdpNode[];
+}
+
+/**
+ * Finds elements inside the closed shadow roots of `hostTag` elements through the DevTools
+ * protocol (page scripts and puppeteer selectors cannot see into closed roots), and
+ * returns their centres and text so a test can click them with real, trusted mouse events.
+ */
+export async function closedShadowQuery(
+  page: Page,
+  hostTag: string,
+  selector: string,
+): Promise<{ x: number; y: number; text: string; html: string }[]> {
+  const cdp = await page.createCDPSession();
+  try {
+    const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: CdpNode };
+    const shadowRoots: CdpNode[] = [];
+    const walk = (n: CdpNode) => {
+      if (n.localName === hostTag) shadowRoots.push(...(n.shadowRoots ?? []));
+      for (const c of [...(n.children ?? []), ...(n.shadowRoots ?? [])]) walk(c);
+    };
+    walk(root);
+    const found: { x: number; y: number; text: string; html: string }[] = [];
+    for (const sr of shadowRoots) {
+      const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: sr.nodeId, selector });
+      for (const nodeId of nodeIds) {
+        const { outerHTML } = await cdp.send('DOM.getOuterHTML', { nodeId });
+        const box = await cdp.send('DOM.getBoxModel', { nodeId }).catch(() => undefined);
+        const q = box?.model.content ?? [0, 0, 0, 0, 0, 0, 0, 0];
+        found.push({
+          x: ((q[0] ?? 0) + (q[4] ?? 0)) / 2,
+          y: ((q[1] ?? 0) + (q[5] ?? 0)) / 2,
+          html: outerHTML,
+          text: outerHTML.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim(),
+        });
+      }
+    }
+    return found;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Waits until `closedShadowQuery` finds at least one match. */
+export async function waitForClosedShadow(page: Page, hostTag: string, selector: string, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await closedShadowQuery(page, hostTag, selector);
+    if (found.length > 0) return found;
+    if (Date.now() > until) throw new Error(`Nothing matched ${selector} inside <${hostTag}> within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

@@ -1,0 +1,178 @@
+/**
+ * Sending settlements from Seller Central's statements page to Xero, in real Chromium,
+ * against the relay (PGlite on disk) and xero-sim over HTTP. Every fault test ends by
+ * counting the invoices in the sim.
+ */
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UK_TENANT_ID } from '../../xero-sim/seed';
+import type { RunningSim } from '../../xero-sim/start';
+import { freePort, type RelayUnderTest, startRelay, startTestSim, tempDir } from '../relay/harness';
+import {
+  clickButton,
+  closedShadowQuery,
+  type ExtensionBrowser,
+  launchChromium,
+  screenshotOnFailure,
+  serveFixtures,
+  waitForClosedShadow,
+  waitForText,
+} from './harness';
+
+const SC = 'sellercentral.amazon.com';
+const DOWNLOAD = '/payments/reports/download';
+const ROUTES = {
+  [`${SC}/home`]: 'seller-central/home.html',
+  [`${SC}/payments/allstatements/index.html`]: 'seller-central/statements-us.html',
+  [`${SC}/account-switcher/global-and-regional-account/merchantMarketplace`]: 'seller-central/context-us.json',
+  [`${SC}${DOWNLOAD}?settlementId=18004731211&format=flatFileV2`]: 'settlements/us.tsv',
+  [`${SC}${DOWNLOAD}?settlementId=18100000001&format=flatFileV2`]: 'settlements/negative.tsv',
+};
+
+async function invoicesIn(sim: RunningSim, number: string) {
+  const state = await sim.controls.state();
+  return state.tenants.flatMap((t) => t.invoices).filter((i) => i.InvoiceNumber === number);
+}
+
+describe('send settlements from Seller Central in Chromium', () => {
+  let sim: RunningSim;
+  let relay: RelayUnderTest;
+  let relayPort: number;
+  const data = tempDir('settlebridge-send-');
+  let eb: ExtensionBrowser | undefined;
+
+  const startOurRelay = async () => {
+    relay = await startRelay({ sim, store: 'pglite', dataDir: data.path, port: relayPort });
+  };
+
+  async function statementsPage(): Promise<Page> {
+    const page = await eb!.browser.newPage();
+    await serveFixtures(page, ROUTES);
+    await page.goto(`https://${SC}/payments/allstatements/index.html`);
+    await waitForClosedShadow(page, 'settlebridge-bar', '[data-testid="sb-bar"]');
+    return page;
+  }
+
+  /** Clicks an element in our closed shadow roots with a real mouse click. */
+  async function clickIn(page: Page, host: string, selector: string, index = 0) {
+    const [target] = (await waitForClosedShadow(page, host, selector)).slice(index);
+    await page.mouse.click(target!.x, target!.y);
+  }
+
+  const controlFor = (id: string) => `[data-settlement-id="${id}"]`;
+  const statusOf = async (page: Page, id: string) =>
+    (await closedShadowQuery(page, 'settlebridge-settlement', controlFor(id)))[0]?.html.match(
+      /data-status="([a-z_]+)"/,
+    )?.[1];
+  async function waitForStatus(page: Page, id: string, status: string, timeoutMs = 30_000) {
+    const until = Date.now() + timeoutMs;
+    while ((await statusOf(page, id)) !== status) {
+      if (Date.now() > until) throw new Error(`settlement ${id} never reached ${status} (is ${await statusOf(page, id)})`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  beforeAll(async () => {
+    sim = await startTestSim();
+    relayPort = await freePort();
+    await startOurRelay();
+    eb = await launchChromium();
+    // Settings: the relay under test.
+    const options = await eb.openPage('options.html');
+    await options.waitForFunction(() => document.querySelector<HTMLInputElement>('input[name="relayUrl"]')?.value);
+    const input = await options.$('input[name="relayUrl"]');
+    await input!.click({ count: 3 });
+    await input!.type(relay.url);
+    await clickButton(options, 'Save');
+    await waitForText(options, 'Saved.');
+    await options.close();
+    // One US account, connected to the GBP organisation that has USD enabled, bound to Seller Central.
+    const home = await eb.browser.newPage();
+    await serveFixtures(home, ROUTES);
+    await home.goto(`https://${SC}/home`);
+    const popup = await eb.openPage('popup.html');
+    await clickButton(popup, 'Create new account');
+    await popup.type('form.create-account input[name="name"]', 'Acme US');
+    await popup.select('form.create-account select[name="marketplace"]', 'US');
+    await popup.click('form.create-account button[type="submit"]');
+    await clickButton(popup, 'Connect to Xero');
+    const consent = await eb.browser.waitForTarget((t) => t.url().startsWith(`${sim.url}/connect/authorize`));
+    const consentPage = (await consent.asPage())!;
+    await consentPage.waitForSelector('[data-testid="allow"]');
+    await consentPage.$$eval(
+      'input[name="tenant"]',
+      (boxes, keep) => {
+        for (const b of boxes as HTMLInputElement[]) b.checked = b.value === keep;
+      },
+      UK_TENANT_ID,
+    );
+    await consentPage.click('[data-testid="allow"]');
+    await popup.waitForSelector('[data-testid="currency-check"][data-state="enabled"]');
+    await clickButton(popup, 'Next');
+    await clickButton(popup, 'Use the current Seller Central tab');
+    await popup.waitForSelector('[data-testid="accounts"]');
+    await popup.close();
+    await home.close();
+  }, 120_000);
+
+  afterAll(async () => {
+    await eb?.close();
+    await relay?.stop();
+    await sim?.stop();
+    data.remove();
+  });
+  screenshotOnFailure(() => eb);
+
+  it('sends a settlement in one click after the preview: one invoice equal to the deposit, shown as sent with a link', async () => {
+    const page = await statementsPage();
+    expect(await statusOf(page, '18004731211')).toBe('new');
+    await clickIn(page, 'settlebridge-settlement', `${controlFor('18004731211')} button`);
+    const [total] = await waitForClosedShadow(page, 'settlebridge-preview', '[data-testid="sb-total"]');
+    expect(await closedShadowQuery(page, 'settlebridge-preview', '[data-testid="sb-reconciled"]')).toHaveLength(1);
+    await clickIn(page, 'settlebridge-preview', '[data-testid="sb-send"]');
+    await waitForStatus(page, '18004731211', 'sent');
+    const link = (await closedShadowQuery(page, 'settlebridge-settlement', `${controlFor('18004731211')} a`))[0];
+    expect(link?.html).toContain('InvoiceID=');
+    const invoices = await invoicesIn(sim, 'AMZ-18004731211');
+    expect(invoices).toHaveLength(1);
+    expect(invoices[0]!.Total.toFixed(2)).toBe(total!.text);
+    await page.close();
+  });
+
+  it("does not let the page's own scripts read account data or trigger a send", async () => {
+    const page = await statementsPage();
+    const before = (await sim.controls.state()).tenants.flatMap((t) => t.invoices).length;
+    const probe = (await page.evaluate('window.pageProbe()')) as {
+      runtime: boolean;
+      hosts: number;
+      shadowRoots: number;
+      text: string;
+    };
+    expect(probe.runtime).toBe(false);
+    expect(probe.hosts).toBeGreaterThan(0);
+    expect(probe.shadowRoots).toBe(0);
+    expect(probe.text).not.toContain('Acme');
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await closedShadowQuery(page, 'settlebridge-preview', '[data-testid="sb-preview"]')).toHaveLength(0);
+    expect((await sim.controls.state()).tenants.flatMap((t) => t.invoices)).toHaveLength(before);
+    // The link to another origin got no Send button.
+    expect(await closedShadowQuery(page, 'settlebridge-settlement', '[data-settlement-id="999999999"]')).toHaveLength(0);
+    await page.close();
+  });
+
+  it('sends once for a double click and a second tab sending the same settlement', async () => {
+    const [a, b] = [await statementsPage(), await statementsPage()];
+    await clickIn(a, 'settlebridge-settlement', `${controlFor('18100000001')} button`);
+    await clickIn(b, 'settlebridge-settlement', `${controlFor('18100000001')} button`);
+    const [sendA] = await waitForClosedShadow(a, 'settlebridge-preview', '[data-testid="sb-send"]');
+    const [sendB] = await waitForClosedShadow(b, 'settlebridge-preview', '[data-testid="sb-send"]');
+    await Promise.all([a.mouse.click(sendA!.x, sendA!.y, { count: 2 }), b.mouse.click(sendB!.x, sendB!.y)]);
+    await waitForStatus(a, '18100000001', 'sent');
+    await waitForStatus(b, '18100000001', 'sent');
+    // A negative settlement goes to Xero as a bill.
+    const bills = await invoicesIn(sim, 'AMZ-18100000001');
+    expect(bills.map((i) => i.Type)).toEqual(['ACCPAY']);
+    await a.close();
+    await b.close();
+  });
+});
