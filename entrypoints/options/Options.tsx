@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { ConnectionList } from '@/components/ConnectionList';
+import { SettlementImport } from '@/components/SettlementImport';
 import { sendMessage } from '@/lib/message-client';
 import type { MessageOutput } from '@/lib/messages';
 import type { Account } from '@/lib/records';
@@ -101,6 +102,18 @@ export function Options() {
           <button type="submit">Save</button>
           {noticeFor('settings')}
         </form>
+      </section>
+
+      <section aria-labelledby="import-title">
+        <h2 id="import-title">Import settlement file</h2>
+        <SettlementImport
+          accounts={accounts}
+          onImport={(accountId, text) => sendMessage(send, 'settlement/import', { accountId, text })}
+          onSend={(settlementKey) => sendMessage(send, 'settlement/send', { settlementKey })}
+          onMapAccount={(settlementKey, key, accountCode) =>
+            sendMessage(send, 'mapping/set-account', { settlementKey, key, accountCode })
+          }
+        />
       </section>
 
       <section aria-labelledby="backup-title">

@@ -218,7 +218,10 @@ export async function closedShadowQuery(
           x: ((q[0] ?? 0) + (q[4] ?? 0)) / 2,
           y: ((q[1] ?? 0) + (q[5] ?? 0)) / 2,
           html: outerHTML,
-          text: outerHTML.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim(),
+          text: outerHTML
+            .replace(/<[^>]*>/g, ' ')
+            .replace(/\s+/g, ' ')
+            .trim(),
         });
       }
     }
@@ -234,7 +237,8 @@ export async function waitForClosedShadow(page: Page, hostTag: string, selector:
   for (;;) {
     const found = await closedShadowQuery(page, hostTag, selector);
     if (found.length > 0) return found;
-    if (Date.now() > until) throw new Error(`Nothing matched ${selector} inside <${hostTag}> within ${timeoutMs} ms`);
+    if (Date.now() > until)
+      throw new Error(`Nothing matched ${selector} inside <${hostTag}> within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -24,7 +24,8 @@ const DOWNLOAD = '/payments/reports/download';
 const ROUTES = {
   [`${SC}/home`]: 'seller-central/home.html',
   [`${SC}/payments/allstatements/index.html`]: 'seller-central/statements-us.html',
-  [`${SC}/account-switcher/global-and-regional-account/merchantMarketplace`]: 'seller-central/context-us.json',
+  [`${SC}/account-switcher/global-and-regional-account/merchantMarketplace`]:
+    'seller-central/context-us.json',
   [`${SC}${DOWNLOAD}?settlementId=18004731211&format=flatFileV2`]: 'settlements/us.tsv',
   [`${SC}${DOWNLOAD}?settlementId=18100000001&format=flatFileV2`]: 'settlements/negative.tsv',
 };
@@ -67,7 +68,8 @@ describe('send settlements from Seller Central in Chromium', () => {
   async function waitForStatus(page: Page, id: string, status: string, timeoutMs = 30_000) {
     const until = Date.now() + timeoutMs;
     while ((await statusOf(page, id)) !== status) {
-      if (Date.now() > until) throw new Error(`settlement ${id} never reached ${status} (is ${await statusOf(page, id)})`);
+      if (Date.now() > until)
+        throw new Error(`settlement ${id} never reached ${status} (is ${await statusOf(page, id)})`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -79,7 +81,9 @@ describe('send settlements from Seller Central in Chromium', () => {
     eb = await launchChromium();
     // Settings: the relay under test.
     const options = await eb.openPage('options.html');
-    await options.waitForFunction(() => document.querySelector<HTMLInputElement>('input[name="relayUrl"]')?.value);
+    await options.waitForFunction(
+      () => document.querySelector<HTMLInputElement>('input[name="relayUrl"]')?.value,
+    );
     const input = await options.$('input[name="relayUrl"]');
     await input!.click({ count: 3 });
     await input!.type(relay.url);
@@ -128,10 +132,14 @@ describe('send settlements from Seller Central in Chromium', () => {
     expect(await statusOf(page, '18004731211')).toBe('new');
     await clickIn(page, 'settlebridge-settlement', `${controlFor('18004731211')} button`);
     const [total] = await waitForClosedShadow(page, 'settlebridge-preview', '[data-testid="sb-total"]');
-    expect(await closedShadowQuery(page, 'settlebridge-preview', '[data-testid="sb-reconciled"]')).toHaveLength(1);
+    expect(
+      await closedShadowQuery(page, 'settlebridge-preview', '[data-testid="sb-reconciled"]'),
+    ).toHaveLength(1);
     await clickIn(page, 'settlebridge-preview', '[data-testid="sb-send"]');
     await waitForStatus(page, '18004731211', 'sent');
-    const link = (await closedShadowQuery(page, 'settlebridge-settlement', `${controlFor('18004731211')} a`))[0];
+    const link = (
+      await closedShadowQuery(page, 'settlebridge-settlement', `${controlFor('18004731211')} a`)
+    )[0];
     expect(link?.html).toContain('InvoiceID=');
     const invoices = await invoicesIn(sim, 'AMZ-18004731211');
     expect(invoices).toHaveLength(1);
@@ -153,10 +161,14 @@ describe('send settlements from Seller Central in Chromium', () => {
     expect(probe.shadowRoots).toBe(0);
     expect(probe.text).not.toContain('Acme');
     await new Promise((r) => setTimeout(r, 1000));
-    expect(await closedShadowQuery(page, 'settlebridge-preview', '[data-testid="sb-preview"]')).toHaveLength(0);
+    expect(await closedShadowQuery(page, 'settlebridge-preview', '[data-testid="sb-preview"]')).toHaveLength(
+      0,
+    );
     expect((await sim.controls.state()).tenants.flatMap((t) => t.invoices)).toHaveLength(before);
     // The link to another origin got no Send button.
-    expect(await closedShadowQuery(page, 'settlebridge-settlement', '[data-settlement-id="999999999"]')).toHaveLength(0);
+    expect(
+      await closedShadowQuery(page, 'settlebridge-settlement', '[data-settlement-id="999999999"]'),
+    ).toHaveLength(0);
     await page.close();
   });
 

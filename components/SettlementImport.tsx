@@ -1,0 +1,100 @@
+import { useState } from 'preact/hooks';
+import type { SettlementView } from '@/lib/background/settlements';
+import type { Account } from '@/lib/records';
+import { SettlementPreview } from './in-page/SettlementPreview';
+import { IN_PAGE_CSS } from './in-page/styles';
+
+export interface SettlementImportProps {
+  accounts: readonly Account[];
+  onImport(accountId: string, text: string): Promise<SettlementView>;
+  onSend(settlementKey: string): Promise<SettlementView>;
+  onMapAccount(settlementKey: string, key: string, accountCode: string): Promise<SettlementView>;
+}
+
+const MAX_BYTES = 48 * 1024 * 1024;
+
+/** "Import settlement file": a V2 flat file downloaded by hand, previewed, then sent. */
+export function SettlementImport({ accounts, onImport, onSend, onMapAccount }: SettlementImportProps) {
+  const [accountId, setAccountId] = useState(accounts[0]?.id ?? '');
+  const [view, setView] = useState<SettlementView | null>(null);
+  const [message, setMessage] = useState<{ text: string; isError: boolean } | null>(null);
+  const [isOver, setOver] = useState(false);
+
+  const read = async (file: File | undefined) => {
+    if (!file) return;
+    setMessage(null);
+    if (file.size > MAX_BYTES) {
+      setMessage({ text: `${file.name} is larger than 48 MB; nothing was imported.`, isError: true });
+      return;
+    }
+    try {
+      setView(await onImport(accountId, await file.text()));
+    } catch (e) {
+      setMessage({ text: e instanceof Error ? e.message : String(e), isError: true });
+    }
+  };
+
+  if (accounts.length === 0)
+    return <p class="empty">Create an account first; each settlement belongs to one.</p>;
+  return (
+    <div>
+      <label>
+        Account{' '}
+        <select value={accountId} onChange={(e) => setAccountId(e.currentTarget.value)} name="import-account">
+          {accounts.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.name} ({a.marketplace}, {a.currency})
+            </option>
+          ))}
+        </select>
+      </label>
+      <label
+        class={`dropzone${isOver ? ' is-over' : ''}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setOver(false);
+          void read(e.dataTransfer?.files[0]);
+        }}
+      >
+        Drop a settlement flat file (V2) here, or choose one
+        <input
+          type="file"
+          accept=".txt,.tsv,.csv,text/plain,text/tab-separated-values"
+          data-testid="settlement-import"
+          onChange={(e) => {
+            const file = e.currentTarget.files?.[0];
+            e.currentTarget.value = '';
+            void read(file);
+          }}
+        />
+      </label>
+      {message && (
+        <p class={message.isError ? 'error' : 'status'} role={message.isError ? 'alert' : 'status'}>
+          {message.text}
+        </p>
+      )}
+      {view && (
+        <>
+          <style>{IN_PAGE_CSS}</style>
+          <SettlementPreview
+            views={[view]}
+            onCancel={() => setView(null)}
+            onSend={async () => {
+              const sent = await onSend(view.settlementKey);
+              setView(null);
+              setMessage({ text: `Settlement ${sent.settlementId} is on its way to Xero.`, isError: false });
+            }}
+            onMapAccount={async (settlementKey, key, code) =>
+              setView(await onMapAccount(settlementKey, key, code))
+            }
+          />
+        </>
+      )}
+    </div>
+  );
+}
