@@ -4,7 +4,7 @@
  * second account in one click, check currencies, switch Seller Central, and recover from
  * a disconnect made inside Xero.
  */
-import type { Browser, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NZ_TENANT_ID, UK_TENANT_ID } from '../../xero-sim/seed';
 import type { RunningSim } from '../../xero-sim/start';
@@ -18,6 +18,7 @@ import {
   serveFixtures,
   waitForText,
 } from './harness';
+import { approveConsent, createAccount, openPopup, setRelayUrl } from './steps';
 
 const ROUTES = {
   'sellercentral.amazon.com/home': 'seller-central/home.html',
@@ -29,37 +30,6 @@ const ROUTES = {
 };
 
 const AXE_OK: never[] = [];
-
-async function openPopup(eb: ExtensionBrowser): Promise<Page> {
-  const page = await eb.openPage('popup.html');
-  await page.waitForSelector('[data-testid="accounts"], [data-testid="accounts-empty"]');
-  return page;
-}
-
-/** Approves the sim's consent page in the auth window for exactly one organisation. */
-async function approveConsent(browser: Browser, sim: RunningSim, tenantId: string) {
-  const target = await browser.waitForTarget((t) => t.url().startsWith(`${sim.url}/connect/authorize`), {
-    timeout: 20_000,
-  });
-  const page = (await target.asPage())!;
-  await page.waitForSelector('[data-testid="allow"]');
-  await page.$$eval(
-    'input[name="tenant"]',
-    (boxes, keep) => {
-      for (const b of boxes as HTMLInputElement[]) b.checked = b.value === keep;
-    },
-    tenantId,
-  );
-  await page.click('[data-testid="allow"]');
-}
-
-async function createAccount(page: Page, name: string, marketplace: string) {
-  await clickButton(page, 'Create new account');
-  await page.type('form.create-account input[name="name"]', name);
-  await page.select('form.create-account select[name="marketplace"]', marketplace);
-  await page.click('form.create-account button[type="submit"]');
-  await page.waitForSelector('[data-testid="step-xero"]');
-}
 
 async function accountStatus(page: Page, name: string): Promise<string> {
   return page.$eval(
@@ -78,16 +48,7 @@ describe('account flows in Chromium against the relay and xero-sim', () => {
     sim = await startTestSim();
     relay = await startRelay({ sim, store: 'pglite' });
     eb = await launchChromium();
-    const options = await eb.openPage('options.html');
-    const input = await options.waitForSelector('input[name="relayUrl"]');
-    await options.waitForFunction(
-      () => document.querySelector<HTMLInputElement>('input[name="relayUrl"]')?.value,
-    );
-    await input!.click({ count: 3 });
-    await input!.type(relay.url);
-    await clickButton(options, 'Save');
-    await waitForText(options, 'Saved.');
-    await options.close();
+    await setRelayUrl(eb, relay.url);
   });
 
   afterAll(async () => {

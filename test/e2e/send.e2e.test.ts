@@ -16,8 +16,8 @@ import {
   screenshotOnFailure,
   serveFixtures,
   waitForClosedShadow,
-  waitForText,
 } from './harness';
+import { approveConsent, createAccount, openPopup, setRelayUrl } from './steps';
 
 const SC = 'sellercentral.amazon.com';
 const DOWNLOAD = '/payments/reports/download';
@@ -80,37 +80,15 @@ describe('send settlements from Seller Central in Chromium', () => {
     await startOurRelay();
     eb = await launchChromium();
     // Settings: the relay under test.
-    const options = await eb.openPage('options.html');
-    await options.waitForFunction(
-      () => document.querySelector<HTMLInputElement>('input[name="relayUrl"]')?.value,
-    );
-    const input = await options.$('input[name="relayUrl"]');
-    await input!.click({ count: 3 });
-    await input!.type(relay.url);
-    await clickButton(options, 'Save');
-    await waitForText(options, 'Saved.');
-    await options.close();
+    await setRelayUrl(eb, relay.url);
     // One US account, connected to the GBP organisation that has USD enabled, bound to Seller Central.
     const home = await eb.browser.newPage();
     await serveFixtures(home, ROUTES);
     await home.goto(`https://${SC}/home`);
-    const popup = await eb.openPage('popup.html');
-    await clickButton(popup, 'Create new account');
-    await popup.type('form.create-account input[name="name"]', 'Acme US');
-    await popup.select('form.create-account select[name="marketplace"]', 'US');
-    await popup.click('form.create-account button[type="submit"]');
+    const popup = await openPopup(eb);
+    await createAccount(popup, 'Acme US', 'US');
     await clickButton(popup, 'Connect to Xero');
-    const consent = await eb.browser.waitForTarget((t) => t.url().startsWith(`${sim.url}/connect/authorize`));
-    const consentPage = (await consent.asPage())!;
-    await consentPage.waitForSelector('[data-testid="allow"]');
-    await consentPage.$$eval(
-      'input[name="tenant"]',
-      (boxes, keep) => {
-        for (const b of boxes as HTMLInputElement[]) b.checked = b.value === keep;
-      },
-      UK_TENANT_ID,
-    );
-    await consentPage.click('[data-testid="allow"]');
+    await approveConsent(eb.browser, sim, UK_TENANT_ID);
     await popup.waitForSelector('[data-testid="currency-check"][data-state="enabled"]');
     await clickButton(popup, 'Next');
     await clickButton(popup, 'Use the current Seller Central tab');
