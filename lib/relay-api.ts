@@ -75,6 +75,97 @@ export const EnableCurrencyRequest = z.object({ accountId: AccountId, currency: 
 export type EnableCurrencyRequest = z.infer<typeof EnableCurrencyRequest>;
 export const EnableCurrencyResponse = z.object({ currencies: z.array(z.string()) });
 
+// --- invoice jobs ------------------------------------------------------------------------
+
+/** Amounts as Xero takes them: decimal strings, at most four decimals (unitdp=4). */
+const DecimalString = z.string().check(z.regex(/^-?\d{1,15}(\.\d{1,4})?$/));
+const XeroText = (max: number) => z.string().check(z.maxLength(max));
+
+/** Mirrors `XeroInvoicePayload` in lib/settlement/invoices.ts; the relay adds `Status`. */
+export const InvoicePayload = z.object({
+  Type: z.enum(['ACCREC', 'ACCPAY']),
+  Contact: z.object({ Name: z.string().check(z.minLength(1), z.maxLength(255)) }),
+  Date: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
+  DueDate: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
+  LineAmountTypes: z.enum(['NoTax', 'Exclusive', 'Inclusive']),
+  InvoiceNumber: z.string().check(z.minLength(1), z.maxLength(255)),
+  Reference: XeroText(255),
+  CurrencyCode: CurrencyCode,
+  LineItems: z
+    .array(
+      z.object({
+        Description: XeroText(4000),
+        Quantity: z.literal(1),
+        UnitAmount: DecimalString,
+        AccountCode: z.string().check(z.minLength(1), z.maxLength(10)),
+        TaxType: z.string().check(z.minLength(1), z.maxLength(50)),
+        Tracking: z.array(z.object({ Name: XeroText(100), Option: XeroText(100) })).check(z.maxLength(2)),
+      }),
+    )
+    .check(z.minLength(1), z.maxLength(500)),
+});
+export type InvoicePayload = z.infer<typeof InvoicePayload>;
+
+/** Derived by the extension from (account, settlement, part); the relay's dedup key. */
+export const IdempotencyKey = z
+  .string()
+  .check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9:._-]+$/));
+
+export const MAX_INVOICES_PER_JOB = 500;
+
+export const SubmitInvoicesRequest = z.object({
+  accountId: AccountId,
+  invoices: z
+    .array(z.object({ idempotencyKey: IdempotencyKey, invoice: InvoicePayload }))
+    .check(z.minLength(1), z.maxLength(MAX_INVOICES_PER_JOB)),
+});
+export type SubmitInvoicesRequest = z.infer<typeof SubmitInvoicesRequest>;
+
+export const JobItemState = z.enum(['queued', 'posting', 'done', 'failed', 'needs_reconnect']);
+export type JobItemState = z.infer<typeof JobItemState>;
+export const JobState = z.enum(['queued', 'running', 'done', 'failed', 'parked']);
+export type JobState = z.infer<typeof JobState>;
+
+export const JobItemError = z.object({ code: z.string(), message: z.string(), isRetryable: z.boolean() });
+export type JobItemError = z.infer<typeof JobItemError>;
+
+export const JobItem = z.object({
+  idempotencyKey: z.string(),
+  invoiceNumber: z.string(),
+  state: JobItemState,
+  invoiceId: z.optional(z.string()),
+  xeroUrl: z.optional(z.string()),
+  error: z.optional(JobItemError),
+});
+export type JobItem = z.infer<typeof JobItem>;
+
+export const SubmitInvoicesResponse = z.object({ jobId: z.string(), items: z.array(JobItem) });
+export type SubmitInvoicesResponse = z.infer<typeof SubmitInvoicesResponse>;
+
+export const JobParam = z.object({ jobId: z.string().check(z.regex(/^[0-9a-f-]{36}$/)) });
+
+export const Job = z.object({
+  jobId: z.string(),
+  connectionId: z.string(),
+  state: JobState,
+  counts: z.object({
+    queued: z.number(),
+    posting: z.number(),
+    done: z.number(),
+    failed: z.number(),
+    needs_reconnect: z.number(),
+  }),
+  items: z.array(JobItem),
+  estimate: z.object({
+    /** Seconds until the last item should be done, from items left, batch size and budget. */
+    secondsRemaining: z.number(),
+    /** Calls the organisation may still make this minute / today (Xero's headers or our count). */
+    minuteRemaining: z.number(),
+    dayRemaining: z.number(),
+  }),
+});
+export type Job = z.infer<typeof Job>;
+
 /** Codes the UI can act on. Keep in sync with relay/errors.ts statuses. */
 export const ErrorCode = z.enum([
   'invalid_request',
@@ -91,13 +182,22 @@ export const ErrorCode = z.enum([
   'needs_reconnect',
   'disconnected',
   'plan_lacks_multicurrency',
+  'idempotency_conflict',
+  'in_flight',
   'rate_limited',
   'xero_rejected',
   'xero_unavailable',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
-export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    /** Extra facts for the UI, e.g. `{ jobId }` of the job already posting a key (409 in_flight). */
+    details: z.optional(z.record(z.string(), z.unknown())),
+  }),
+});
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
 /**

@@ -9,11 +9,14 @@ import {
   EnableCurrencyResponse,
   ErrorBody,
   GrantResponse,
+  type InvoicePayload,
+  Job,
   ListConnectionsResponse,
   Organisation,
   RedeemResponse,
   RegisterInstallResponse,
   StartConnectResponse,
+  SubmitInvoicesResponse,
 } from './relay-api';
 
 export class RelayError extends Error {
@@ -22,6 +25,7 @@ export class RelayError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -60,7 +64,13 @@ export function createRelayClient({ baseUrl, key, fetch: fetchImpl = globalThis.
     const json: unknown = await res.json().catch(() => undefined);
     if (!res.ok) {
       const parsed = ErrorBody.safeParse(json);
-      if (parsed.success) throw new RelayError(res.status, parsed.data.error.code, parsed.data.error.message);
+      if (parsed.success)
+        throw new RelayError(
+          res.status,
+          parsed.data.error.code,
+          parsed.data.error.message,
+          parsed.data.error.details,
+        );
       throw new RelayError(res.status, 'unexpected_response', `The relay answered HTTP ${res.status}.`);
     }
     const parsed = schema.safeParse(json);
@@ -96,5 +106,16 @@ export function createRelayClient({ baseUrl, key, fetch: fetchImpl = globalThis.
         accountId: input.accountId,
         currency: input.currency,
       }),
+    /** Queues invoices for posting; answers at once (202) with the job id. */
+    submitInvoices: (input: {
+      connectionId: string;
+      accountId: string;
+      invoices: { idempotencyKey: string; invoice: InvoicePayload }[];
+    }) =>
+      call('POST', `/connections/${enc(input.connectionId)}/invoice-jobs`, SubmitInvoicesResponse, {
+        accountId: input.accountId,
+        invoices: input.invoices,
+      }),
+    getJob: (input: { jobId: string }) => call('GET', `/invoice-jobs/${enc(input.jobId)}`, Job),
   };
 }

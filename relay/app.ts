@@ -9,10 +9,14 @@ import type { Logger } from 'pino';
 import { EXTENSION_ORIGIN } from '../lib/relay-api';
 import { rateLimit, requireInstall } from './auth/middleware';
 import { RelayHttpError } from './errors';
+import { realClock, type SchedulerClock } from './jobs/clock';
+import { type OrgLimits, OrgScheduler } from './jobs/scheduler';
+import { JobStore } from './jobs/store';
 import { openApiDocument } from './openapi';
 import { connectOauthRoutes, connectRoutes } from './routes/connect';
 import { connectionRoutes } from './routes/connections';
 import { installRoutes } from './routes/installs';
+import { invoiceJobRoutes } from './routes/invoice-jobs';
 import type { AppEnv, Services } from './services';
 import { pingDb } from './store/db';
 import type { Store } from './store/queries';
@@ -24,6 +28,9 @@ import { XeroFailure } from './xero/errors';
 
 export interface AppDeps {
   config: Services['config'];
+  schedulerClock?: SchedulerClock;
+  orgLimits?: OrgLimits;
+  onJobQueued?: () => void;
   store: Store;
   vault: Vault;
   xero: XeroGateway;
@@ -36,12 +43,26 @@ export interface AppDeps {
 export interface RelayApp {
   app: Hono<AppEnv>;
   tokens: TokenService;
+  jobs: JobStore;
+  scheduler: OrgScheduler;
+  schedulerClock: SchedulerClock;
 }
 
 export function createApp(deps: AppDeps): RelayApp {
   const now = deps.now ?? Date.now;
   const tokens = new TokenService(deps.store, deps.vault, deps.xero, now, deps.log);
-  const s: Services = { ...deps, now, tokens };
+  const schedulerClock = deps.schedulerClock ?? realClock;
+  const jobs = new JobStore(deps.store, deps.config.XERO_WEB_URL);
+  const scheduler = new OrgScheduler(deps.store, schedulerClock, deps.orgLimits);
+  const s: Services = {
+    ...deps,
+    now,
+    tokens,
+    jobs,
+    scheduler,
+    schedulerClock,
+    onJobQueued: deps.onJobQueued ?? (() => {}),
+  };
   const app = new Hono<AppEnv>();
 
   app.use('*', requestId({ limitLength: 64 }));
@@ -82,18 +103,21 @@ export function createApp(deps: AppDeps): RelayApp {
     }
     await next();
   });
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: s.config.BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new RelayHttpError(
-          413,
-          'payload_too_large',
-          `The request body is larger than ${s.config.BODY_LIMIT_BYTES} bytes.`,
-        );
-      },
-    }),
+  const isInvoiceJobPost = (method: string, path: string) =>
+    method === 'POST' && /^\/v1\/connections\/[^/]+\/invoice-jobs$/.test(path);
+  const generalBodyLimit = bodyLimit({
+    maxSize: s.config.BODY_LIMIT_BYTES,
+    onError: () => {
+      throw new RelayHttpError(
+        413,
+        'payload_too_large',
+        `The request body is larger than ${s.config.BODY_LIMIT_BYTES} bytes.`,
+      );
+    },
+  });
+  // Invoice jobs carry their own, larger limit (routes/invoice-jobs.ts).
+  app.use('/v1/*', (c, next) =>
+    isInvoiceJobPost(c.req.method, c.req.path) ? next() : generalBodyLimit(c, next),
   );
   const auth = requireInstall(s);
   const limit = rateLimit(s);
@@ -120,6 +144,7 @@ export function createApp(deps: AppDeps): RelayApp {
   app.route('/v1/connect', connectRoutes(s));
   app.route('/v1/oauth', connectOauthRoutes(s));
   app.route('/v1/connections', connectionRoutes(s));
+  app.route('/v1', invoiceJobRoutes(s));
 
   app.notFound((c) =>
     c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404),
@@ -157,5 +182,5 @@ export function createApp(deps: AppDeps): RelayApp {
     return c.json(e.toBody(), e.status);
   });
 
-  return { app, tokens };
+  return { app, tokens, jobs, scheduler, schedulerClock };
 }

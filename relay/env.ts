@@ -39,7 +39,15 @@ const tokenKeys = z
     return keys;
   });
 
-const EnvSchema = z.object({
+const isLoopbackUrl = (u: string) => {
+  try {
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(u).hostname);
+  } catch {
+    return false;
+  }
+};
+
+const EnvFields = z.object({
   XERO_CLIENT_ID: z.string({ message: 'XERO_CLIENT_ID is required' }).min(1, 'XERO_CLIENT_ID is required'),
   XERO_CLIENT_SECRET: z
     .string({ message: 'XERO_CLIENT_SECRET is required' })
@@ -90,6 +98,35 @@ const EnvSchema = z.object({
     .int()
     .min(256)
     .default(16 * 1024),
+  /** Invoice jobs carry up to 500 invoices, far more than other requests. */
+  INVOICE_JOB_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024),
+  /** Xero's web app, for links to posted invoices. */
+  XERO_WEB_URL: url('XERO_WEB_URL').default('https://go.xero.com'),
+  /** Status invoices are created with. DRAFT lets the bookkeeper review before approving. */
+  INVOICE_STATUS: z.enum(['DRAFT', 'AUTHORISED']).default('DRAFT'),
+  /** How long a claimed batch belongs to one instance before another may take it over. */
+  INVOICE_LEASE_SECONDS: z.coerce.number().int().min(15).max(3600).default(60),
+  NODE_ENV: z.string().optional(),
+  /** Test hook: die (SIGKILL) right after Xero accepted a batch, before recording it. */
+  RELAY_TEST_CRASH_AFTER_ACCEPT: z.literal('1').optional(),
+});
+
+const EnvSchema = EnvFields.superRefine((env, ctx) => {
+  if (
+    env.RELAY_TEST_CRASH_AFTER_ACCEPT &&
+    (env.NODE_ENV === 'production' || !isLoopbackUrl(env.XERO_API_URL))
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['RELAY_TEST_CRASH_AFTER_ACCEPT'],
+      message:
+        'RELAY_TEST_CRASH_AFTER_ACCEPT is a test hook; it is refused with NODE_ENV=production or a Xero API that is not on loopback',
+    });
+  }
 });
 
 export type RelayConfig = z.output<typeof EnvSchema>;
@@ -98,7 +135,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const StoreEnvSchema = EnvSchema.pick({
+const StoreEnvSchema = EnvFields.pick({
   DATABASE_URL: true,
   DATABASE_SCHEMA: true,
   RELAY_DATA_DIR: true,

@@ -3,6 +3,9 @@
 import pino, { type Logger } from 'pino';
 import { createApp, type RelayApp } from './app';
 import type { RelayConfig } from './env';
+import type { SchedulerClock } from './jobs/clock';
+import type { OrgLimits } from './jobs/scheduler';
+import { InvoiceWorker } from './jobs/worker';
 import { openDb, type StoreDb } from './store/db';
 import { Store } from './store/queries';
 import { Vault } from './vault';
@@ -33,6 +36,7 @@ export const createLogger = (level: RelayConfig['LOG_LEVEL'], destination?: pino
   );
 
 export interface Relay extends RelayApp {
+  worker: InvoiceWorker;
   storeDb: StoreDb;
   store: Store;
   vault: Vault;
@@ -47,6 +51,13 @@ export interface BuildOptions {
   isDraining?: () => boolean;
   xero?: XeroGateway;
   poolSize?: number;
+  /** Clock for job scheduling; a fast-forward clock makes rate-limit waits instant. */
+  schedulerClock?: SchedulerClock;
+  orgLimits?: OrgLimits;
+  /** Real-time pause of the worker loop between looks at the queue (default 500 ms). */
+  workerPollMs?: number;
+  /** Do not start the invoice worker (tests that drive it themselves). */
+  isWorkerDisabled?: boolean;
 }
 
 export async function buildRelay(config: RelayConfig, options: BuildOptions = {}): Promise<Relay> {
@@ -70,6 +81,7 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
       scopes: config.XERO_SCOPES,
       now: options.now,
     });
+  let worker: InvoiceWorker | undefined;
   const relayApp = createApp({
     config,
     store,
@@ -78,7 +90,26 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
     log,
     now: options.now,
     isDraining: options.isDraining,
+    schedulerClock: options.schedulerClock,
+    orgLimits: options.orgLimits,
+    onJobQueued: () => worker?.wake(),
   });
+  worker = new InvoiceWorker({
+    store,
+    jobs: relayApp.jobs,
+    scheduler: relayApp.scheduler,
+    tokens: relayApp.tokens,
+    xero,
+    log,
+    clock: relayApp.schedulerClock,
+    invoiceStatus: config.INVOICE_STATUS,
+    leaseMs: config.INVOICE_LEASE_SECONDS * 1000,
+    pollMs: options.workerPollMs,
+    reclaimPostingOnStart: storeDb.dialect === 'pglite',
+    crashAfterAccept: config.RELAY_TEST_CRASH_AFTER_ACCEPT === '1',
+  });
+  if (!options.isWorkerDisabled) worker.start();
+  const startedWorker = worker;
   let pruner: NodeJS.Timeout | undefined = setInterval(() => {
     const now = (options.now ?? Date.now)();
     Promise.all([store.pruneProofs(now), store.pruneOauthStates(now)]).catch(() =>
@@ -93,9 +124,11 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
     vault,
     xero,
     log,
+    worker: startedWorker,
     close: async () => {
       if (pruner) clearInterval(pruner);
       pruner = undefined;
+      await startedWorker.stop();
       await storeDb.close();
     },
   };

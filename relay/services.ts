@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
 import type { RelayConfig } from './env';
+import type { SchedulerClock } from './jobs/clock';
+import type { OrgScheduler } from './jobs/scheduler';
+import type { JobStore } from './jobs/store';
 import type { Store } from './store/queries';
 import type { TokenService } from './tokens';
 import type { Vault } from './vault';
@@ -9,7 +12,13 @@ import type { XeroGateway } from './xero/client';
 export interface Services {
   config: Pick<
     RelayConfig,
-    'PUBLIC_URL' | 'RETURN_URL_PREFIXES' | 'CORS_EXTRA_ORIGINS' | 'RATE_LIMIT_PER_MINUTE' | 'BODY_LIMIT_BYTES'
+    | 'PUBLIC_URL'
+    | 'RETURN_URL_PREFIXES'
+    | 'CORS_EXTRA_ORIGINS'
+    | 'RATE_LIMIT_PER_MINUTE'
+    | 'BODY_LIMIT_BYTES'
+    | 'INVOICE_JOB_BODY_LIMIT_BYTES'
+    | 'XERO_WEB_URL'
   >;
   store: Store;
   vault: Vault;
@@ -17,6 +26,12 @@ export interface Services {
   tokens: TokenService;
   log: Logger;
   now: () => number;
+  jobs: JobStore;
+  scheduler: OrgScheduler;
+  /** Time for job scheduling (rate-limit windows); injectable so waits can be fast-forwarded. */
+  schedulerClock: SchedulerClock;
+  /** Tells this process's worker that work arrived. */
+  onJobQueued: () => void;
 }
 
 export interface AppEnv {

@@ -138,6 +138,22 @@ function chart(idBase: number, sales: string, purchases: string, taxLabel: strin
     account(n(19), '800', 'Accounts Payable', 'CURRLIAB', 'NONE', { SystemAccount: 'CREDITORS' }),
     account(n(20), '820', taxLabel, 'CURRLIAB', 'NONE', { SystemAccount: 'GST' }),
     account(n(21), '970', 'Owner A Funds Introduced', 'EQUITY', 'NONE'),
+    // The Amazon section Settlebridge's default mapping suggests (lib/settlement/default-mapping.ts),
+    // so a settlement posts without remapping. Its tax lines name 820, which here (as in Xero's
+    // standard chart) is the GST/VAT system account that no line may use; 825 is the ordinary
+    // liability a bookkeeper maps them to instead.
+    account(n(22), '210', 'Amazon Refunds and Chargebacks', 'REVENUE', sales),
+    account(n(23), '215', 'Amazon Promotions', 'REVENUE', sales),
+    account(n(24), '430', 'Amazon Selling Fees', 'EXPENSE', purchases),
+    account(n(25), '431', 'Amazon FBA Fulfilment Fees', 'EXPENSE', purchases),
+    account(n(26), '432', 'Amazon FBA Storage Fees', 'EXPENSE', purchases),
+    account(n(27), '433', 'Amazon Advertising and Deals', 'EXPENSE', purchases),
+    account(n(28), '434', 'Amazon Subscription', 'EXPENSE', purchases),
+    account(n(29), '810', 'Amazon Reserve Balance (mapping)', 'CURRENT', 'NONE'),
+    account(n(30), '815', 'Amazon Clearing', 'CURRENT', 'NONE'),
+    account(n(31), '825', 'Amazon Sales Tax Collected', 'CURRLIAB', 'NONE'),
+    account(n(32), '898', 'Amazon Settlement Discrepancy', 'EXPENSE', 'NONE'),
+    account(n(33), '899', 'Amazon Unmapped', 'EXPENSE', 'NONE'),
   ];
 }
 

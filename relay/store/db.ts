@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import * as initial from './migrations/0001-initial';
+import * as invoiceJobs from './migrations/0002-invoice-jobs';
 import { SerialPGliteDialect } from './pglite-dialect';
 import type { Database } from './schema';
 
@@ -27,7 +28,7 @@ export interface OpenDbOptions {
   poolSize?: number;
 }
 
-const migrations: Record<string, Migration> = { '0001-initial': initial };
+const migrations: Record<string, Migration> = { '0001-initial': initial, '0002-invoice-jobs': invoiceJobs };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

@@ -1,6 +1,6 @@
 // Row types. Times are epoch milliseconds in `double precision` columns so both drivers
 // return plain numbers and the relay's injectable clock is the only source of "now".
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface InstallsTable {
   id: string;
@@ -58,7 +58,72 @@ export interface RelayCodesTable {
   redeemed_at: number | null;
 }
 
+export interface InvoiceJobsTable {
+  id: string;
+  install_id: string;
+  connection_id: string;
+  account_id: string;
+  created_at: number;
+}
+
+export type InvoiceItemStateValue = 'queued' | 'posting' | 'done' | 'failed' | 'needs_reconnect';
+
+export interface InvoiceItemError {
+  code: string;
+  message: string;
+  isRetryable: boolean;
+}
+
+export interface InvoiceItemsTable {
+  connection_id: string;
+  idempotency_key: string;
+  job_id: string;
+  tenant_id: string;
+  /** The invoice as the extension sent it (lib/relay-api.ts InvoicePayload). */
+  payload: ColumnType<unknown, string, string>;
+  payload_hash: string;
+  invoice_number: string;
+  state: InvoiceItemStateValue;
+  needs_check: Generated<boolean>;
+  is_isolated: Generated<boolean>;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  lease_until: number | null;
+  invoice_id: string | null;
+  error: ColumnType<InvoiceItemError | null, string | null, string | null>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface InvoiceJobItemsTable {
+  job_id: string;
+  position: number;
+  connection_id: string;
+  idempotency_key: string;
+}
+
+export interface OrgLimitsTable {
+  tenant_id: string;
+  blocked_until: number;
+  min_remaining: number | null;
+  day_remaining: number | null;
+  seen_at: number | null;
+}
+
+export interface XeroCallsTable {
+  id: string;
+  tenant_id: string;
+  started_at: number;
+  lease_until: number;
+  finished_at: number | null;
+}
+
 export interface Database {
+  invoice_jobs: InvoiceJobsTable;
+  invoice_items: InvoiceItemsTable;
+  invoice_job_items: InvoiceJobItemsTable;
+  org_limits: OrgLimitsTable;
+  xero_calls: XeroCallsTable;
   installs: InstallsTable;
   dpop_proofs: DpopProofsTable;
   oauth_states: OauthStatesTable;

@@ -5,7 +5,7 @@
 // the tests point at xero-sim. See shared DOMAIN.md §6 for why XeroClient itself is unsafe here.
 import { decodeJwt } from 'jose';
 import { type BaseClient, custom, Issuer, type TokenSet } from 'openid-client';
-import { AccountingApi, type CurrencyCode } from 'xero-node';
+import { AccountingApi, type CurrencyCode, type Invoice, type Invoices } from 'xero-node';
 import { failureFromHttp, normaliseXeroError } from './errors';
 
 export interface XeroTokens {
@@ -29,6 +29,48 @@ export interface OrganisationFacts {
   currencies: string[];
 }
 
+/** An invoice as the relay sends it: Xero's PascalCase fields (lib/relay-api.ts InvoicePayload) plus Status. */
+export interface OutgoingInvoice {
+  Type: 'ACCREC' | 'ACCPAY';
+  Status: 'DRAFT' | 'AUTHORISED';
+  Contact: { Name: string };
+  Date: string;
+  DueDate: string;
+  LineAmountTypes: 'NoTax' | 'Exclusive' | 'Inclusive';
+  InvoiceNumber: string;
+  Reference: string;
+  CurrencyCode: string;
+  LineItems: {
+    Description: string;
+    Quantity: number;
+    UnitAmount: string;
+    AccountCode: string;
+    TaxType: string;
+    Tracking: { Name: string; Option: string }[];
+  }[];
+}
+
+/** What Xero's rate-limit headers said on the last answer (undefined when absent). */
+export interface LimitHeaders {
+  minRemaining?: number;
+  dayRemaining?: number;
+}
+
+/** One invoice's outcome within a `summarizeErrors=false` batch, in request order. */
+export interface InvoiceResult {
+  invoiceNumber?: string;
+  invoiceId?: string;
+  hasErrors: boolean;
+  messages: string[];
+}
+
+export interface FoundInvoice {
+  invoiceId: string;
+  invoiceNumber: string;
+  type: string;
+  status: string;
+}
+
 export interface XeroGateway {
   authorizationUrl(input: { state: string; codeChallenge: string }): Promise<string>;
   exchangeCode(input: { code: string; state: string; codeVerifier: string }): Promise<XeroTokens>;
@@ -38,6 +80,52 @@ export interface XeroGateway {
   deleteConnection(accessToken: string, xeroConnectionId: string): Promise<void>;
   organisationFacts(accessToken: string, tenantId: string): Promise<OrganisationFacts>;
   enableCurrency(accessToken: string, tenantId: string, currency: string): Promise<void>;
+  /** PUT /Invoices with summarizeErrors=false: one result per invoice, in order. */
+  createInvoices(
+    accessToken: string,
+    tenantId: string,
+    invoices: OutgoingInvoice[],
+    idempotencyKey: string,
+  ): Promise<{ results: InvoiceResult[]; limits: LimitHeaders }>;
+  /** GET /Invoices?InvoiceNumbers=…: which of these numbers Xero already holds (not deleted/voided). */
+  findInvoicesByNumber(
+    accessToken: string,
+    tenantId: string,
+    numbers: string[],
+  ): Promise<{ found: FoundInvoice[]; limits: LimitHeaders }>;
+}
+
+function limitHeaders(headers: unknown): LimitHeaders {
+  const h = (headers ?? {}) as Record<string, string | undefined>;
+  const num = (v: string | undefined) => {
+    const n = Number(v);
+    return v !== undefined && v !== '' && Number.isFinite(n) ? n : undefined;
+  };
+  return { minRemaining: num(h['x-minlimit-remaining']), dayRemaining: num(h['x-daylimit-remaining']) };
+}
+
+/** xero-node serialises its own camelCase models, not Xero's JSON: translate once, here. */
+function toSdkInvoice(i: OutgoingInvoice): Invoice {
+  return {
+    type: i.Type as unknown as Invoice.TypeEnum,
+    status: i.Status as unknown as Invoice.StatusEnum,
+    contact: { name: i.Contact.Name },
+    date: i.Date,
+    dueDate: i.DueDate,
+    lineAmountTypes: i.LineAmountTypes as unknown as Invoice['lineAmountTypes'],
+    invoiceNumber: i.InvoiceNumber,
+    reference: i.Reference,
+    currencyCode: i.CurrencyCode as unknown as CurrencyCode,
+    lineItems: i.LineItems.map((l) => ({
+      description: l.Description,
+      quantity: l.Quantity,
+      // Decimal strings of at most 4 places: a double holds them exactly enough for JSON.
+      unitAmount: Number(l.UnitAmount),
+      accountCode: l.AccountCode,
+      taxType: l.TaxType,
+      tracking: l.Tracking.map((t) => ({ name: t.Name, option: t.Option })),
+    })),
+  };
 }
 
 export interface XeroConfig {
@@ -198,6 +286,52 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
     enableCurrency: (accessToken, tenantId, currency) =>
       guarded(async () => {
         await accounting(accessToken).createCurrency(tenantId, { code: currency as unknown as CurrencyCode });
+      }),
+
+    createInvoices: (accessToken, tenantId, invoices, idempotencyKey) =>
+      guarded(async () => {
+        const body: Invoices = { invoices: invoices.map(toSdkInvoice) };
+        const needsUnitdp4 = invoices.some((i) => i.LineItems.some((l) => /\.\d{3,}$/.test(l.UnitAmount)));
+        const res = await accounting(accessToken).createInvoices(
+          tenantId,
+          body,
+          false,
+          needsUnitdp4 ? 4 : undefined,
+          idempotencyKey,
+        );
+        const results = (res.body.invoices ?? []).map((r) => ({
+          invoiceNumber: r.invoiceNumber,
+          invoiceId: r.invoiceID,
+          hasErrors: r.hasErrors === true || r.statusAttributeString === 'ERROR',
+          messages: (r.validationErrors ?? [])
+            .map((v) => v.message)
+            .filter((m): m is string => typeof m === 'string'),
+        }));
+        return { results, limits: limitHeaders(res.response.headers) };
+      }),
+
+    findInvoicesByNumber: (accessToken, tenantId, numbers) =>
+      guarded(async () => {
+        const res = await accounting(accessToken).getInvoices(
+          tenantId,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          numbers,
+        );
+        const found = (res.body.invoices ?? [])
+          .filter((i) => {
+            const status = String(i.status ?? '');
+            return status !== 'DELETED' && status !== 'VOIDED';
+          })
+          .map((i) => ({
+            invoiceId: String(i.invoiceID ?? ''),
+            invoiceNumber: String(i.invoiceNumber ?? ''),
+            type: String(i.type ?? ''),
+            status: String(i.status ?? ''),
+          }));
+        return { found, limits: limitHeaders(res.response.headers) };
       }),
   };
 }

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { fromKeyPair, generateKeyPair, type InstallKey } from '../../lib/install-key';
 import { createRelayClient, type RelayClient } from '../../lib/relay-client';
 import { parseEnv, type RelayConfig } from '../../relay/env';
-import { buildRelay, createLogger, type Relay } from '../../relay/runtime';
+import { type BuildOptions, buildRelay, createLogger, type Relay } from '../../relay/runtime';
 import { SEED_CLIENT_ID, SEED_CLIENT_SECRET } from '../../xero-sim/seed';
 import { type RunningSim, type StartSimOptions, startSim } from '../../xero-sim/start';
 
@@ -89,6 +89,8 @@ export interface StartRelayOptions {
   schema?: string;
   env?: Record<string, string>;
   port?: number;
+  /** Extra buildRelay options (scheduler clock, worker poll, ...). */
+  build?: Omit<BuildOptions, 'log'>;
 }
 
 export async function startRelay(opts: StartRelayOptions): Promise<RelayUnderTest> {
@@ -107,7 +109,11 @@ export async function startRelay(opts: StartRelayOptions): Promise<RelayUnderTes
     ...opts.env,
   });
   const logs = logSink();
-  const relay = await buildRelay(config, { log: createLogger('info', logs.stream), poolSize: 4 });
+  const relay = await buildRelay(config, {
+    poolSize: 4,
+    ...opts.build,
+    log: createLogger('info', logs.stream),
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: relay.app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
     s.once('error', reject);

@@ -1,0 +1,257 @@
+// Xero's per-organisation limits (DOMAIN.md §5: 5 calls in flight, 60 per rolling minute,
+// 5,000 per rolling day), kept in the store so every relay instance on one database shares
+// them. Each call to Xero is a row in xero_calls; admission counts rows under a per-tenant
+// lock (an advisory transaction lock on PostgreSQL; PGlite transactions are already serial).
+// A 429 records `blocked_until` from Retry-After for every instance to honour. Organisations
+// never wait on each other: admission and waiting are per tenant.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { DialectName } from '../store/db';
+import type { Store } from '../store/queries';
+import type { LimitHeaders } from '../xero/client';
+import type { SchedulerClock } from './clock';
+
+export interface OrgLimits {
+  concurrent: number;
+  perMinute: number;
+  perDay: number;
+}
+
+export const XERO_ORG_LIMITS: OrgLimits = { concurrent: 5, perMinute: 60, perDay: 5000 };
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+/** Longer than any one call may take (the gateway times out at 10 s). */
+const CALL_LEASE_MS = 30_000;
+/**
+ * Our call stamps are taken just before the request leaves, Xero's when it arrives, so a
+ * window is treated as this much longer than Xero's to never cross it on the boundary.
+ */
+const WINDOW_MARGIN_MS = 1_000;
+/** How long to wait before asking again when only the concurrency limit refused. */
+const CONCURRENCY_RETRY_MS = 50;
+
+export interface CallSlot {
+  id: string;
+  tenantId: string;
+}
+
+export type Admission =
+  | { isAdmitted: true; slot: CallSlot }
+  | { isAdmitted: false; reason: 'blocked' | 'minute' | 'day' | 'concurrent'; retryAt: number };
+
+export interface Budget {
+  minuteRemaining: number;
+  dayRemaining: number;
+  blockedUntil: number;
+  /** When the oldest call leaves the day window (for waits longer than the day budget). */
+  dayFreesAt: number;
+}
+
+export class OrgScheduler {
+  /** Mean seconds one call to Xero takes, for estimates (moving average, per process). */
+  callSeconds = 1;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: SchedulerClock,
+    readonly limits: OrgLimits = XERO_ORG_LIMITS,
+  ) {}
+
+  private get dialect(): DialectName {
+    return this.store.dialect;
+  }
+
+  private lockTenant(trx: Store, tenantId: string) {
+    if (this.dialect === 'postgres') {
+      return sql`select pg_advisory_xact_lock(hashtext(${`settlebridge-org:${tenantId}`}))`.execute(trx.db);
+    }
+    return Promise.resolve();
+  }
+
+  /** One attempt at admission; on success the call is counted at once. */
+  async tryAdmit(tenantId: string): Promise<Admission> {
+    return this.store.transaction(async (trx) => {
+      await this.lockTenant(trx, tenantId);
+      const now = this.clock.now();
+      const limits = await trx.db
+        .selectFrom('org_limits')
+        .select(['blocked_until'])
+        .where('tenant_id', '=', tenantId)
+        .executeTakeFirst();
+      if (limits && limits.blocked_until > now) {
+        return { isAdmitted: false, reason: 'blocked', retryAt: limits.blocked_until };
+      }
+      const counts = await trx.db
+        .selectFrom('xero_calls')
+        .select((eb) => [
+          eb.fn.countAll<string>().as('day'),
+          eb.fn
+            .sum<string>(sql`case when started_at > ${now - MINUTE - WINDOW_MARGIN_MS} then 1 else 0 end`)
+            .as('minute'),
+          eb.fn
+            .sum<string>(sql`case when finished_at is null and lease_until > ${now} then 1 else 0 end`)
+            .as('inflight'),
+          eb.fn.min<number>('started_at').as('oldest_day'),
+          eb.fn
+            .min<number>(sql`case when started_at > ${now - MINUTE - WINDOW_MARGIN_MS} then started_at end`)
+            .as('oldest_minute'),
+        ])
+        .where('tenant_id', '=', tenantId)
+        .where('started_at', '>', now - DAY - WINDOW_MARGIN_MS)
+        .executeTakeFirstOrThrow();
+      const day = Number(counts.day ?? 0);
+      const minute = Number(counts.minute ?? 0);
+      const inflight = Number(counts.inflight ?? 0);
+      if (day >= this.limits.perDay) {
+        return {
+          isAdmitted: false,
+          reason: 'day',
+          retryAt: Number(counts.oldest_day) + DAY + WINDOW_MARGIN_MS + 1,
+        };
+      }
+      if (minute >= this.limits.perMinute) {
+        return {
+          isAdmitted: false,
+          reason: 'minute',
+          retryAt: Number(counts.oldest_minute) + MINUTE + WINDOW_MARGIN_MS + 1,
+        };
+      }
+      if (inflight >= this.limits.concurrent) {
+        return { isAdmitted: false, reason: 'concurrent', retryAt: now + CONCURRENCY_RETRY_MS };
+      }
+      const slot = { id: randomUUID(), tenantId };
+      await trx.db
+        .insertInto('xero_calls')
+        .values({
+          id: slot.id,
+          tenant_id: tenantId,
+          started_at: now,
+          lease_until: now + CALL_LEASE_MS,
+          finished_at: null,
+        })
+        .execute();
+      return { isAdmitted: true, slot };
+    });
+  }
+
+  /**
+   * Waits until the organisation may take one more call. Window waits go through the
+   * injected clock (a fast-forward clock jumps); concurrency waits are short real pauses,
+   * because calls in flight end in real time.
+   */
+  async acquire(tenantId: string, signal?: AbortSignal): Promise<CallSlot | undefined> {
+    while (!signal?.aborted) {
+      const a = await this.tryAdmit(tenantId);
+      if (a.isAdmitted) return a.slot;
+      if (a.reason === 'concurrent') await new Promise((r) => setTimeout(r, CONCURRENCY_RETRY_MS));
+      else await this.clock.sleepUntil(a.retryAt, signal);
+    }
+    return undefined;
+  }
+
+  /** The call is over; what Xero's headers said about the budget is kept for estimates. */
+  async release(slot: CallSlot, limits?: LimitHeaders, startedAt?: number): Promise<void> {
+    const now = this.clock.now();
+    await this.store.db
+      .updateTable('xero_calls')
+      .set({ finished_at: now })
+      .where('id', '=', slot.id)
+      .execute();
+    if (startedAt !== undefined) {
+      const seconds = Math.max(0, (performance.now() - startedAt) / 1000);
+      this.callSeconds = this.callSeconds * 0.8 + seconds * 0.2;
+    }
+    if (limits && (limits.minRemaining !== undefined || limits.dayRemaining !== undefined)) {
+      await this.upsertLimits(slot.tenantId, {
+        min_remaining: limits.minRemaining ?? null,
+        day_remaining: limits.dayRemaining ?? null,
+        seen_at: now,
+      });
+    }
+  }
+
+  /** Claimed a slot but had nothing to send: it never reached Xero, so it does not count. */
+  async cancel(slot: CallSlot): Promise<void> {
+    await this.store.db.deleteFrom('xero_calls').where('id', '=', slot.id).execute();
+  }
+
+  /** Xero said 429: nobody calls this organisation before Retry-After has passed. */
+  async block(tenantId: string, retryAfterSeconds: number): Promise<number> {
+    const until = this.clock.now() + Math.max(1, retryAfterSeconds) * 1000;
+    await this.store.transaction(async (trx) => {
+      await this.lockTenant(trx, tenantId);
+      const row = await trx.db
+        .selectFrom('org_limits')
+        .select('blocked_until')
+        .where('tenant_id', '=', tenantId)
+        .executeTakeFirst();
+      if (!row || row.blocked_until < until)
+        await new OrgScheduler(trx, this.clock, this.limits).upsertLimits(tenantId, { blocked_until: until });
+    });
+    return until;
+  }
+
+  private async upsertLimits(
+    tenantId: string,
+    values: Partial<{
+      blocked_until: number;
+      min_remaining: number | null;
+      day_remaining: number | null;
+      seen_at: number;
+    }>,
+  ) {
+    await this.store.db
+      .insertInto('org_limits')
+      .values({
+        tenant_id: tenantId,
+        blocked_until: values.blocked_until ?? 0,
+        min_remaining: values.min_remaining ?? null,
+        day_remaining: values.day_remaining ?? null,
+        seen_at: values.seen_at ?? null,
+      })
+      .onConflict((oc) => oc.column('tenant_id').doUpdateSet(values))
+      .execute();
+  }
+
+  /** What is left of the organisation's budget: the lower of Xero's last word and our count. */
+  async budget(tenantId: string): Promise<Budget> {
+    const now = this.clock.now();
+    const [limits, counts] = await Promise.all([
+      this.store.db.selectFrom('org_limits').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst(),
+      this.store.db
+        .selectFrom('xero_calls')
+        .select((eb) => [
+          eb.fn.countAll<string>().as('day'),
+          eb.fn.sum<string>(sql`case when started_at > ${now - MINUTE} then 1 else 0 end`).as('minute'),
+          eb.fn.min<number>('started_at').as('oldest_day'),
+        ])
+        .where('tenant_id', '=', tenantId)
+        .where('started_at', '>', now - DAY)
+        .executeTakeFirstOrThrow(),
+    ]);
+    let minuteRemaining = this.limits.perMinute - Number(counts.minute ?? 0);
+    let dayRemaining = this.limits.perDay - Number(counts.day ?? 0);
+    const seenAt = limits?.seen_at ?? undefined;
+    if (seenAt !== undefined && limits) {
+      if (limits.min_remaining !== null && now - seenAt < MINUTE)
+        minuteRemaining = Math.min(minuteRemaining, limits.min_remaining);
+      if (limits.day_remaining !== null && now - seenAt < DAY)
+        dayRemaining = Math.min(dayRemaining, limits.day_remaining);
+    }
+    return {
+      minuteRemaining: Math.max(0, minuteRemaining),
+      dayRemaining: Math.max(0, dayRemaining),
+      blockedUntil: limits?.blocked_until ?? 0,
+      dayFreesAt: counts.oldest_day === null ? now : Number(counts.oldest_day) + DAY,
+    };
+  }
+
+  /** Forget calls that left the day window. */
+  async prune(): Promise<void> {
+    await this.store.db
+      .deleteFrom('xero_calls')
+      .where('started_at', '<', this.clock.now() - DAY)
+      .execute();
+  }
+}

@@ -1,0 +1,475 @@
+// Every query behind invoice jobs. An item is one (connection, idempotency key): the key is
+// unique per connection, stored with a hash of its payload, so a re-send can never post the
+// same settlement twice nor quietly post a different one under the same key.
+//
+// Item states: queued → posting (claimed, leased) → done | failed | queued again (retry) |
+// needs_reconnect (parked until the connection is reconnected). `needs_check` is set when a
+// post may have reached Xero and cleared once its outcome is known; such items are looked
+// up by invoice number before they are posted again (Xero forgets idempotency keys in minutes).
+import { createHash, randomUUID } from 'node:crypto';
+import type { Selectable, Updateable } from 'kysely';
+import { sql } from 'kysely';
+import type { InvoicePayload, JobItem, JobItemState, JobState } from '../../lib/relay-api';
+import { RelayHttpError } from '../errors';
+import type { ConnectionStatusValue, Store } from '../store/queries';
+import type { InvoiceItemError, InvoiceItemsTable } from '../store/schema';
+
+export type ItemRow = Selectable<InvoiceItemsTable>;
+
+/** Stable JSON (sorted keys) so the hash ignores key order, e.g. after a jsonb round trip. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export const payloadHash = (invoice: unknown) =>
+  createHash('sha256').update(canonicalJson(invoice)).digest('base64url');
+
+export interface SubmitInput {
+  installId: string;
+  connectionId: string;
+  tenantId: string;
+  accountId: string;
+  invoices: { idempotencyKey: string; invoice: InvoicePayload }[];
+}
+
+export interface JobView {
+  jobId: string;
+  connectionId: string;
+  tenantId: string;
+  installId: string;
+  state: JobState;
+  counts: Record<JobItemState, number>;
+  items: JobItem[];
+}
+
+const PENDING: JobItemState[] = ['queued', 'posting'];
+
+export class JobStore {
+  constructor(
+    private readonly store: Store,
+    private readonly webUrl: string,
+  ) {}
+
+  toJobItem(
+    row: Pick<ItemRow, 'idempotency_key' | 'invoice_number' | 'state' | 'invoice_id' | 'error'>,
+  ): JobItem {
+    return {
+      idempotencyKey: row.idempotency_key,
+      invoiceNumber: row.invoice_number,
+      state: row.state,
+      ...(row.invoice_id
+        ? {
+            invoiceId: row.invoice_id,
+            xeroUrl: `${this.webUrl}/AccountsReceivable/View.aspx?InvoiceID=${encodeURIComponent(row.invoice_id)}`,
+          }
+        : {}),
+      ...(row.error ? { error: row.error } : {}),
+    };
+  }
+
+  /**
+   * Accepts a batch atomically: either every key is stored (or recognised as already done)
+   * and a job exists, or nothing changes and the caller gets why.
+   */
+  async submit(input: SubmitInput, now: number): Promise<{ jobId: string; items: JobItem[] }> {
+    const keys = input.invoices.map((i) => i.idempotencyKey);
+    const dup = keys.find((k, i) => keys.indexOf(k) !== i);
+    if (dup)
+      throw new RelayHttpError(
+        400,
+        'invalid_request',
+        `The idempotency key "${dup}" appears twice in one request.`,
+      );
+    const hashes = new Map(input.invoices.map((i) => [i.idempotencyKey, payloadHash(i.invoice)]));
+    const jobId = randomUUID();
+    return this.store.transaction(async (trx) => {
+      const existing = await trx.db
+        .selectFrom('invoice_items')
+        .selectAll()
+        .where('connection_id', '=', input.connectionId)
+        .where('idempotency_key', 'in', keys)
+        .forUpdate()
+        .execute();
+      const byKey = new Map(existing.map((r) => [r.idempotency_key, r]));
+      for (const row of existing) {
+        // A failed key was never created in Xero (or is re-checked before posting), so it
+        // may come back with a corrected payload; any other state pins the payload.
+        if (row.payload_hash !== hashes.get(row.idempotency_key) && row.state !== 'failed') {
+          throw new RelayHttpError(
+            422,
+            'idempotency_conflict',
+            `The idempotency key "${row.idempotency_key}" was already used for a different invoice (${row.invoice_number}). Nothing was queued.`,
+            {},
+            { idempotencyKey: row.idempotency_key },
+          );
+        }
+      }
+      const busy = existing.find(
+        (r) => r.state === 'queued' || r.state === 'posting' || r.state === 'needs_reconnect',
+      );
+      if (busy) {
+        throw new RelayHttpError(
+          409,
+          'in_flight',
+          `Invoice ${busy.invoice_number} (key "${busy.idempotency_key}") is already being sent by job ${busy.job_id}. Nothing was queued; follow that job instead.`,
+          {},
+          { jobId: busy.job_id, idempotencyKey: busy.idempotency_key },
+        );
+      }
+      await trx.db
+        .insertInto('invoice_jobs')
+        .values({
+          id: jobId,
+          install_id: input.installId,
+          connection_id: input.connectionId,
+          account_id: input.accountId,
+          created_at: now,
+        })
+        .execute();
+      const fresh = input.invoices.filter((i) => !byKey.has(i.idempotencyKey));
+      if (fresh.length) {
+        const inserted = await trx.db
+          .insertInto('invoice_items')
+          .values(
+            fresh.map((i) => ({
+              connection_id: input.connectionId,
+              idempotency_key: i.idempotencyKey,
+              job_id: jobId,
+              tenant_id: input.tenantId,
+              payload: JSON.stringify(i.invoice),
+              payload_hash: hashes.get(i.idempotencyKey) as string,
+              invoice_number: i.invoice.InvoiceNumber,
+              state: 'queued' as const,
+              next_attempt_at: now,
+              lease_until: null,
+              invoice_id: null,
+              error: null,
+              created_at: now,
+              updated_at: now,
+            })),
+          )
+          .onConflict((oc) => oc.columns(['connection_id', 'idempotency_key']).doNothing())
+          .returning('idempotency_key')
+          .execute();
+        if (inserted.length !== fresh.length) {
+          // Another request stored one of these keys between our read and our insert.
+          throw new RelayHttpError(
+            409,
+            'in_flight',
+            'Some of these invoices were queued by another request just now. Nothing was queued; read your jobs and try again.',
+          );
+        }
+      }
+      for (const i of input.invoices) {
+        const row = byKey.get(i.idempotencyKey);
+        if (row?.state !== 'failed') continue;
+        await trx.db
+          .updateTable('invoice_items')
+          .set({
+            job_id: jobId,
+            payload: JSON.stringify(i.invoice),
+            payload_hash: hashes.get(i.idempotencyKey) as string,
+            invoice_number: i.invoice.InvoiceNumber,
+            state: 'queued',
+            attempts: 0,
+            is_isolated: false,
+            next_attempt_at: now,
+            error: null,
+            updated_at: now,
+          })
+          .where('connection_id', '=', input.connectionId)
+          .where('idempotency_key', '=', i.idempotencyKey)
+          .execute();
+      }
+      await trx.db
+        .insertInto('invoice_job_items')
+        .values(
+          keys.map((k, position) => ({
+            job_id: jobId,
+            position,
+            connection_id: input.connectionId,
+            idempotency_key: k,
+          })),
+        )
+        .execute();
+      const items = input.invoices.map((i) => {
+        const row = byKey.get(i.idempotencyKey);
+        return row?.state === 'done'
+          ? this.toJobItem(row)
+          : this.toJobItem({
+              idempotency_key: i.idempotencyKey,
+              invoice_number: i.invoice.InvoiceNumber,
+              state: 'queued',
+              invoice_id: null,
+              error: null,
+            });
+      });
+      return { jobId, items };
+    });
+  }
+
+  async getJob(jobId: string): Promise<JobView | undefined> {
+    const job = await this.store.db
+      .selectFrom('invoice_jobs')
+      .selectAll()
+      .where('id', '=', jobId)
+      .executeTakeFirst();
+    if (!job) return undefined;
+    const rows = await this.store.db
+      .selectFrom('invoice_job_items as j')
+      .innerJoin('invoice_items as i', (join) =>
+        join
+          .onRef('i.connection_id', '=', 'j.connection_id')
+          .onRef('i.idempotency_key', '=', 'j.idempotency_key'),
+      )
+      .select(['i.idempotency_key', 'i.invoice_number', 'i.state', 'i.invoice_id', 'i.error', 'i.tenant_id'])
+      .where('j.job_id', '=', jobId)
+      .orderBy('j.position')
+      .execute();
+    const counts: Record<JobItemState, number> = {
+      queued: 0,
+      posting: 0,
+      done: 0,
+      failed: 0,
+      needs_reconnect: 0,
+    };
+    for (const r of rows) counts[r.state]++;
+    let state: JobState;
+    if (counts.posting > 0 || (counts.queued > 0 && (counts.done > 0 || counts.failed > 0)))
+      state = 'running';
+    else if (counts.queued > 0) state = 'queued';
+    else if (counts.needs_reconnect > 0) state = 'parked';
+    else if (counts.failed > 0) state = 'failed';
+    else state = 'done';
+    return {
+      jobId,
+      connectionId: job.connection_id,
+      tenantId: rows[0]?.tenant_id ?? '',
+      installId: job.install_id,
+      state,
+      counts,
+      items: rows.map((r) => this.toJobItem(r)),
+    };
+  }
+
+  /** Items still to send on this connection, and how many of them need a look-up first. */
+  async pendingOn(connectionId: string): Promise<{ pending: number; toCheck: number }> {
+    const row = await this.store.db
+      .selectFrom('invoice_items')
+      .select((eb) => [
+        eb.fn.countAll<string>().as('pending'),
+        eb.fn.sum<string>(sql`case when needs_check then 1 else 0 end`).as('to_check'),
+      ])
+      .where('connection_id', '=', connectionId)
+      .where('state', 'in', PENDING)
+      .executeTakeFirstOrThrow();
+    return { pending: Number(row.pending ?? 0), toCheck: Number(row.to_check ?? 0) };
+  }
+
+  /** Connected connections with queued items due now, and the earliest future due time. */
+  async dueWork(
+    now: number,
+  ): Promise<{ due: { connectionId: string; tenantId: string; count: number }[]; nextAt?: number }> {
+    const rows = await this.store.db
+      .selectFrom('invoice_items as i')
+      .innerJoin('connections as c', 'c.id', 'i.connection_id')
+      .select((eb) => [
+        'i.connection_id',
+        'i.tenant_id',
+        eb.fn.sum<string>(sql`case when i.next_attempt_at <= ${now} then 1 else 0 end`).as('due'),
+        eb.fn.min<number>('i.next_attempt_at').as('next_at'),
+      ])
+      .where('i.state', '=', 'queued')
+      .where('c.status', '=', 'connected')
+      .groupBy(['i.connection_id', 'i.tenant_id'])
+      .execute();
+    const due = rows
+      .filter((r) => Number(r.due) > 0)
+      .map((r) => ({ connectionId: r.connection_id, tenantId: r.tenant_id, count: Number(r.due) }));
+    const future = rows.filter((r) => Number(r.due) === 0).map((r) => Number(r.next_at));
+    return { due, nextAt: future.length ? Math.min(...future) : undefined };
+  }
+
+  /**
+   * Claims up to `limit` due items of one connection for a look-up (`check`) or a post.
+   * SKIP LOCKED lets instances claim side by side on PostgreSQL; PGlite runs serially.
+   * Posting marks `needs_check` before the call leaves, so a crash mid-call is re-checked.
+   */
+  async claim(
+    connectionId: string,
+    mode: 'check' | 'post',
+    now: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<ItemRow[]> {
+    return this.store.transaction(async (trx) => {
+      const pick = (isolated: boolean, n: number) =>
+        trx.db
+          .selectFrom('invoice_items')
+          .select('idempotency_key')
+          .where('connection_id', '=', connectionId)
+          .where('state', '=', 'queued')
+          .where('next_attempt_at', '<=', now)
+          .where('needs_check', '=', mode === 'check')
+          .$if(mode === 'post', (q) => q.where('is_isolated', '=', isolated))
+          .orderBy('created_at')
+          .orderBy('idempotency_key')
+          .limit(n)
+          .forUpdate()
+          .skipLocked()
+          .execute();
+      let keys = await pick(false, limit);
+      if (keys.length === 0 && mode === 'post') keys = await pick(true, 1);
+      if (keys.length === 0) return [];
+      return trx.db
+        .updateTable('invoice_items')
+        .set((eb) => ({
+          state: 'posting',
+          lease_until: now + leaseMs,
+          updated_at: now,
+          attempts: eb('attempts', '+', 1),
+          ...(mode === 'post' ? { needs_check: true } : {}),
+        }))
+        .where('connection_id', '=', connectionId)
+        .where(
+          'idempotency_key',
+          'in',
+          keys.map((k) => k.idempotency_key),
+        )
+        .returningAll()
+        .execute()
+        .then((rows) =>
+          rows.sort(
+            (a, b) => a.created_at - b.created_at || (a.idempotency_key < b.idempotency_key ? -1 : 1),
+          ),
+        );
+    });
+  }
+
+  async markDone(connectionId: string, key: string, invoiceId: string, now: number): Promise<void> {
+    await this.update(connectionId, [key], {
+      state: 'done',
+      invoice_id: invoiceId,
+      needs_check: false,
+      lease_until: null,
+      error: null,
+      updated_at: now,
+    });
+  }
+
+  async markFailed(
+    connectionId: string,
+    keys: string[],
+    error: InvoiceItemError,
+    now: number,
+    isKnownAbsent: boolean,
+  ): Promise<void> {
+    await this.update(connectionId, keys, {
+      state: 'failed',
+      lease_until: null,
+      error: JSON.stringify(error),
+      updated_at: now,
+      ...(isKnownAbsent ? { needs_check: false } : {}),
+    });
+  }
+
+  /** Back in the queue; `isKnownAbsent` when Xero certainly did not create them (429, 4xx). */
+  async requeue(
+    connectionId: string,
+    keys: string[],
+    at: number,
+    now: number,
+    opts: { isKnownAbsent?: boolean; isIsolated?: boolean; error?: InvoiceItemError } = {},
+  ): Promise<void> {
+    await this.update(connectionId, keys, {
+      state: 'queued',
+      lease_until: null,
+      next_attempt_at: at,
+      updated_at: now,
+      ...(opts.isKnownAbsent ? { needs_check: false } : {}),
+      ...(opts.isIsolated ? { is_isolated: true } : {}),
+      ...(opts.error ? { error: JSON.stringify(opts.error) } : {}),
+    });
+  }
+
+  /** A look-up found nothing: these may be posted without another look-up. */
+  async checkedAbsent(connectionId: string, keys: string[], now: number): Promise<void> {
+    await this.update(connectionId, keys, {
+      state: 'queued',
+      needs_check: false,
+      lease_until: null,
+      updated_at: now,
+    });
+  }
+
+  async park(connectionId: string, keys: string[], now: number): Promise<void> {
+    await this.update(connectionId, keys, { state: 'needs_reconnect', lease_until: null, updated_at: now });
+  }
+
+  private async update(
+    connectionId: string,
+    keys: string[],
+    values: Updateable<InvoiceItemsTable>,
+  ): Promise<void> {
+    if (keys.length === 0) return;
+    await this.store.db
+      .updateTable('invoice_items')
+      .set(values)
+      .where('connection_id', '=', connectionId)
+      .where('idempotency_key', 'in', keys)
+      .execute();
+  }
+
+  /**
+   * Housekeeping each instance runs on its loop:
+   *  - posting items whose lease ran out (their process died) go back to the queue, flagged
+   *    for a look-up by `needs_check`;
+   *  - queued items of a connection that needs reconnecting are parked; parked items of a
+   *    connection that works again (Reconnect replaced its token set) are queued again;
+   *  - items of a disconnected connection fail: there is no token set left to post with.
+   */
+  async maintain(now: number, options: { reclaimAllPosting?: boolean } = {}): Promise<void> {
+    let expired = this.store.db
+      .updateTable('invoice_items')
+      .set({ state: 'queued', lease_until: null, next_attempt_at: now, updated_at: now })
+      .where('state', '=', 'posting');
+    if (!options.reclaimAllPosting) expired = expired.where('lease_until', '<', now);
+    await expired.execute();
+    const connectionsWith = (status: ConnectionStatusValue) =>
+      this.store.db.selectFrom('connections').select('id').where('status', '=', status);
+    await this.store.db
+      .updateTable('invoice_items')
+      .set({ state: 'needs_reconnect', updated_at: now })
+      .where('state', '=', 'queued')
+      .where('connection_id', 'in', connectionsWith('needs_reconnect'))
+      .execute();
+    await this.store.db
+      .updateTable('invoice_items')
+      .set({ state: 'queued', next_attempt_at: now, updated_at: now })
+      .where('state', '=', 'needs_reconnect')
+      .where('connection_id', 'in', connectionsWith('connected'))
+      .execute();
+    await this.store.db
+      .updateTable('invoice_items')
+      .set({
+        state: 'failed',
+        updated_at: now,
+        error: JSON.stringify({
+          code: 'disconnected',
+          message:
+            'The Xero connection was disconnected before this invoice was sent. Connect to Xero again and re-send.',
+          isRetryable: true,
+        }),
+      })
+      .where('state', 'in', ['queued', 'needs_reconnect'])
+      .where('connection_id', 'in', connectionsWith('disconnected'))
+      .execute();
+  }
+}

@@ -1,0 +1,98 @@
+// Invoice jobs: the extension hands over a batch of settlement invoices and gets a job id
+// at once (202); the relay's worker posts them within the organisation's Xero limits.
+// Submitting needs the connection's owner install and a grant for the account, like every
+// other use of a connection; reading a job needs the install that created it.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { ConnectionParam, JobParam, SubmitInvoicesRequest } from '../../lib/relay-api';
+import { RelayHttpError } from '../errors';
+import { BATCH_SIZE } from '../jobs/worker';
+import type { AppEnv, Services } from '../services';
+import { isDisconnected, needsReconnect } from '../tokens';
+import { validate } from '../validate';
+
+export function invoiceJobRoutes(s: Services) {
+  const jobLimit = bodyLimit({
+    maxSize: s.config.INVOICE_JOB_BODY_LIMIT_BYTES,
+    onError: () => {
+      throw new RelayHttpError(
+        413,
+        'payload_too_large',
+        `The request body is larger than ${s.config.INVOICE_JOB_BODY_LIMIT_BYTES} bytes; send fewer invoices per job.`,
+      );
+    },
+  });
+
+  return new Hono<AppEnv>()
+    .post(
+      '/connections/:connectionId/invoice-jobs',
+      jobLimit,
+      validate('param', ConnectionParam),
+      validate('json', SubmitInvoicesRequest),
+      async (c) => {
+        const installId = c.get('installId');
+        const { accountId, invoices } = c.req.valid('json');
+        const row = await s.store.findConnection(c.req.valid('param').connectionId);
+        if (!row) throw new RelayHttpError(404, 'not_found', 'That connection was not found.');
+        if (row.owner_install_id !== installId || !(await s.store.hasGrant(row.id, accountId))) {
+          throw new RelayHttpError(
+            403,
+            'not_granted',
+            'This Amazon account has not been given access to the Xero connection; use “Share Xero Access” first.',
+          );
+        }
+        if (row.status === 'needs_reconnect') throw needsReconnect();
+        if (row.status === 'disconnected') throw isDisconnected();
+        const result = await s.jobs.submit(
+          { installId, connectionId: row.id, tenantId: row.tenant_id, accountId, invoices },
+          s.schedulerClock.now(),
+        );
+        s.log.info(
+          {
+            jobId: result.jobId,
+            connectionId: row.id,
+            items: invoices.length,
+            alreadyDone: result.items.filter((i) => i.state === 'done').length,
+          },
+          'invoice job accepted',
+        );
+        s.onJobQueued();
+        return c.json(result, 202);
+      },
+    )
+    .get('/invoice-jobs/:jobId', validate('param', JobParam), async (c) => {
+      const job = await s.jobs.getJob(c.req.valid('param').jobId);
+      if (!job) throw new RelayHttpError(404, 'not_found', 'That invoice job was not found.');
+      if (job.installId !== c.get('installId')) {
+        throw new RelayHttpError(403, 'not_granted', 'Only the install that created this job may read it.');
+      }
+      const { counts } = job;
+      const now = s.schedulerClock.now();
+      const budget = await s.scheduler.budget(job.tenantId);
+      // Everything queued on the connection goes first-come first-served, so this job waits
+      // for all of it (an upper bound when later jobs exist).
+      const ahead =
+        counts.queued + counts.posting > 0
+          ? await s.jobs.pendingOn(job.connectionId)
+          : { pending: 0, toCheck: 0 };
+      const calls = Math.ceil(ahead.pending / BATCH_SIZE) + Math.ceil(ahead.toCheck / BATCH_SIZE);
+      const { concurrent, perMinute } = s.scheduler.limits;
+      let seconds = Math.max(0, budget.blockedUntil - now) / 1000;
+      const thisMinute = Math.min(calls, budget.minuteRemaining);
+      seconds += Math.ceil(thisMinute / concurrent) * s.scheduler.callSeconds;
+      seconds += (calls - thisMinute) * (60 / perMinute);
+      if (calls > budget.dayRemaining) seconds = Math.max(seconds, (budget.dayFreesAt - now) / 1000);
+      return c.json({
+        jobId: job.jobId,
+        connectionId: job.connectionId,
+        state: job.state,
+        counts,
+        items: job.items,
+        estimate: {
+          secondsRemaining: Math.ceil(seconds),
+          minuteRemaining: budget.minuteRemaining,
+          dayRemaining: budget.dayRemaining,
+        },
+      });
+    });
+}
