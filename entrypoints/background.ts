@@ -2,13 +2,18 @@ import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { createAccountHandlers } from '@/lib/background/accounts';
 import { createBackupHandlers } from '@/lib/background/backup';
+import { createOutbox } from '@/lib/background/outbox';
 import { createRelayPort } from '@/lib/background/relay';
 import { createSellerCentralHandlers } from '@/lib/background/seller-central';
 import { createSettingsHandlers } from '@/lib/background/settings';
+import { createSettlementHandlers } from '@/lib/background/settlements';
 import { createXeroHandlers } from '@/lib/background/xero';
 import { getDb } from '@/lib/db';
+import { matchAccount } from '@/lib/match-account';
 import { dispatch, type Sender } from '@/lib/messages';
 import { DEFAULT_RELAY_URL, type Settings } from '@/lib/settings';
+
+const OUTBOX_ALARM = 'settlebridge-outbox';
 
 const settingsItem = storage.defineItem<Settings>('local:settings', {
   fallback: { relayUrl: DEFAULT_RELAY_URL },
@@ -29,11 +34,37 @@ export default defineBackground(() => {
     setBadge: (tabId, text) => (browser.action ?? browser.browserAction).setBadgeText({ tabId, text }),
   });
   const relay = createRelayPort(async () => (await settings.read()).relayUrl);
+
+  // The outbox wakes on start, on new work, on its own timer while the worker lives, and
+  // on an alarm that restarts a stopped worker.
+  let wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  const outbox = createOutbox({
+    db,
+    relay,
+    wakeAt: (at) => {
+      clearTimeout(wakeTimer);
+      wakeTimer = setTimeout(() => void outbox.drain(), Math.max(0, at - Date.now()));
+    },
+  });
+  void browser.alarms.create(OUTBOX_ALARM, { periodInMinutes: 1 });
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === OUTBOX_ALARM) void outbox.drain();
+  });
+
   const handlers = {
     ...createAccountHandlers(db, Date, sellerCentral.currentContext),
     ...sellerCentral,
     ...settings,
     ...createBackupHandlers(db),
+    ...createSettlementHandlers({
+      db,
+      outbox,
+      accountForTab: async (tabId) => {
+        if (tabId === undefined) return undefined;
+        return matchAccount(await db.accounts.toArray(), await sellerCentral.contextForTab(tabId));
+      },
+      estimateSeconds: async () => outbox.estimateSeconds(),
+    }),
     ...createXeroHandlers({
       db,
       relay,
@@ -43,6 +74,10 @@ export default defineBackground(() => {
         if (!finalUrl) throw new Error('The Xero window closed without an answer.');
         return finalUrl;
       },
+      onReconnected: async (connectionId) => {
+        await outbox.resume(connectionId);
+        void outbox.drain();
+      },
     }),
   };
   const self = { id: browser.runtime.id, origin: browser.runtime.getURL('/') };
@@ -51,4 +86,5 @@ export default defineBackground(() => {
     dispatch(handlers, message, sender, self),
   );
   browser.tabs.onRemoved.addListener((tabId) => void sellerCentral.forgetTab(tabId));
+  void outbox.drain();
 });

@@ -4,10 +4,12 @@
  */
 import { loadOrCreateInstallKey } from '../install-key';
 import { createRelayClient } from '../relay-client';
-import type { RelayPort } from './relay-port';
+import type { RelayJobsPort, RelayPort } from './relay-port';
 
-export function createRelayPort(relayUrl: () => Promise<string>): () => Promise<RelayPort> {
-  let cached: { url: string; client: Promise<RelayPort> } | undefined;
+export type FullRelayPort = RelayPort & RelayJobsPort;
+
+export function createRelayPort(relayUrl: () => Promise<string>): () => Promise<FullRelayPort> {
+  let cached: { url: string; client: Promise<FullRelayPort> } | undefined;
   return async () => {
     const url = await relayUrl();
     if (cached?.url !== url) {

@@ -3,7 +3,8 @@
  * codes are a suggested Amazon section of a chart of accounts, not Xero's defaults: every
  * organisation's chart differs, so bookkeepers are expected to replace them (`--mapping`).
  * Tax type NONE and LineAmountTypes NoTax because Amazon's amounts already separate tax into
- * its own lines (Tax, ShippingTax, MarketplaceFacilitatorTax-*), which map to a tax account.
+ * its own lines (Tax, ShippingTax, MarketplaceFacilitatorTax-*), which map to an ordinary
+ * liability (825): Xero refuses lines on its GST/VAT system account (820 in its standard chart).
  */
 
 import { type SettlementMapping, type SettlementMappingInput, SettlementMappingSchema } from './mapping.ts';
@@ -23,14 +24,14 @@ export const DEFAULT_MAPPING_DOCUMENT = {
       transactionType: 'Refund',
       amountType: 'ItemPrice',
       amountDescription: 'Tax',
-      accountCode: '820',
+      accountCode: '825',
       description: 'Amazon sales tax refunded',
     },
     {
       transactionType: 'Refund',
       amountType: 'ItemPrice',
       amountDescription: 'ShippingTax',
-      accountCode: '820',
+      accountCode: '825',
       description: 'Amazon sales tax refunded',
     },
     // Sales.
@@ -43,13 +44,13 @@ export const DEFAULT_MAPPING_DOCUMENT = {
     {
       amountType: 'ItemPrice',
       amountDescription: 'Shipping',
-      accountCode: '205',
+      accountCode: '202',
       description: 'Amazon shipping income',
     },
     {
       amountType: 'ItemPrice',
       amountDescription: 'GiftWrap',
-      accountCode: '205',
+      accountCode: '202',
       description: 'Amazon gift wrap income',
     },
     { amountType: 'ItemPrice', accountCode: '200', description: 'Amazon other item income' },
@@ -57,24 +58,24 @@ export const DEFAULT_MAPPING_DOCUMENT = {
     {
       amountType: 'ItemPrice',
       amountDescription: 'Tax',
-      accountCode: '820',
+      accountCode: '825',
       description: 'Amazon sales tax collected',
     },
     {
       amountType: 'ItemPrice',
       amountDescription: 'ShippingTax',
-      accountCode: '820',
+      accountCode: '825',
       description: 'Amazon sales tax collected',
     },
     {
       amountType: 'ItemPrice',
       amountDescription: 'GiftWrapTax',
-      accountCode: '820',
+      accountCode: '825',
       description: 'Amazon sales tax collected',
     },
     {
       amountType: 'ItemWithheldTax',
-      accountCode: '820',
+      accountCode: '825',
       description: 'Amazon marketplace facilitator tax withheld',
     },
     // Promotions (negative: discounts given).
@@ -132,9 +133,9 @@ export const DEFAULT_MAPPING_DOCUMENT = {
     },
     { transactionType: 'Liquidations', accountCode: '260', description: 'Amazon liquidations' },
     { transactionType: 'Chargeback Refund', accountCode: '210', description: 'Amazon chargeback refunds' },
-    { transactionType: 'Order_Retrocharge', accountCode: '820', description: 'Amazon retrocharges (tax)' },
-    { transactionType: 'Refund_Retrocharge', accountCode: '820', description: 'Amazon retrocharges (tax)' },
-    { transactionType: 'Commingling VAT', accountCode: '820', description: 'Amazon commingling VAT' },
+    { transactionType: 'Order_Retrocharge', accountCode: '825', description: 'Amazon retrocharges (tax)' },
+    { transactionType: 'Refund_Retrocharge', accountCode: '825', description: 'Amazon retrocharges (tax)' },
+    { transactionType: 'Commingling VAT', accountCode: '825', description: 'Amazon commingling VAT' },
     // Reserves go to the reserve balance account, never to sales.
     { amountDescription: 'Current Reserve Amount', account: 'reserve', description: 'Amazon reserve held' },
     {

@@ -212,6 +212,8 @@ export async function closedShadowQuery(
       const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: sr.nodeId, selector });
       for (const nodeId of nodeIds) {
         const { outerHTML } = await cdp.send('DOM.getOuterHTML', { nodeId });
+        // Bring it on screen first: a mouse click only lands inside the viewport.
+        await cdp.send('DOM.scrollIntoViewIfNeeded', { nodeId }).catch(() => {});
         const box = await cdp.send('DOM.getBoxModel', { nodeId }).catch(() => undefined);
         const q = box?.model.content ?? [0, 0, 0, 0, 0, 0, 0, 0];
         found.push({

@@ -68,8 +68,15 @@ describe('send settlements from Seller Central in Chromium', () => {
   async function waitForStatus(page: Page, id: string, status: string, timeoutMs = 30_000) {
     const until = Date.now() + timeoutMs;
     while ((await statusOf(page, id)) !== status) {
-      if (Date.now() > until)
-        throw new Error(`settlement ${id} never reached ${status} (is ${await statusOf(page, id)})`);
+      if (Date.now() > until) {
+        const control = await closedShadowQuery(page, 'settlebridge-settlement', controlFor(id));
+        throw new Error(`settlement ${id} never reached ${status}: ${control[0]?.text ?? 'no control'}`);
+      }
+      // A failure is final: say why at once rather than waiting out the timeout.
+      if (status !== 'failed' && (await statusOf(page, id)) === 'failed') {
+        const control = await closedShadowQuery(page, 'settlebridge-settlement', controlFor(id));
+        throw new Error(`settlement ${id} failed: ${control[0]?.text}`);
+      }
       await new Promise((r) => setTimeout(r, 250));
     }
   }

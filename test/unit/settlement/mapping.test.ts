@@ -12,12 +12,12 @@ describe('mapping', () => {
   it.each([
     [key('Order', 'ItemPrice', 'Principal'), '200', 'mapped'],
     [key('Refund', 'ItemPrice', 'Principal'), '210', 'mapped'],
-    [key('Refund', 'ItemPrice', 'Tax'), '820', 'mapped'],
+    [key('Refund', 'ItemPrice', 'Tax'), '825', 'mapped'],
     [key('Order', 'ItemFees', 'Commission'), '430', 'mapped'],
     [key('ServiceFee', 'Cost of Advertising', 'TransactionTotalAmount'), '433', 'mapped'],
     [key('other-transaction', 'other-transaction', 'Current Reserve Amount'), '810', 'reserve'],
     [key('other-transaction', 'other-transaction', 'Previous Reserve Amount Balance'), '810', 'reserve'],
-    [key('Order', 'itemprice', 'shipping'), '205', 'mapped'],
+    [key('Order', 'itemprice', 'shipping'), '202', 'mapped'],
     [key('other-transaction', 'other-transaction', 'SomethingAmazonInventedToday'), '899', 'unmapped'],
   ])('maps %o to account %s (%s)', (settlementKey, accountCode, kind) => {
     expect(resolveKey(DEFAULT_MAPPING, settlementKey)).toMatchObject({ accountCode, kind });
