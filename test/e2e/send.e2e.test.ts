@@ -28,6 +28,10 @@ const ROUTES = {
     'seller-central/context-us.json',
   [`${SC}${DOWNLOAD}?settlementId=18004731211&format=flatFileV2`]: 'settlements/us.tsv',
   [`${SC}${DOWNLOAD}?settlementId=18100000001&format=flatFileV2`]: 'settlements/negative.tsv',
+  [`${SC}${DOWNLOAD}?settlementId=18300000003&format=flatFileV2`]: 'settlements/reserves.tsv',
+  [`${SC}${DOWNLOAD}?settlementId=18200000002&format=flatFileV2`]: 'settlements/month-end.tsv',
+  [`${SC}${DOWNLOAD}?settlementId=18400000004&format=flatFileV2`]: 'settlements/unknown-fee.tsv',
+  [`${SC}${DOWNLOAD}?settlementId=18500000005&format=flatFileV2`]: 'settlements/discrepancy.tsv',
 };
 
 async function invoicesIn(sim: RunningSim, number: string) {
@@ -171,5 +175,56 @@ describe('send settlements from Seller Central in Chromium', () => {
     expect(bills.map((i) => i.Type)).toEqual(['ACCPAY']);
     await a.close();
     await b.close();
+  });
+
+  /** Opens the preview for one settlement and presses Send in it. */
+  async function sendFromPreview(page: Page, id: string) {
+    await clickIn(page, 'settlebridge-settlement', `${controlFor(id)} button`);
+    await clickIn(page, 'settlebridge-preview', '[data-testid="sb-send"]');
+  }
+
+  it('keeps a send queued while the relay is down and sends it once the relay is back', async () => {
+    const page = await statementsPage();
+    await relay.stop();
+    await sendFromPreview(page, '18300000003');
+    await waitForStatus(page, '18300000003', 'queued');
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await statusOf(page, '18300000003')).toBe('queued');
+    await startOurRelay();
+    await waitForStatus(page, '18300000003', 'sent', 45_000);
+    expect(await invoicesIn(sim, 'AMZ-18300000003')).toHaveLength(1);
+    await page.close();
+  });
+
+  it('resumes after the service worker is stopped mid-send, and posts one invoice', async () => {
+    const page = await statementsPage();
+    await sim.controls.setLatency(4000);
+    await sendFromPreview(page, '18200000002');
+    // The intent is written and handed to the relay; Xero answers slowly (latency above).
+    await waitForStatus(page, '18200000002', 'sending');
+    // Chrome's documented way to test worker termination: close the worker's target.
+    const sw = await eb!.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(eb!.origin));
+    await (await sw.worker())!.close();
+    await sim.controls.setLatency(0);
+    // The page's own polling wakes the worker; on start it drains the outbox.
+    await waitForStatus(page, '18200000002', 'sent', 45_000);
+    expect(await invoicesIn(sim, 'AMZ-18200000002')).toHaveLength(1);
+    await page.close();
+  });
+
+  it('sends all unsent settlements from one preview, flagging the discrepancy and the unmapped fee', async () => {
+    const page = await statementsPage();
+    const [bulk] = await waitForClosedShadow(page, 'settlebridge-bar', 'button');
+    expect(bulk!.text).toBe('Send all unsent (2)');
+    await page.mouse.click(bulk!.x, bulk!.y);
+    await waitForClosedShadow(page, 'settlebridge-preview', '[data-testid="sb-send"]');
+    expect(await closedShadowQuery(page, 'settlebridge-preview', '[data-testid="sb-discrepancy"]')).toHaveLength(1);
+    expect(await closedShadowQuery(page, 'settlebridge-preview', '[data-testid="sb-unmapped"]')).toHaveLength(1);
+    await clickIn(page, 'settlebridge-preview', '[data-testid="sb-send"]');
+    await waitForStatus(page, '18400000004', 'sent', 45_000);
+    await waitForStatus(page, '18500000005', 'sent', 45_000);
+    expect(await invoicesIn(sim, 'AMZ-18400000004')).toHaveLength(1);
+    expect(await invoicesIn(sim, 'AMZ-18500000005')).toHaveLength(1);
+    await page.close();
   });
 });
