@@ -15,7 +15,9 @@ describe.each(STORE_KINDS)('the per-organisation scheduler (%s store)', (storeKi
   beforeAll(async () => {
     schema = storeKind === 'postgres' ? await createPgSchema() : undefined;
     db = await openDb(
-      storeKind === 'postgres' ? { databaseUrl: PG_URL, schema: schema!.schema, poolSize: 4 } : { dataDir: 'memory://' },
+      storeKind === 'postgres'
+        ? { databaseUrl: PG_URL, schema: schema!.schema, poolSize: 4 }
+        : { dataDir: 'memory://' },
     );
   });
   afterAll(async () => {
@@ -63,7 +65,11 @@ describe.each(STORE_KINDS)('the per-organisation scheduler (%s store)', (storeKi
   });
 
   it('stops at the day limit until the oldest call leaves the day window', async () => {
-    const scheduler = new OrgScheduler(new Store(db.db, db.dialect), clock, { concurrent: 5, perMinute: 1000, perDay: 20 });
+    const scheduler = new OrgScheduler(new Store(db.db, db.dialect), clock, {
+      concurrent: 5,
+      perMinute: 1000,
+      perDay: 20,
+    });
     const t = 'tenant-day';
     for (let i = 0; i < 20; i++) {
       const r = await scheduler.tryAdmit(t);
