@@ -21,6 +21,7 @@ const connectionParam = {
   required: true,
   schema: { type: 'string', format: 'uuid' },
 };
+const jobParam = { name: 'jobId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const accountParam = { name: 'accountId', in: 'query', required: true, schema: schema(api.AccountId) };
 
 export function openApiDocument(publicUrl: string) {
@@ -129,6 +130,28 @@ export function openApiDocument(publicUrl: string) {
           security: secured,
           parameters: [connectionParam, accountParam],
           responses: { 200: { description: 'Facts', ...json(api.Organisation) }, ...errors },
+        },
+      },
+      '/v1/connections/{connectionId}/invoice-jobs': {
+        post: {
+          summary:
+            'Queue 1..500 invoices for posting to Xero; answers at once. Keys are unique per connection: the same key with another payload is refused (422 idempotency_conflict), a key still queued or posting elsewhere is refused (409 in_flight, details.jobId), a key already done comes back done with its first result. Invoices are created with Status from INVOICE_STATUS (DRAFT by default).',
+          security: secured,
+          parameters: [connectionParam],
+          requestBody: { required: true, ...json(api.SubmitInvoicesRequest) },
+          responses: {
+            202: { description: 'Accepted; follow the job', ...json(api.SubmitInvoicesResponse) },
+            ...errors,
+          },
+        },
+      },
+      '/v1/invoice-jobs/{jobId}': {
+        get: {
+          summary:
+            'A job’s state, per-item results and an estimate from the items left and the organisation’s remaining Xero budget (creating install only)',
+          security: secured,
+          parameters: [jobParam],
+          responses: { 200: { description: 'Job', ...json(api.Job) }, ...errors },
         },
       },
       '/v1/connections/{connectionId}/currencies': {

@@ -112,7 +112,7 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
   const startedWorker = worker;
   let pruner: NodeJS.Timeout | undefined = setInterval(() => {
     const now = (options.now ?? Date.now)();
-    Promise.all([store.pruneProofs(now), store.pruneOauthStates(now)]).catch(() =>
+    Promise.all([store.pruneProofs(now), store.pruneOauthStates(now), relayApp.scheduler.prune()]).catch(() =>
       log.warn('pruning expired proofs failed'),
     );
   }, 60_000);

@@ -29,7 +29,7 @@ const CALL_LEASE_MS = 30_000;
  */
 const WINDOW_MARGIN_MS = 1_000;
 /** How long to wait before asking again when only the concurrency limit refused. */
-const CONCURRENCY_RETRY_MS = 50;
+const CONCURRENCY_RETRY_MS = 100;
 
 export interface CallSlot {
   id: string;

@@ -32,9 +32,15 @@ const migrations: Record<string, Migration> = { '0001-initial': initial, '0002-i
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-async function migrate(db: Kysely<Database>): Promise<void> {
-  // biome-ignore lint/suspicious/noExplicitAny: the migrator works on the untyped schema.
-  const { error, results } = await new Migrator({ db: db as Kysely<any>, provider }).migrateToLatest();
+async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
+  // Naming the schema matters: without it Kysely looks for its migration tables in *any*
+  // schema, finds another relay's (or test run's) and then fails on this search_path.
+  const { error, results } = await new Migrator({
+    // biome-ignore lint/suspicious/noExplicitAny: the migrator works on the untyped schema.
+    db: db as Kysely<any>,
+    provider,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`Store migration ${failed} failed: ${(error as Error).message ?? String(error)}`);
@@ -53,7 +59,7 @@ async function openPostgres(url: string, schema: string, poolSize: number): Prom
     const pool = new pg.Pool({ connectionString: url, max: poolSize, options: `-c search_path="${schema}"` });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     try {
-      await migrate(db);
+      await migrate(db, schema);
     } catch (e) {
       await db.destroy();
       throw e;

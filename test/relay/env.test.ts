@@ -17,6 +17,9 @@ describe('relay configuration', () => {
     expect(c.XERO_IDENTITY_URL).toBe('https://identity.xero.com');
     expect(c.TOKEN_KEYS.map((k) => k.id)).toEqual(['a', 'b']);
     expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.INVOICE_STATUS).toBe('DRAFT');
+    expect(c.XERO_WEB_URL).toBe('https://go.xero.com');
+    expect(c.RELAY_TEST_CRASH_AFTER_ACCEPT).toBeUndefined();
   });
 
   it.each([
@@ -25,6 +28,13 @@ describe('relay configuration', () => {
     [{ TOKEN_KEYS: 'a:c2hvcnQ=' }, /TOKEN_KEYS entries must be/],
     [{ TOKEN_KEYS: `${TOKEN_KEY_A},${TOKEN_KEY_A}` }, /twice/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres/],
+    [{ INVOICE_STATUS: 'SUBMITTED' }, /INVOICE_STATUS/],
+    // The crash hook is for tests against a local Xero stand-in only.
+    [{ RELAY_TEST_CRASH_AFTER_ACCEPT: '1' }, /RELAY_TEST_CRASH_AFTER_ACCEPT is a test hook/],
+    [
+      { RELAY_TEST_CRASH_AFTER_ACCEPT: '1', XERO_API_URL: 'http://127.0.0.1:5055', NODE_ENV: 'production' },
+      /RELAY_TEST_CRASH_AFTER_ACCEPT is a test hook/,
+    ],
   ])('refuses %o with a message naming the variable', (override, message) => {
     expect(() => parseEnv({ ...valid, ...override })).toThrow(ConfigError);
     expect(() => parseEnv({ ...valid, ...override })).toThrow(message);
