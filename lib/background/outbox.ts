@@ -235,11 +235,14 @@ export function createOutbox(deps: OutboxDeps) {
               // Relay unreachable before any request: everything stays queued for the next wake.
             }
           } while (again);
+          const at = await nextWake();
+          if (at !== undefined) deps.wakeAt?.(at);
+        } catch (error) {
+          // The database went away (profile closing, extension updating): the alarm retries.
+          console.warn('settlebridge: outbox drain stopped', error);
         } finally {
           running = undefined;
         }
-        const at = await nextWake();
-        if (at !== undefined) deps.wakeAt?.(at);
       })();
       return running;
     },

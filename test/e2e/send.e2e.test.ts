@@ -203,7 +203,9 @@ describe('send settlements from Seller Central in Chromium', () => {
     // The intent is written and handed to the relay; Xero answers slowly (latency above).
     await waitForStatus(page, '18200000002', 'sending');
     // Chrome's documented way to test worker termination: close the worker's target.
-    const sw = await eb!.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(eb!.origin));
+    const sw = await eb!.browser.waitForTarget(
+      (t) => t.type() === 'service_worker' && t.url().startsWith(eb!.origin),
+    );
     await (await sw.worker())!.close();
     await sim.controls.setLatency(0);
     // The page's own polling wakes the worker; on start it drains the outbox.
@@ -218,8 +220,12 @@ describe('send settlements from Seller Central in Chromium', () => {
     expect(bulk!.text).toBe('Send all unsent (2)');
     await page.mouse.click(bulk!.x, bulk!.y);
     await waitForClosedShadow(page, 'settlebridge-preview', '[data-testid="sb-send"]');
-    expect(await closedShadowQuery(page, 'settlebridge-preview', '[data-testid="sb-discrepancy"]')).toHaveLength(1);
-    expect(await closedShadowQuery(page, 'settlebridge-preview', '[data-testid="sb-unmapped"]')).toHaveLength(1);
+    expect(
+      await closedShadowQuery(page, 'settlebridge-preview', '[data-testid="sb-discrepancy"]'),
+    ).toHaveLength(1);
+    expect(await closedShadowQuery(page, 'settlebridge-preview', '[data-testid="sb-unmapped"]')).toHaveLength(
+      1,
+    );
     await clickIn(page, 'settlebridge-preview', '[data-testid="sb-send"]');
     await waitForStatus(page, '18400000004', 'sent', 45_000);
     await waitForStatus(page, '18500000005', 'sent', 45_000);

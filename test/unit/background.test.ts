@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import background from '../../entrypoints/background';
 import { getDb } from '../../lib/db';
@@ -23,7 +23,15 @@ async function trigger(message: unknown, sender: object): Promise<Reply<unknown>
 const create = { type: 'account/create', input: { name: 'Acme US', marketplace: 'US' } };
 
 describe('background message listener', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
   beforeEach(async () => {
+    // The background drains its outbox on start; no relay exists here, and none is reached.
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('Failed to fetch');
+    });
     fakeBrowser.reset();
     await getDb().delete();
     await getDb().open();
