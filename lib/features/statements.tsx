@@ -205,8 +205,10 @@ export async function startStatements(opts: {
   await refresh();
   // States change in the background (outbox, other tabs): keep the page current.
   const timer = setInterval(() => {
+    // Parked sends resume after Reconnect (possibly from another page): keep watching them too.
     const active =
-      Object.values(states).some((s) => s.status === 'queued' || s.status === 'sending') || bulkKeys.length;
+      Object.values(states).some((s) => ['queued', 'sending', 'needs_reconnect'].includes(s.status)) ||
+      bulkKeys.length > 0;
     if (active) void refresh().catch(() => {});
   }, POLL_MS);
   signal.addEventListener('abort', () => clearInterval(timer));

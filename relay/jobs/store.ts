@@ -428,6 +428,20 @@ export class JobStore {
   }
 
   /**
+   * Reconnect replaced the connection's token set: its parked items go back to the queue at
+   * once, so a client reading the job right after Reconnect sees them moving rather than
+   * still parked until the next housekeeping pass.
+   */
+  async unpark(connectionId: string, now: number): Promise<void> {
+    await this.store.db
+      .updateTable('invoice_items')
+      .set({ state: 'queued', next_attempt_at: now, updated_at: now })
+      .where('connection_id', '=', connectionId)
+      .where('state', '=', 'needs_reconnect')
+      .execute();
+  }
+
+  /**
    * Housekeeping each instance runs on its loop:
    *  - posting items whose lease ran out (their process died) go back to the queue, flagged
    *    for a look-up by `needs_check`;

@@ -211,6 +211,10 @@ export function connectOauthRoutes(s: Services) {
           expires_at: now + RELAY_CODE_TTL_MS,
         });
       });
+      if (target) {
+        await s.jobs.unpark(id, now);
+        s.onJobQueued();
+      }
       s.log.info(
         { installId: state.install_id, connectionId: id, reconnect: Boolean(target) },
         'xero connected',

@@ -16,6 +16,7 @@ import {
   screenshotOnFailure,
   serveFixtures,
   waitForClosedShadow,
+  waitForText,
 } from './harness';
 import { approveConsent, createAccount, openPopup, setRelayUrl } from './steps';
 
@@ -32,6 +33,7 @@ const ROUTES = {
   [`${SC}${DOWNLOAD}?settlementId=18200000002&format=flatFileV2`]: 'settlements/month-end.tsv',
   [`${SC}${DOWNLOAD}?settlementId=18400000004&format=flatFileV2`]: 'settlements/unknown-fee.tsv',
   [`${SC}${DOWNLOAD}?settlementId=18500000005&format=flatFileV2`]: 'settlements/discrepancy.tsv',
+  [`${SC}${DOWNLOAD}?settlementId=18600000006&format=flatFileV2`]: 'settlements/us-second.tsv',
 };
 
 async function invoicesIn(sim: RunningSim, number: string) {
@@ -211,6 +213,25 @@ describe('send settlements from Seller Central in Chromium', () => {
     // The page's own polling wakes the worker; on start it drains the outbox.
     await waitForStatus(page, '18200000002', 'sent', 45_000);
     expect(await invoicesIn(sim, 'AMZ-18200000002')).toHaveLength(1);
+    await page.close();
+  });
+
+  it('parks a send as needs reconnect after a disconnect inside Xero, and sends it after Reconnect', async () => {
+    const page = await statementsPage();
+    await sim.controls.disconnectTenant(UK_TENANT_ID);
+    await sendFromPreview(page, '18600000006');
+    await waitForStatus(page, '18600000006', 'needs_reconnect', 45_000);
+    expect(await invoicesIn(sim, 'AMZ-18600000006')).toHaveLength(0);
+
+    const options = await eb!.openPage('options.html');
+    await options.waitForSelector('[data-testid="connections"] [data-status="needs_reconnect"]');
+    await clickButton(options, 'Reconnect');
+    await approveConsent(eb!.browser, sim, UK_TENANT_ID);
+    await waitForText(options, 'Reconnected to Xero.');
+    await page.bringToFront();
+    await waitForStatus(page, '18600000006', 'sent', 45_000);
+    await options.close();
+    expect(await invoicesIn(sim, 'AMZ-18600000006')).toHaveLength(1);
     await page.close();
   });
 
