@@ -18,35 +18,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { formatMinor } from '../lib/settlement/money.ts';
+import { V2_COLUMNS } from '../lib/settlement/parse.ts';
 import { summariseSettlement } from '../lib/settlement/summarise.ts';
 import { fileStream } from './node-file-stream.ts';
 
-const HEADER = [
-  'settlement-id',
-  'settlement-start-date',
-  'settlement-end-date',
-  'deposit-date',
-  'total-amount',
-  'currency',
-  'transaction-type',
-  'order-id',
-  'merchant-order-id',
-  'adjustment-id',
-  'shipment-id',
-  'marketplace-name',
-  'amount-type',
-  'amount-description',
-  'amount',
-  'fulfillment-id',
-  'posted-date',
-  'posted-date-time',
-  'order-item-code',
-  'merchant-order-item-id',
-  'merchant-adjustment-item-id',
-  'sku',
-  'quantity-purchased',
-  'promotion-id',
-];
+// The 24-column layout real files carry: Amazon's 23 documented columns plus promotion-id.
+const HEADER = [...V2_COLUMNS, 'promotion-id'];
 
 /** The rows of one order, as Amazon writes them: [transaction-type, amount-type, description, sign]. */
 const ORDER_SHAPE: [string, string, string, 1 | -1][] = [

@@ -145,6 +145,12 @@ export async function startStatements(opts: {
     paint();
   }
 
+  /** Shows why a settlement could not be read; nothing was stored for it. */
+  function showPrepareError(d: SettlementDownload, e: unknown) {
+    const error = e instanceof Error ? e.message : String(e);
+    states = { ...states, [d.settlementId]: { status: 'failed', settlementKey: '', error } };
+  }
+
   /** Fetches and reads one settlement, or says why it could not. */
   async function prepare(d: SettlementDownload): Promise<SettlementView | undefined> {
     const text = await opts.fetchFile(d.href);
@@ -160,14 +166,7 @@ export async function startStatements(opts: {
       const view = await prepare(d);
       if (view) preview = { views: [view] };
     } catch (e) {
-      states = {
-        ...states,
-        [d.settlementId]: {
-          status: 'failed',
-          settlementKey: '',
-          error: e instanceof Error ? e.message : String(e),
-        },
-      };
+      showPrepareError(d, e);
     } finally {
       busy.delete(d.settlementId);
       paint();
@@ -185,14 +184,7 @@ export async function startStatements(opts: {
         const view = await prepare(d);
         if (view) views.push(view);
       } catch (e) {
-        states = {
-          ...states,
-          [d.settlementId]: {
-            status: 'failed',
-            settlementKey: '',
-            error: e instanceof Error ? e.message : String(e),
-          },
-        };
+        showPrepareError(d, e);
       }
       preparing = { done: preparing.done + 1, total: todo.length };
       paint();
