@@ -177,7 +177,16 @@ export function createOutbox(deps: OutboxDeps) {
 
   /** Reads back every job the relay is working on for us. */
   async function followJobs(relay: RelayJobsPort) {
-    const sending = await db.sends.where('state').equals('sending').toArray();
+    // Parked sends are read back too once their connection works again, whichever install
+    // or page reconnected it: the relay resumes their jobs by itself.
+    const connected = new Set(
+      (await db.xeroConnections.where('status').equals('connected').toArray()).map((c) => c.id),
+    );
+    const sending = await db.sends
+      .where('state')
+      .anyOf('sending', 'parked')
+      .filter((s) => s.state === 'sending' || (Boolean(s.jobId) && connected.has(s.connectionId)))
+      .toArray();
     const jobIds = [...new Set(sending.map((s) => s.jobId).filter((id): id is string => Boolean(id)))];
     for (const jobId of jobIds) {
       try {

@@ -228,3 +228,56 @@ describe('settlementStatusFrom', () => {
     expect(settlementStatusFrom(states)).toBe(expected);
   });
 });
+
+describe('outbox after a reconnect made elsewhere', () => {
+  it('reads parked jobs back once the connection is connected again, without resume()', async () => {
+    const db = new SettlebridgeDb(`test-${crypto.randomUUID()}`);
+    const relay = new FakeJobs();
+    const outbox = createOutbox({ db, relay: async () => relay });
+    await db.xeroConnections.put({
+      id: 'c1',
+      tenantId: 't1',
+      organisationName: 'Org',
+      status: 'needs_reconnect',
+      updatedAt: 0,
+    });
+    const { jobId } = await relay.submitInvoices({
+      invoices: [{ idempotencyKey: 'k1', invoice: { InvoiceNumber: 'AMZ-1' } }],
+    });
+    await db.settlements.put({
+      key: 'a:1',
+      accountId: crypto.randomUUID(),
+      settlementId: '1',
+      currency: 'USD',
+      depositTotalMinor: '100',
+      periodStart: '',
+      periodEnd: '',
+      depositDate: '',
+      status: 'needs_reconnect',
+      report: {},
+      payloads: [],
+      source: '',
+      updatedAt: 0,
+    });
+    await db.sends.add({
+      idempotencyKey: 'k1',
+      accountId: crypto.randomUUID(),
+      settlementKey: 'a:1',
+      part: 0,
+      state: 'parked',
+      connectionId: 'c1',
+      invoiceNumber: 'AMZ-1',
+      payload: {},
+      jobId,
+      attempts: 1,
+      nextAttemptAt: 0,
+      createdAt: 0,
+    });
+    await outbox.drain();
+    expect((await db.sends.toArray())[0]?.state).toBe('parked');
+    await db.xeroConnections.update('c1', { status: 'connected' });
+    await outbox.drain();
+    expect((await db.sends.toArray())[0]?.state).toBe('sent');
+    expect((await db.settlements.get('a:1'))?.status).toBe('sent');
+  });
+});
