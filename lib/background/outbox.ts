@@ -78,12 +78,10 @@ export function createOutbox(deps: OutboxDeps) {
 
   async function updateSettlements(keys: Iterable<string>) {
     for (const key of new Set(keys)) {
-      const states = (await db.sends.where('settlementKey').equals(key).toArray()).map((s) => s.state);
-      const failed = (await db.sends.where('settlementKey').equals(key).toArray()).find(
-        (s) => s.state === 'failed',
-      );
+      const sends = await db.sends.where('settlementKey').equals(key).toArray();
+      const failed = sends.find((s) => s.state === 'failed');
       await db.settlements.update(key, {
-        status: settlementStatusFrom(states),
+        status: settlementStatusFrom(sends.map((s) => s.state)),
         lastError: failed?.lastError,
         updatedAt: now(),
       });
@@ -120,34 +118,35 @@ export function createOutbox(deps: OutboxDeps) {
       .equals('queued')
       .filter((s) => s.nextAttemptAt <= now())
       .toArray();
-    const byConnection = new Map<string, Send[]>();
-    for (const s of due) byConnection.set(s.connectionId, [...(byConnection.get(s.connectionId) ?? []), s]);
-    for (const [connectionId, sends] of byConnection) {
-      const byAccount = new Map<string, Send[]>();
-      for (const s of sends) byAccount.set(s.accountId, [...(byAccount.get(s.accountId) ?? []), s]);
-      for (const [accountId, batch] of byAccount) {
-        try {
-          const { jobId, items } = await relay.submitInvoices({
-            connectionId,
-            accountId,
-            invoices: batch.map((s) => ({ idempotencyKey: s.idempotencyKey, invoice: s.payload })),
-          });
-          const byKey = new Map(items.map((i) => [i.idempotencyKey, i]));
-          await db.transaction('rw', db.sends, async () => {
-            for (const s of batch) {
-              const item = byKey.get(s.idempotencyKey);
-              await db.sends.update(s.seq!, {
-                jobId,
-                attempts: s.attempts + 1,
-                ...(item ? applyItem(s, item) : { state: 'sending' }),
-              });
-            }
-          });
-        } catch (error) {
-          await recordFailure(batch, asFailure(error));
-        }
-        await updateSettlements(batch.map((s) => s.settlementKey));
+    // One job per (connection, account): the relay checks the account's grant per request.
+    const batches = new Map<string, Send[]>();
+    for (const s of due) {
+      const key = `${s.connectionId} ${s.accountId}`;
+      batches.set(key, [...(batches.get(key) ?? []), s]);
+    }
+    for (const batch of batches.values()) {
+      const { connectionId, accountId } = batch[0]!;
+      try {
+        const { jobId, items } = await relay.submitInvoices({
+          connectionId,
+          accountId,
+          invoices: batch.map((s) => ({ idempotencyKey: s.idempotencyKey, invoice: s.payload })),
+        });
+        const byKey = new Map(items.map((i) => [i.idempotencyKey, i]));
+        await db.transaction('rw', db.sends, async () => {
+          for (const s of batch) {
+            const item = byKey.get(s.idempotencyKey);
+            await db.sends.update(s.seq!, {
+              jobId,
+              attempts: s.attempts + 1,
+              ...(item ? applyItem(s, item) : { state: 'sending' }),
+            });
+          }
+        });
+      } catch (error) {
+        await recordFailure(batch, asFailure(error));
       }
+      await updateSettlements(batch.map((s) => s.settlementKey));
     }
   }
 
