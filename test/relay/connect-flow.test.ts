@@ -5,31 +5,26 @@ import type { RunningSim } from '../../xero-sim/start';
 import {
   connectAccount,
   consent,
-  createPgSchema,
   newInstall,
   RETURN_URL,
   type RelayUnderTest,
   STORE_KINDS,
+  type Stack,
   snapshotStore,
-  startRelay,
-  startTestSim,
+  startStack,
 } from './harness';
 
 describe.each(STORE_KINDS)('connect to Xero through the relay (%s store)', (storeKind) => {
   let sim: RunningSim;
   let rut: RelayUnderTest;
-  let dropSchema: (() => Promise<void>) | undefined;
+  let stack: Stack | undefined;
 
   beforeAll(async () => {
-    sim = await startTestSim();
-    const pgSchema = storeKind === 'postgres' ? await createPgSchema() : undefined;
-    dropSchema = pgSchema?.drop;
-    rut = await startRelay({ sim, store: storeKind, schema: pgSchema?.schema });
+    stack = await startStack(storeKind);
+    ({ sim, rut } = stack);
   });
   afterAll(async () => {
-    await rut?.stop();
-    await sim?.stop();
-    await dropSchema?.();
+    await stack?.stop();
   });
 
   it('connects an organisation and hands the install its connection and tenants', async () => {

@@ -217,3 +217,25 @@ export async function snapshotStore(relay: Relay, options: { includeProofs?: boo
       : {}),
   };
 }
+
+export interface Stack {
+  sim: RunningSim;
+  rut: RelayUnderTest;
+  stop(): Promise<void>;
+}
+
+/** xero-sim plus a relay on the given store (a fresh schema on PostgreSQL), torn down together. */
+export async function startStack(store: StoreKind): Promise<Stack> {
+  const sim = await startTestSim();
+  const pgSchema = store === 'postgres' ? await createPgSchema() : undefined;
+  const rut = await startRelay({ sim, store, schema: pgSchema?.schema });
+  return {
+    sim,
+    rut,
+    stop: async () => {
+      await rut.stop();
+      await sim.stop();
+      await pgSchema?.drop();
+    },
+  };
+}

@@ -3,30 +3,25 @@ import { NZ_TENANT_ID, UK_TENANT_ID } from '../../xero-sim/seed';
 import type { RunningSim } from '../../xero-sim/start';
 import {
   connectAccount,
-  createPgSchema,
   newInstall,
   type RelayUnderTest,
   STORE_KINDS,
+  type Stack,
   snapshotStore,
-  startRelay,
-  startTestSim,
+  startStack,
 } from './harness';
 
 describe.each(STORE_KINDS)('shared Xero connections (%s store)', (storeKind) => {
   let sim: RunningSim;
   let rut: RelayUnderTest;
-  let dropSchema: (() => Promise<void>) | undefined;
+  let stack: Stack | undefined;
 
   beforeAll(async () => {
-    sim = await startTestSim();
-    const pgSchema = storeKind === 'postgres' ? await createPgSchema() : undefined;
-    dropSchema = pgSchema?.drop;
-    rut = await startRelay({ sim, store: storeKind, schema: pgSchema?.schema });
+    stack = await startStack(storeKind);
+    ({ sim, rut } = stack);
   });
   afterAll(async () => {
-    await rut?.stop();
-    await sim?.stop();
-    await dropSchema?.();
+    await stack?.stop();
   });
 
   it('shares one connection with more accounts in one call and refuses accounts without a grant', async () => {
