@@ -4,6 +4,7 @@ import { defineConfig } from 'wxt';
 // Host match patterns for every Seller Central host Settlebridge supports. The list is
 // kept in lib/marketplaces.ts; wxt.config.ts only reads it so the manifest and the
 // runtime code can never disagree.
+import { DEV_CHROME_KEY, GECKO_ID } from './lib/extension-ids';
 import { sellerCentralMatchPatterns } from './lib/marketplaces';
 
 /** Entrypoints that exist only for `npm run bench:popup`; never part of a shipped build. */
@@ -42,12 +43,17 @@ export default defineConfig({
       ? {
           browser_specific_settings: {
             gecko: {
-              id: 'settlebridge@settlebridge.app',
+              id: GECKO_ID,
               strict_min_version: '128.0',
               data_collection_permissions: { required: ['none'] },
             },
           },
         }
-      : {}),
+      : // A local Chrome build gets a fixed id (lib/extension-ids.ts) so the relay's default
+        // ALLOWED_EXTENSION_IDS accepts its sign-in; a store build (RELAY_URL set) gets the
+        // store's own id.
+        process.env.RELAY_URL
+        ? {}
+        : { key: DEV_CHROME_KEY }),
   }),
 });

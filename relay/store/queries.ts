@@ -1,5 +1,5 @@
 // Every query the relay runs, written once for both dialects.
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import type { DialectName } from './db';
 import type { ConnectionsTable, Database, OauthStatesTable, RelayCodesTable } from './schema';
 
@@ -89,7 +89,7 @@ export class Store {
 
   // --- relay codes ---------------------------------------------------------------------
 
-  async createRelayCode(row: Omit<RelayCodeRow, 'redeemed_at'>): Promise<void> {
+  async createRelayCode(row: Omit<Insertable<RelayCodesTable>, 'redeemed_at'>): Promise<void> {
     await this.db
       .insertInto('relay_codes')
       .values({ ...row, redeemed_at: null })
@@ -111,6 +111,15 @@ export class Store {
       .where('expires_at', '>', now)
       .returningAll()
       .executeTakeFirst();
+  }
+
+  /** A redeemed sign-in's token pair now lives on its connection; forget the parked copy. */
+  async clearRelayCodeTokens(codeHash: string): Promise<void> {
+    await this.db
+      .updateTable('relay_codes')
+      .set({ access_token_enc: null, refresh_token_enc: null })
+      .where('code_hash', '=', codeHash)
+      .execute();
   }
 
   // --- connections ---------------------------------------------------------------------
