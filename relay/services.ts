@@ -41,5 +41,5 @@ export interface Services {
 }
 
 export interface AppEnv {
-  Variables: { installId: string; requestId: string };
+  Variables: { installId: string; requestId: string; clientRequestId?: string };
 }

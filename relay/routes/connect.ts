@@ -265,9 +265,15 @@ export function connectOauthRoutes(s: Services) {
         { installId: state.install_id, xeroFailure: f?.kind ?? 'internal' },
         'oauth callback failed',
       );
+      // Name the real cause: invalid_grant here is about the sign-in's code (expired, used
+      // twice or failing its PKCE check), not a connection's refresh token.
+      const why =
+        f?.kind === 'invalid_grant'
+          ? 'Xero did not accept this sign-in’s authorisation code (it expired, was already used, or failed its PKCE check).'
+          : (f?.message ?? 'The relay could not finish connecting.');
       return back({
         error: 'server_error',
-        error_description: `${f?.message ?? 'The relay could not finish connecting.'} Nothing was connected; try again.`,
+        error_description: `${why} Nothing was connected; try again.`,
       });
     }
   });
