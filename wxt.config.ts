@@ -6,13 +6,27 @@ import { defineConfig } from 'wxt';
 // runtime code can never disagree.
 import { DEV_CHROME_KEY, GECKO_ID } from './lib/extension-ids';
 import { sellerCentralMatchPatterns } from './lib/marketplaces';
+import { RelayUrl } from './lib/settings';
+
+function buildRelayUrl(): string {
+  const raw = process.env.RELAY_URL;
+  if (!raw) return '';
+  const parsed = RelayUrl.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(`RELAY_URL: ${parsed.error.issues[0]?.message ?? 'not a relay address'}`);
+  return parsed.data;
+}
 
 /** Entrypoints that exist only for `npm run bench:popup`; never part of a shipped build. */
 const BENCH_ONLY_ENTRYPOINTS = new Set(['bench-blank']);
 
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
-  vite: () => ({ plugins: [preact()] }),
+  vite: () => ({
+    plugins: [preact()],
+    // The hosted relay a store build talks to (lib/settings.ts); checked like a typed one.
+    define: { 'import.meta.env.RELAY_URL': JSON.stringify(buildRelayUrl()) },
+  }),
   hooks: {
     // The benchmark's empty baseline page lives in entrypoints/ so WXT builds it like any
     // other extension page, but it is dropped here unless the benchmark asks for it.

@@ -11,12 +11,12 @@ import { createXeroHandlers } from '@/lib/background/xero';
 import { getDb } from '@/lib/db';
 import { matchAccount } from '@/lib/match-account';
 import { dispatch, type Sender } from '@/lib/messages';
-import { DEFAULT_RELAY_URL, type Settings } from '@/lib/settings';
+import type { Settings } from '@/lib/settings';
 
 const OUTBOX_ALARM = 'settlebridge-outbox';
 
+// No fallback: an unset value is how the UI knows the relay is a default nobody chose.
 const settingsItem = storage.defineItem<Settings>('local:settings', {
-  fallback: { relayUrl: DEFAULT_RELAY_URL },
   version: 1,
 });
 

@@ -15,7 +15,7 @@ import { AppError, describeZodError, type ErrorInfo, toErrorInfo } from './error
 import { isSellerCentralHost } from './marketplaces';
 import { PageContext } from './page-context';
 import { Account, AccountName, MarketplaceCode, XeroConnection } from './records';
-import { Settings } from './settings';
+import { Settings, SettingsView } from './settings';
 
 export type SenderKind = 'extension-page' | 'content-script';
 
@@ -106,8 +106,8 @@ export const protocol = {
     input: z.object({ connectionId: ConnectionId }),
     output: z.object({ status: z.string() }),
   },
-  'settings/get': { from: 'extension-page', input: Empty, output: Settings },
-  'settings/set': { from: 'extension-page', input: Settings, output: Settings },
+  'settings/get': { from: 'extension-page', input: Empty, output: SettingsView },
+  'settings/set': { from: 'extension-page', input: Settings, output: SettingsView },
   'backup/export': { from: 'extension-page', input: Empty, output: z.unknown() },
   'backup/import': {
     from: 'extension-page',
