@@ -8,6 +8,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import { EXTENSION_ORIGIN } from '../lib/relay-api';
+import { globalBudget } from './auth/limits';
 import { rateLimit, requireInstall } from './auth/middleware';
 import { RelayHttpError } from './errors';
 import { realClock, type SchedulerClock } from './jobs/clock';
@@ -97,6 +98,7 @@ export function createApp(deps: AppDeps): RelayApp {
     await next();
     c.header('Cache-Control', 'no-store');
   });
+  app.use('*', globalBudget(s));
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();

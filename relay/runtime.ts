@@ -123,6 +123,10 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
     );
   }, 60_000);
   pruner.unref();
+  let retention: NodeJS.Timeout | undefined = setInterval(() => {
+    void applyRetention(store, config, (options.now ?? Date.now)(), log);
+  }, config.RETENTION_SWEEP_MINUTES * 60_000);
+  retention.unref();
   return {
     ...relayApp,
     storeDb,
@@ -134,6 +138,8 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
     close: async () => {
       if (pruner) clearInterval(pruner);
       pruner = undefined;
+      if (retention) clearInterval(retention);
+      retention = undefined;
       await startedWorker.stop();
       await storeDb.close();
     },
@@ -170,5 +176,34 @@ export async function checkKeysOpenStoredTokens(store: Store, vault: Vault): Pro
     throw new ConfigError(
       `The relay cannot start: TOKEN_KEYS does not open ${which} of ${rows.length} stored tokens checked. Put the missing key back in TOKEN_KEYS (older keys after the current one) and run relay:rekey before dropping it.`,
     );
+  }
+}
+
+const DAY_MS = 24 * 3600_000;
+
+/** One retention sweep with the configured periods (relay/README.md, "Retention"). */
+export async function applyRetention(
+  store: Store,
+  config: Pick<
+    RelayConfig,
+    'RETENTION_JOBS_DAYS' | 'RETENTION_SIGN_IN_HOURS' | 'RETENTION_IDLE_INSTALL_DAYS'
+  >,
+  now: number,
+  log?: Logger,
+) {
+  try {
+    const pruned = await store.transaction((s) =>
+      s.prune({
+        now,
+        jobsBefore: now - config.RETENTION_JOBS_DAYS * DAY_MS,
+        signInBefore: now - config.RETENTION_SIGN_IN_HOURS * 3600_000,
+        installsBefore: now - config.RETENTION_IDLE_INSTALL_DAYS * DAY_MS,
+      }),
+    );
+    log?.info({ pruned }, 'retention sweep');
+    return pruned;
+  } catch (e) {
+    log?.warn({ err: { name: (e as Error).name } }, 'retention sweep failed');
+    return undefined;
   }
 }

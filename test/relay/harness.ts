@@ -106,6 +106,9 @@ export async function startRelay(opts: StartRelayOptions): Promise<RelayUnderTes
     TOKEN_KEYS: TOKEN_KEY_A,
     LOG_LEVEL: 'info',
     RELAY_DATA_DIR: opts.dataDir ?? 'memory://',
+    // Every test install registers from 127.0.0.1; the per-address limit has its own test.
+    REGISTRATIONS_PER_ADDRESS_PER_MINUTE: '100000',
+    REGISTRATIONS_PER_MINUTE: '100000',
     ...(opts.store === 'postgres' ? { DATABASE_URL: PG_URL, DATABASE_SCHEMA: opts.schema ?? 'public' } : {}),
     ...opts.env,
   });
