@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { lockFolder } from './folder-lock';
 import * as initial from './migrations/0001-initial';
 import * as invoiceJobs from './migrations/0002-invoice-jobs';
 import * as pendingConnections from './migrations/0003-pending-connections';
@@ -79,16 +80,33 @@ async function openPostgres(url: string, schema: string, poolSize: number): Prom
 }
 
 async function openPglite(dataDir: string): Promise<StoreDb> {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
-  const db = new Kysely<Database>({ dialect: new SerialPGliteDialect(client) });
+  let release = () => {};
+  if (!dataDir.startsWith('memory://')) {
+    mkdirSync(dataDir, { recursive: true });
+    release = lockFolder(dataDir); // one writer per folder (store/folder-lock.ts)
+  }
+  let db: Kysely<Database> | undefined;
   try {
+    const client = await PGlite.create(dataDir);
+    db = new Kysely<Database>({ dialect: new SerialPGliteDialect(client) });
     await migrate(db);
   } catch (e) {
-    await db.destroy();
+    await db?.destroy();
+    release();
     throw e;
   }
-  return { db, dialect: 'pglite', close: () => db.destroy() };
+  const opened = db;
+  return {
+    db: opened,
+    dialect: 'pglite',
+    close: async () => {
+      try {
+        await opened.destroy();
+      } finally {
+        release();
+      }
+    },
+  };
 }
 
 export async function openDb(options: OpenDbOptions): Promise<StoreDb> {

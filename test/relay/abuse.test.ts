@@ -11,7 +11,6 @@ import {
   consent,
   newInstall,
   RETURN_URL,
-  type RelayUnderTest,
   startRelay,
   startTestSim,
   TOKEN_KEY_A,

@@ -5,7 +5,12 @@ import { createSettingsHandlers } from '../../../lib/background/settings';
 
 const memoryStore = () => {
   let value: unknown = null;
-  return { get: async () => value, set: async (v: unknown) => void (value = v) };
+  return {
+    get: async () => value,
+    set: async (v: unknown) => {
+      value = v;
+    },
+  };
 };
 
 afterEach(() => {
