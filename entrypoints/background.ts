@@ -64,6 +64,11 @@ export default defineBackground(() => {
         return matchAccount(await db.accounts.toArray(), await sellerCentral.contextForTab(tabId));
       },
       estimateSeconds: async () => outbox.estimateSeconds(),
+      // The send is confirmed in an extension-origin window the page cannot script.
+      openConfirm: async (settlementKeys) => {
+        const url = `${browser.runtime.getURL('/confirm.html')}#${encodeURIComponent(JSON.stringify(settlementKeys))}`;
+        await browser.windows.create({ url, type: 'popup', width: 760, height: 820 });
+      },
     }),
     ...createXeroHandlers({
       db,

@@ -164,7 +164,8 @@ export async function startStatements(opts: {
     paint();
     try {
       const view = await prepare(d);
-      if (view) preview = { views: [view] };
+      // The send itself is confirmed in the extension's own window (lib/messages.ts header).
+      if (view) await sendMessage(send, 'settlement/confirm', { settlementKeys: [view.settlementKey] });
     } catch (e) {
       showPrepareError(d, e);
     } finally {
@@ -190,11 +191,16 @@ export async function startStatements(opts: {
       paint();
     }
     preparing = null;
-    preview = views.length > 0 ? { views } : null;
+    if (views.length > 0) {
+      bulkKeys = views.length > 1 ? views.map((v) => v.settlementKey) : [];
+      await sendMessage(send, 'settlement/confirm', { settlementKeys: views.map((v) => v.settlementKey) });
+    }
     paint();
   }
 
   await refresh();
+  // Back from the confirmation window: show what it queued.
+  window.addEventListener('focus', () => void refresh().catch(() => {}), { signal });
   // States change in the background (outbox, other tabs): keep the page current.
   const timer = setInterval(() => {
     // Parked sends resume after Reconnect (possibly from another page): keep watching them too.
