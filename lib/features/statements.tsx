@@ -23,6 +23,8 @@ export interface Mounted {
 export type MountFn = (name: string, anchor: Element | null) => Promise<Mounted>;
 
 const POLL_MS = 2000;
+/** How long the page watches for sends queued from the confirmation window. */
+const CONFIRM_WATCH_MS = 10 * 60_000;
 
 export async function startStatements(opts: {
   doc: Document;
@@ -42,6 +44,8 @@ export async function startStatements(opts: {
   let preparing: { done: number; total: number } | null = null;
   let progress: BulkProgress | null = null;
   let bulkKeys: string[] = [];
+  /** Until when to keep polling after asking for the confirmation window (it may queue sends). */
+  let confirmingUntil = 0;
   let preview: { views: SettlementView[] } | null = null;
 
   const table = downloads[0]!.anchor.closest('table') ?? downloads[0]!.anchor;
@@ -165,7 +169,10 @@ export async function startStatements(opts: {
     try {
       const view = await prepare(d);
       // The send itself is confirmed in the extension's own window (lib/messages.ts header).
-      if (view) await sendMessage(send, 'settlement/confirm', { settlementKeys: [view.settlementKey] });
+      if (view) {
+        await sendMessage(send, 'settlement/confirm', { settlementKeys: [view.settlementKey] });
+        confirmingUntil = Date.now() + CONFIRM_WATCH_MS;
+      }
     } catch (e) {
       showPrepareError(d, e);
     } finally {
@@ -194,6 +201,7 @@ export async function startStatements(opts: {
     if (views.length > 0) {
       bulkKeys = views.length > 1 ? views.map((v) => v.settlementKey) : [];
       await sendMessage(send, 'settlement/confirm', { settlementKeys: views.map((v) => v.settlementKey) });
+      confirmingUntil = Date.now() + CONFIRM_WATCH_MS;
     }
     paint();
   }
@@ -206,7 +214,8 @@ export async function startStatements(opts: {
     // Parked sends resume after Reconnect (possibly from another page): keep watching them too.
     const active =
       Object.values(states).some((s) => ['queued', 'sending', 'needs_reconnect'].includes(s.status)) ||
-      bulkKeys.length > 0;
+      bulkKeys.length > 0 ||
+      Date.now() < confirmingUntil;
     if (active) void refresh().catch(() => {});
   }, POLL_MS);
   signal.addEventListener('abort', () => clearInterval(timer));
