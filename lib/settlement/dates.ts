@@ -214,7 +214,8 @@ export class SlashDateReader {
       if (bytes[i] !== 32 && bytes[i] !== 84) return false;
       for (let k = i + 1; k < end; k++) {
         const c = bytes[k]!;
-        if (!(digitAt(bytes, k) >= 0 || c === 58 || c === 32 || c === 65 || c === 80 || c === 77)) return false;
+        if (!(digitAt(bytes, k) >= 0 || c === 58 || c === 32 || c === 65 || c === 80 || c === 77))
+          return false;
       }
     }
     this.monthFirst = valid(year, a, b);
@@ -245,5 +246,7 @@ function valid(year: number, month: number, day: number): number {
 
 /** Days since 1970-01-01 of a packed yyyymmdd, to compare dates across month ends. */
 export function dayNumber(packed: number): number {
-  return Date.UTC(Math.floor(packed / 10000), (Math.floor(packed / 100) % 100) - 1, packed % 100) / 86_400_000;
+  return (
+    Date.UTC(Math.floor(packed / 10000), (Math.floor(packed / 100) % 100) - 1, packed % 100) / 86_400_000
+  );
 }

@@ -137,7 +137,10 @@ const AMAZON_SITES: readonly string[] = [
  * `Amazon.co.uk`), or undefined when it is not an Amazon site (`Non-Amazon`, blank).
  */
 export function properMarketplaceName(name: string): string | undefined {
-  const lower = name.trim().toLowerCase().replace(/^www\./, '');
+  const lower = name
+    .trim()
+    .toLowerCase()
+    .replace(/^www\./, '');
   if (!lower.startsWith('amazon.')) return undefined;
   return AMAZON_SITES.find((site) => site.toLowerCase() === lower) ?? `Amazon.${lower.slice(7)}`;
 }

@@ -120,7 +120,12 @@ export const V1_AMOUNTS = [
     description: 'shipment-fee-type',
     fallback: 'ShipmentFee',
   },
-  { amount: 'order-fee-amount', amountType: 'OrderFees', description: 'order-fee-type', fallback: 'OrderFee' },
+  {
+    amount: 'order-fee-amount',
+    amountType: 'OrderFees',
+    description: 'order-fee-type',
+    fallback: 'OrderFee',
+  },
   {
     amount: 'promotion-amount',
     amountType: 'Promotion',
@@ -378,7 +383,7 @@ class RowView implements SettlementRow {
 
 /** Recognises files that are not a settlement flat file, from their first bytes or header. */
 function recogniseOtherFile(first: string, names: string[]): string | undefined {
-  const head = first.trimStart().slice(0, 200).toLowerCase();
+  const head = first.trimStart().replace(/^"/, '').slice(0, 200).toLowerCase();
   if (head.startsWith('<?xml') || head.includes('<amazonenvelope') || head.includes('<settlementreport')) {
     return `this is an XML settlement report; Settlebridge reads the flat file: ${WHERE_TO_GET}`;
   }
@@ -931,6 +936,8 @@ export class SettlementParser {
         { line: this.lineNo, column: 1 },
       ).error;
     }
+    const known = recogniseOtherFile(first, []);
+    if (known) return fail('NOT_SETTLEMENT_FILE', known, { line: this.lineNo, column: 1 }).error;
     if (first.includes('\u0000')) {
       return fail(
         'BAD_ENCODING',
@@ -961,7 +968,9 @@ export class SettlementParser {
     }
     const names: string[] = [];
     for (let k = 0; k < count; k++) {
-      names.push(lenientUtf8.decode(this.scratch.subarray(this.starts[k], this.ends[k])).trim().toLowerCase());
+      names.push(
+        lenientUtf8.decode(this.scratch.subarray(this.starts[k], this.ends[k])).trim().toLowerCase(),
+      );
     }
     // Trailing empty names (a spreadsheet's extra tabs) are not columns.
     while (names.length > 1 && names[names.length - 1] === '') names.pop();
@@ -1239,7 +1248,12 @@ export class SettlementParser {
     if (!this.isBlank(timeIndex)) {
       const time = dates.read(bytes, starts[timeIndex]!, ends[timeIndex]!);
       if (time < 0) {
-        this.dateError = this.fieldError('BAD_DATE', 'posted-date-time', `is not a date: ${dates.error}`, bytes);
+        this.dateError = this.fieldError(
+          'BAD_DATE',
+          'posted-date-time',
+          `is not a date: ${dates.error}`,
+          bytes,
+        );
         return -1;
       }
       if (hasPosted) {
@@ -1401,7 +1415,12 @@ export class SettlementParser {
     keyColumns: KeyColumns,
     v1: (typeof V1_AMOUNTS)[number] | null,
   ): SettlementError | undefined {
-    const names = ['transaction-type', 'marketplace-name', v1 ? v1.description : 'amount-type', 'amount-description'];
+    const names = [
+      'transaction-type',
+      'marketplace-name',
+      v1 ? v1.description : 'amount-type',
+      'amount-description',
+    ];
     const texts: string[] = [];
     for (let f = 0; f < 4; f++) {
       const column = keyColumns[f]!;
