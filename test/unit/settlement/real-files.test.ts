@@ -213,7 +213,9 @@ describe('settlement files as sellers have them', () => {
 
 describe('refusals say what is true, where, and what to do', () => {
   async function refusal(text: string | Uint8Array) {
-    const result = await summariseSettlement(typeof text === 'string' ? text : new Blob([text]));
+    const result = await summariseSettlement(
+      typeof text === 'string' ? text : new Blob([text as Uint8Array<ArrayBuffer>]),
+    );
     if (result.ok) throw new Error('expected a refusal');
     return result.error;
   }

@@ -107,7 +107,10 @@ export function chunkedStream(bytes: Uint8Array, sizes: number[]): ReadableStrea
 }
 
 /** The bytes of `text` in an encoding a spreadsheet may save (UTF-16 with its byte order mark). */
-export function encodeFile(text: string, encoding: 'utf-8' | 'utf-16le' | 'utf-16be'): Uint8Array {
+export function encodeFile(
+  text: string,
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be',
+): Uint8Array<ArrayBuffer> {
   if (encoding === 'utf-8') return new TextEncoder().encode(text);
   const bytes = new Uint8Array(2 + text.length * 2);
   const isLittle = encoding === 'utf-16le';
