@@ -104,39 +104,40 @@ export const V1_COLUMNS = [
 /**
  * Each V1 amount column and the V2 key it becomes: amount-type as V2 names it, and the
  * column whose text is the amount-description. Columns without a type of their own take
- * other-fee-reason-description, else the fixed description given here.
+ * other-fee-reason-description, else the fixed description given here, else the
+ * transaction-type (how V1 names reserves and subscription fees).
  */
 export const V1_AMOUNTS = [
-  { amount: 'price-amount', amountType: 'ItemPrice', description: 'price-type', fallback: 'Principal' },
+  { amount: 'price-amount', amountType: 'ItemPrice', description: 'price-type', fallback: '' },
   {
     amount: 'item-related-fee-amount',
     amountType: 'ItemFees',
     description: 'item-related-fee-type',
-    fallback: 'ItemFee',
+    fallback: '',
   },
   {
     amount: 'shipment-fee-amount',
     amountType: 'ShipmentFees',
     description: 'shipment-fee-type',
-    fallback: 'ShipmentFee',
+    fallback: '',
   },
   {
     amount: 'order-fee-amount',
     amountType: 'OrderFees',
     description: 'order-fee-type',
-    fallback: 'OrderFee',
+    fallback: '',
   },
   {
     amount: 'promotion-amount',
     amountType: 'Promotion',
     description: 'promotion-type',
-    fallback: 'Promotion',
+    fallback: '',
   },
   {
     amount: 'direct-payment-amount',
     amountType: 'DirectPayment',
     description: 'direct-payment-type',
-    fallback: 'DirectPayment',
+    fallback: '',
   },
   {
     amount: 'misc-fee-amount',
@@ -1434,7 +1435,12 @@ export class SettlementParser {
         transactionType,
         marketplaceName: texts[1]!,
         amountType: v1.amountType,
-        amountDescription: texts[2] || v1.fallback || transactionType,
+        // A typed column's own type is the description, even when blank (as V2 would leave
+        // it); columns without a type take the reason, else a fixed name or the transaction.
+        amountDescription:
+          v1.description !== 'other-fee-reason-description'
+            ? texts[2]!
+            : texts[2] || v1.fallback || transactionType,
       });
     } else {
       this.keyTexts.push({
@@ -1549,6 +1555,22 @@ export function parseSettlementBytes(bytes: Uint8Array, sink: SettlementSink): R
   const error = parser.push(bytes);
   if (error) return { ok: false, error };
   return parser.finish();
+}
+
+/**
+ * A settlement file's bytes as text, by the rules the parser applies to bytes: UTF-16 by its
+ * byte order mark, else UTF-8, else Windows-1252. For callers that must pass text on (a
+ * browser message), instead of `File.text()`, which reads every file as UTF-8 and so loses
+ * the letters of a Windows-1252 file and all of a UTF-16 one.
+ */
+export function decodeSettlementBytes(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return windows1252.decode(bytes);
+  }
 }
 
 /** Parses a settlement already in memory as text (encoded to UTF-8 once, then as bytes). */

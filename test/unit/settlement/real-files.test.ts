@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildInvoices, type InvoiceSet } from '../../../lib/settlement/invoices.ts';
 import { formatMinor } from '../../../lib/settlement/money.ts';
+import { decodeSettlementBytes } from '../../../lib/settlement/parse.ts';
 import { toReport } from '../../../lib/settlement/report.ts';
 import { type SettlementSummary, summariseSettlement } from '../../../lib/settlement/summarise.ts';
 import { chunkedStream, encodeFile, settlementText } from './settlement-file.ts';
@@ -72,7 +73,7 @@ describe('settlement files as sellers have them', () => {
     expect(toReport(v1, set).format).toBe('V1');
   });
 
-  it('reads the V1 file the same in any chunking, split month or not', async () => {
+  it('reads the V1 file the same in any chunking', async () => {
     const whole = lines(buildInvoices(await summary('ca-v1.tsv')));
     for (const chunk of [1, 7, 64])
       expect(lines(buildInvoices(await summary('ca-v1.tsv', chunk)))).toEqual(whole);
@@ -182,6 +183,18 @@ describe('settlement files as sellers have them', () => {
     const result = await summariseSettlement(new Blob([bytes]));
     expect(result).toMatchObject({ ok: false, error: { code: 'BAD_ENCODING', line: 4, column: 14 } });
     expect(!result.ok && result.error.message).toContain('mixes two encodings');
+  });
+
+  it('decodes bytes to text by the same rules, for callers that must pass text on', async () => {
+    const expected = await us();
+    for (const file of ['us-unicode-text.txt', 'us.tsv']) {
+      const result = await summariseSettlement(decodeSettlementBytes(bytesOf(file)));
+      expect(result.ok && lines(buildInvoices(result.value))).toEqual(expected);
+    }
+    const de = await summariseSettlement(decodeSettlementBytes(bytesOf('de-windows-1252.tsv')));
+    expect(de.ok && de.value.unmapped.map((u) => u.key)).toEqual([
+      'other-transaction/other-transaction/Gebühr',
+    ]);
   });
 
   it('makes nothing to send of a zero settlement with no rows', async () => {
