@@ -1010,10 +1010,12 @@ export class SettlementParser {
     const required = isV2 ? V2_COLUMNS : V1_REQUIRED;
     const missing = required.filter((name) => columns[name] < 0);
     if (missing.length > 0) {
+      const layout: readonly string[] = isV2 ? V2_COLUMNS : V1_COLUMNS;
+      const layoutColumn = layout.indexOf(missing[0]!) + 1;
       return fail(
         'MISSING_COLUMN',
-        `the ${this.format} header lacks the column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} (it has ${names.length} columns): ${WHERE_TO_GET}`,
-        { line: this.lineNo, column: names.length + 1, columnName: missing[0] },
+        `the ${this.format} header lacks the column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} (Amazon's layout has "${missing[0]}" as column ${layoutColumn}; this header has ${names.length} columns): ${WHERE_TO_GET}`,
+        { line: this.lineNo, column: layoutColumn, columnName: missing[0] },
       ).error;
     }
     this.columns = columns;

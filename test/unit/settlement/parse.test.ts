@@ -191,7 +191,7 @@ describe('parse', () => {
       withLine(0, (f) => f.splice(col('posted-date'), 1)),
       'MISSING_COLUMN',
       1,
-      24,
+      17,
     ],
     ['a header naming a column twice', withLine(0, (f) => f.push('amount')), 'DUPLICATE_COLUMN', 1, 25],
     ['only a header', `${goodLines[0]}\n`, 'SUMMARY_MISSING', 2, 1],
