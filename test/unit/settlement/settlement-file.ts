@@ -35,6 +35,8 @@ export interface TestFile {
   isQuoted?: boolean;
   /** Empty fields added at the end of the summary row. */
   summaryExtraTabs?: number;
+  /** Drop every row's empty trailing fields, as some tools write them. */
+  isTrimmed?: boolean;
 }
 
 /** Where V1 puts a V2 key's amount: [amount column, type column or null, type value]. */
@@ -85,6 +87,7 @@ export function settlementText(file: TestFile): string {
       }),
     ),
   ];
+  if (file.isTrimmed) for (let i = 1; i < lines.length; i++) lines[i] = lines[i]!.replace(/\t+$/, '');
   const lineEnd = file.lineEnd ?? '\n';
   return `${file.hasBom ? '\ufeff' : ''}${lines.join(lineEnd)}${lineEnd}`;
 }

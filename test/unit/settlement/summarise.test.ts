@@ -46,6 +46,7 @@ const settlementArb = fc.record({
   layout: fc.constantFrom('V2' as const, 'V1' as const),
   isQuoted: fc.boolean(),
   summaryExtraTabs: fc.nat(2),
+  isTrimmed: fc.boolean(),
   encoding: fc.constantFrom('utf-8' as const, 'utf-16le' as const, 'utf-16be' as const),
   // Days 0..27 from 2025-01-20, so many settlements cross the January/February month end.
   rows: fc.array(
@@ -97,6 +98,7 @@ function build(s: GeneratedSettlement) {
     layout: s.layout,
     isQuoted: s.isQuoted,
     summaryExtraTabs: s.summaryExtraTabs,
+    isTrimmed: s.isTrimmed,
   });
   const expectedByKey = new Map<string, { minor: bigint; rows: number }>();
   for (const r of s.rows) {
@@ -110,7 +112,7 @@ function build(s: GeneratedSettlement) {
 }
 
 describe('summarise', () => {
-  it('property: V2 or V1, quoted, CR-only, UTF-16 in any chunking: invoices net to the deposit and every row lands in one line', async () => {
+  it('property: V2 or V1, quoted, CR-only, UTF-16, extra or missing empty fields, in any chunking: invoices net to the deposit and every row lands in one line', async () => {
     await fc.assert(
       fc.asyncProperty(settlementArb, fc.boolean(), fc.boolean(), async (s, splitMonth, byMarketplace) => {
         const { bytes, deposit, expectedByKey } = build(s);
@@ -212,6 +214,7 @@ describe('summarise', () => {
       layout: 'V2',
       isQuoted: false,
       summaryExtraTabs: 0,
+      isTrimmed: false,
       encoding: 'utf-8',
       rows: KEYS.map((_, key) => ({
         key,
