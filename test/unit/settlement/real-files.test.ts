@@ -117,6 +117,23 @@ describe('settlement files as sellers have them', () => {
     }
   });
 
+  it('reads a comma CSV re-save, quoting the field that holds a comma', async () => {
+    const csv = new TextDecoder()
+      .decode(bytesOf('us.tsv'))
+      .split('\n')
+      .map((line) => line.split('\t').join(','))
+      .join('\n')
+      .replace(',Subscription Fee,', ',"Subscription, monthly",');
+    const result = await summariseSettlement(csv);
+    if (!result.ok) throw new Error(result.error.message);
+    const got = lines(buildInvoices(result.value));
+    expect(got).toContain('ServiceFee/other-transaction/Subscription, monthly -39.99');
+    expect(got.filter((l) => !l.includes('Subscription'))).toEqual(
+      (await us()).filter((l) => !l.includes('Subscription')),
+    );
+    expect(result.value.stats.notices.join(' ')).toContain('separated by commas');
+  });
+
   it('keeps a doubled quote inside a quoted field as one quote', async () => {
     const seen: string[] = [];
     const { SettlementParser } = await import('../../../lib/settlement/parse.ts');
