@@ -970,7 +970,11 @@ export class SettlementParser {
     const names: string[] = [];
     for (let k = 0; k < count; k++) {
       names.push(
-        lenientUtf8.decode(this.scratch.subarray(this.starts[k], this.ends[k])).trim().toLowerCase(),
+        lenientUtf8
+          .decode(this.scratch.subarray(this.starts[k], this.ends[k]))
+          .trim()
+          .toLowerCase()
+          .replaceAll('_', '-'),
       );
     }
     // Trailing empty names (a spreadsheet's extra tabs) are not columns.

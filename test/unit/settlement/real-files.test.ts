@@ -134,6 +134,13 @@ describe('settlement files as sellers have them', () => {
     expect(result.value.stats.notices.join(' ')).toContain('separated by commas');
   });
 
+  it('reads a database export that writes settlement_id for settlement-id', async () => {
+    const text = new TextDecoder().decode(bytesOf('us.tsv'));
+    const [header, ...rest] = text.split('\n');
+    const result = await summariseSettlement([header!.replaceAll('-', '_'), ...rest].join('\n'));
+    expect(result.ok && lines(buildInvoices(result.value))).toEqual(await us());
+  });
+
   it('keeps a doubled quote inside a quoted field as one quote', async () => {
     const seen: string[] = [];
     const { SettlementParser } = await import('../../../lib/settlement/parse.ts');
