@@ -454,6 +454,8 @@ export class SettlementParser {
   /** V1: one interner per amount column, and their local ids → file-wide group ids. */
   private v1Keys: { interner: KeyInterner; ids: number[]; columns: KeyColumns; amount: number }[] = [];
   private error: SettlementError | undefined;
+  /** Why `postedDate` returned -1. */
+  private dateError: SettlementError | undefined;
 
   // --- text and notices -------------------------------------------------------------------
   /** Kept text that is not UTF-8 switches the file to Windows-1252 (see `text`). */
@@ -1226,8 +1228,6 @@ export class SettlementParser {
    * the order the file has shown, or by the one reading that falls in the settlement period.
    * Returns -1 with `this.dateError` set.
    */
-  private dateError: SettlementError | undefined;
-
   private postedDate(bytes: Uint8Array): number {
     const columns = this.columns!;
     const starts = this.starts;
