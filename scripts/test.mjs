@@ -25,6 +25,7 @@ try {
   const env = {
     CHROME_PATH: ensureBrowser('chromium'),
     FIREFOX_PATH: ensureBrowser('firefox'),
+    XVFB_PATH: ensureBrowser('xvfb'),
     TEST_DATABASE_URL: postgres.url,
   };
   await step('typecheck', 'npx', ['tsc', '--noEmit']);

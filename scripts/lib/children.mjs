@@ -1,6 +1,7 @@
 // Child processes for `npm test` and `npm start`, and what to stop when they end: on normal
 // exit, on failure, and on Ctrl-C / SIGTERM / SIGHUP (the signal is passed on to the running
-// child, the cleanups run, then the process exits with 128 + the signal's number).
+// children, the cleanups run once they exit, then the process exits with 128 + the signal's
+// number).
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { root } from './ensure.mjs';
@@ -27,6 +28,9 @@ export function stopAll() {
   return stopping;
 }
 
+/** True once the script has begun to stop (a signal, or exitAfterStopping). */
+export const isStopping = () => signalled || stopping !== undefined;
+
 /** Stops everything and exits with `code`. */
 export async function exitAfterStopping(code) {
   await stopAll();
@@ -42,9 +46,18 @@ export function runChild(cmd, args, opts = {}) {
   });
 }
 
-/** Like runChild but returns the ChildProcess; it is sent the signal that stops this script. */
+/**
+ * Like runChild but returns the ChildProcess. It gets its own process group, so Ctrl-C in
+ * the terminal reaches only this script, which passes the signal on exactly once (a second
+ * SIGINT would cut the relay's orderly shutdown short).
+ */
 export function startChild(cmd, args, opts = {}) {
-  const child = spawn(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+  const child = spawn(cmd, args, {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    cwd: root,
+    detached: true,
+    ...opts,
+  });
   running.add(child);
   child.once('exit', () => running.delete(child));
   child.once('error', () => running.delete(child));
@@ -59,7 +72,8 @@ export function stopOnSignals() {
       signalled = true;
       console.error(`\nsettlebridge: ${signal} received, stopping…`);
       const exited = [...running].map((child) => new Promise((r) => child.once('exit', r)));
-      for (const child of running) child.kill(signal);
+      // Hang-up means the terminal went away: ask children to stop as they would on SIGTERM.
+      for (const child of running) child.kill(signal === 'SIGHUP' ? 'SIGTERM' : signal);
       // Children first (they may be using what the cleanups stop), at most 20 s.
       void Promise.race([Promise.all(exited), new Promise((r) => setTimeout(r, 20_000))]).then(() =>
         exitAfterStopping(128 + constants.signals[signal]),

@@ -43,9 +43,11 @@ function aptInstall(pkg) {
 const BROWSERS = {
   chromium: { env: 'CHROME_PATH', path: '/usr/bin/chromium', pkg: 'chromium' },
   firefox: { env: 'FIREFOX_PATH', path: '/usr/bin/firefox-esr', pkg: 'firefox-esr' },
+  // The X server the `npm start` end-to-end test opens Chromium on.
+  xvfb: { env: 'XVFB_PATH', path: '/usr/bin/Xvfb', pkg: 'xvfb' },
 };
 
-/** Returns the browser's executable path, installing the Debian package when allowed. */
+/** Returns the program's executable path (a browser, or Xvfb), installing the Debian package when allowed. */
 export function ensureBrowser(name) {
   const b = BROWSERS[name];
   const configured = process.env[b.env];
