@@ -120,7 +120,10 @@ async function openBrowser() {
   if (options.firefox) {
     const firefox = await openFirefox({ executable: ensureBrowser('firefox'), extensionPath: firefoxBuild });
     onStop(firefox.close);
-    console.log('\nFirefox is open with Settlebridge loaded as a temporary add-on.');
+    console.log(
+      '\nFirefox is open with Settlebridge loaded as a temporary add-on: open it from the ' +
+        'toolbar (the puzzle-piece menu, then pin it).',
+    );
     if (relayUrl !== 'http://127.0.0.1:8787') {
       console.log(`In Settlebridge's Settings → Relay, set the relay address to ${relayUrl}.`);
     }

@@ -1,7 +1,6 @@
 // Opens a browser with the built extension for `npm start`: a temporary profile, the
 // extension loaded, its popup page open and its relay address set to the local relay.
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -137,28 +136,24 @@ export async function openChromium({ executable, extensionPath, relayUrl }) {
   }
 }
 
-export const GECKO_ID = 'settlebridge@settlebridge.app';
-
 /**
  * Starts Firefox through web-ext's runner (the one WXT's dev mode uses) with the extension
- * installed as a temporary add-on in a temporary profile, and its popup page open. The
- * extension's address is fixed through Firefox's own preference so the page can be opened.
+ * installed as a temporary add-on in a temporary profile. The popup is not opened for you:
+ * the runner installs the add-on only after Firefox is up, so a moz-extension:// start page
+ * stays blank (tried, with and without pre-installing).
  */
 export async function openFirefox({ executable, extensionPath }) {
-  const uuid = randomUUID();
   const { default: webExt } = await import('web-ext-run');
   const runner = await webExt.cmd.run(
     {
       target: 'firefox-desktop',
       firefox: executable,
       sourceDir: extensionPath,
-      pref: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }) },
-      startUrl: [`moz-extension://${uuid}/popup.html`],
       noReload: true,
       noInput: true,
     },
     { shouldExitProgram: false },
   );
   const exited = new Promise((resolve) => runner.registerCleanup(resolve));
-  return { extensionId: uuid, exited, close: () => runner.exit() };
+  return { exited, close: () => runner.exit() };
 }

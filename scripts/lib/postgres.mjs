@@ -110,7 +110,8 @@ async function binaries() {
 
 /**
  * The package ships its library symlinks as a list that its postinstall script recreates;
- * npm 11 skips dependency install scripts by default, so recreate any that are missing.
+ * an install with scripts turned off (--ignore-scripts, npm's install-script policy) leaves
+ * them missing, so recreate any that are.
  */
 function hydrateSymlinks(native) {
   const list = join(native, 'pg-symlinks.json');
