@@ -1,7 +1,7 @@
 // `npm test`: everything, in order, stopping at the first failure. Installs what is
 // missing first, so it works as the very first command on a fresh clone. A throwaway
 // PostgreSQL started for the relay's tests is stopped at the end, on failure and on Ctrl-C.
-import { exitAfterStopping, onStop, runChild, stopOnSignals } from './lib/children.mjs';
+import { exitAfterStopping, isStopping, onStop, runChild, stopOnSignals } from './lib/children.mjs';
 import { ensureBrowser, ensureNodeModules } from './lib/ensure.mjs';
 import { ensurePostgres } from './lib/postgres.mjs';
 
@@ -11,6 +11,8 @@ const step = async (name, cmd, args, env) => {
   console.log(`\n▶ ${name}`);
   const t = Date.now();
   const status = await runChild(cmd, args, env ? { env: { ...process.env, ...env } } : {});
+  // Stopped by a signal: the signal handler reports it and exits.
+  if (isStopping()) return new Promise(() => {});
   console.log(`${status === 0 ? '✔' : '✘'} ${name} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
   if (status !== 0) {
     console.error(`\nnpm test failed at: ${name}`);

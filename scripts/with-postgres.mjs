@@ -2,7 +2,7 @@
 // set the way `npm test` sets it (the configured server, the one at the default address, or
 // a throwaway one it starts), then stops the throwaway server: also on failure and Ctrl-C.
 // Exits with the command's status. Example: node scripts/with-postgres.mjs npx vitest run test/relay
-import { exitAfterStopping, onStop, runChild, stopOnSignals } from './lib/children.mjs';
+import { exitAfterStopping, isStopping, onStop, runChild, stopOnSignals } from './lib/children.mjs';
 import { ensurePostgres } from './lib/postgres.mjs';
 
 const [cmd, ...args] = process.argv.slice(2);
@@ -15,7 +15,8 @@ try {
   const postgres = await ensurePostgres();
   onStop(postgres.stop);
   const status = await runChild(cmd, args, { env: { ...process.env, TEST_DATABASE_URL: postgres.url } });
-  await exitAfterStopping(status);
+  // Stopped by a signal: the signal handler exits with 128 + its number.
+  if (!isStopping()) await exitAfterStopping(status);
 } catch (error) {
   console.error(`settlebridge: ${error instanceof Error ? error.message : error}`);
   await exitAfterStopping(1);

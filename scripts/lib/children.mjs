@@ -64,6 +64,18 @@ export function startChild(cmd, args, opts = {}) {
   return child;
 }
 
+/**
+ * Signals the child's whole process group, as the terminal would have: `npx x` is npm, a
+ * shell and x, and a signal sent to npm alone does not reach x through the shell.
+ */
+function signalGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
 /** Installs the signal handlers; call once at the start of a script. */
 export function stopOnSignals() {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -73,7 +85,7 @@ export function stopOnSignals() {
       console.error(`\nsettlebridge: ${signal} received, stopping…`);
       const exited = [...running].map((child) => new Promise((r) => child.once('exit', r)));
       // Hang-up means the terminal went away: ask children to stop as they would on SIGTERM.
-      for (const child of running) child.kill(signal === 'SIGHUP' ? 'SIGTERM' : signal);
+      for (const child of running) signalGroup(child, signal === 'SIGHUP' ? 'SIGTERM' : signal);
       // Children first (they may be using what the cleanups stop), at most 20 s.
       void Promise.race([Promise.all(exited), new Promise((r) => setTimeout(r, 20_000))]).then(() =>
         exitAfterStopping(128 + constants.signals[signal]),

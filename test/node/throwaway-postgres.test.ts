@@ -37,8 +37,11 @@ interface Run {
 
 const started: ChildProcess[] = [];
 const listeners: Server[] = [];
+/** Commands' own pids, killed after a failed test so none outlives it. */
+const commandPids: number[] = [];
 afterEach(async () => {
   for (const child of started.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const pid of commandPids.splice(0)) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   await Promise.all(listeners.splice(0).map((s) => new Promise((r) => s.close(r))));
 });
 
@@ -94,12 +97,13 @@ async function listening(): Promise<number> {
   return (srv.address() as { port: number }).port;
 }
 
+/** Running, that is: a zombie (exited, its orphaned entry not yet reaped by init) counts as gone. */
 const isAlive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
   }
 };
 
@@ -164,19 +168,26 @@ describe('scripts/with-postgres.mjs (the PostgreSQL that npm test uses)', () => 
     ['SIGINT', 130],
     ['SIGTERM', 143],
   ] as const)(
-    'stops the command and the throwaway server on %s',
+    'stops the command (behind a shell, as npx runs it) and the throwaway server on %s',
     async (signal, status) => {
+      // The shell waits for node rather than exec'ing it (a second command follows), like
+      // `npx vitest` is npm, a shell, then vitest: a signal sent to the shell alone stops nothing.
       const run = withPostgres(
-        ['node', '-e', 'console.log("CHILD " + process.pid); setInterval(() => {}, 1000)'],
+        [
+          'sh',
+          '-c',
+          `node -e 'console.log("CHILD " + process.pid); setInterval(() => {}, 1000)'; echo ended`,
+        ],
         {
           PGPORT: String(await closedPort()),
         },
       );
       const ready = await run.waitFor(READY);
       const [, childPid] = await run.waitFor(/CHILD (\d+)/);
+      commandPids.push(Number(childPid));
       run.child.kill(signal);
       expect(await run.exited).toBe(status);
-      expect(isAlive(Number(childPid))).toBe(false);
+      await expect.poll(() => isAlive(Number(childPid)), { timeout: 5000 }).toBe(false);
       await expectNothingLeft(ready);
     },
     120_000,
