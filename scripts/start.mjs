@@ -80,7 +80,9 @@ onStop(async () => {
   await stackExited;
 });
 // The relay is what `npm start` is for: when it stops, everything stops.
-void stackExited.then((code) => exitAfterStopping(code));
+void stackExited.then((code) => {
+  if (!isStopping()) void exitAfterStopping(code);
+});
 
 if (!wantsBrowser) {
   if (!options['no-browser'])
