@@ -29,7 +29,7 @@ import { XeroFailure } from './xero/errors';
 export interface AppDeps {
   config: Services['config'];
   schedulerClock?: SchedulerClock;
-  orgLimits?: OrgLimits;
+  orgLimits?: Partial<OrgLimits>;
   onJobQueued?: () => void;
   store: Store;
   vault: Vault;

@@ -53,7 +53,7 @@ export interface BuildOptions {
   poolSize?: number;
   /** Clock for job scheduling; a fast-forward clock makes rate-limit waits instant. */
   schedulerClock?: SchedulerClock;
-  orgLimits?: OrgLimits;
+  orgLimits?: Partial<OrgLimits>;
   /** Real-time pause of the worker loop between looks at the queue (default 500 ms). */
   workerPollMs?: number;
   /** Do not start the invoice worker (tests that drive it themselves). */

@@ -7,6 +7,7 @@ import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDiale
 import pg from 'pg';
 import * as initial from './migrations/0001-initial';
 import * as invoiceJobs from './migrations/0002-invoice-jobs';
+import * as orgLedger from './migrations/0003-org-ledger';
 import { SerialPGliteDialect } from './pglite-dialect';
 import type { Database } from './schema';
 
@@ -28,7 +29,11 @@ export interface OpenDbOptions {
   poolSize?: number;
 }
 
-const migrations: Record<string, Migration> = { '0001-initial': initial, '0002-invoice-jobs': invoiceJobs };
+const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+  '0002-invoice-jobs': invoiceJobs,
+  '0003-org-ledger': orgLedger,
+};
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
