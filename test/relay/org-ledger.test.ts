@@ -62,6 +62,8 @@ describe('org ledger and look-ups', () => {
       `https://go.xero.com/organisationlogin/default.aspx?shortcode=${NZ_SHORT_CODE}&redirecturl=/AccountsPayable/Edit.aspx?InvoiceID=${invoiceId}`,
     );
 
+    // Later that day: Xero has long forgotten the first call's Idempotency-Key.
+    await sim.controls.advanceClock(60 * 60_000);
     await ext.client.disconnect({ connectionId: first.connectionId });
     const again = await connectAccount(ext, 'nz-bills', [NZ_TENANT_ID]);
     expect(again.connectionId).not.toBe(first.connectionId);
@@ -98,6 +100,7 @@ describe('org ledger and look-ups', () => {
       invoices: [{ idempotencyKey: 'nz-adopt:B2:1', invoice: payload }],
     });
     const invoiceId = (await waitForJob(ext.client, first.jobId)).items[0]?.invoiceId;
+    await sim.controls.advanceClock(60 * 60_000);
     const since = (await sim.controls.calls()).length;
     // Another key for the same bill (e.g. a key scheme changed, or the ledger was lost).
     const second = await ext.client.submitInvoices({
@@ -229,9 +232,9 @@ describe('org ledger and look-ups', () => {
   it('sends amounts beyond 2^53 minor units digit for digit and adopts them exactly on a look-up', async () => {
     const ext = await newInstall(relay.url);
     const { connectionId } = await connectAccount(ext, 'nz-big', [NZ_TENANT_ID]);
-    // 12,345,678,901,234,567 cents: a double would store ...234,568.
+    // 19 significant digits: a double keeps about 16, so Number() would send 123456789012345.67.
     const payload = invoice(7, {
-      LineItems: [{ ...invoice(7).LineItems[0]!, UnitAmount: '123456789012345.67' }],
+      LineItems: [{ ...invoice(7).LineItems[0]!, UnitAmount: '123456789012345.6789' }],
     });
     const sent = await ext.client.submitInvoices({
       connectionId,
@@ -241,8 +244,9 @@ describe('org ledger and look-ups', () => {
     const job = await waitForJob(ext.client, sent.jobId);
     expect(job.items[0]?.state).toBe('done');
     const [stored] = simInvoices(sim, payload.InvoiceNumber);
-    expect(stored?.LineItems[0]?.UnitAmount).toBe(1_234_567_890_123_456_700n);
-    expect(stored?.Total).toBe(1_234_567_890_123_456_700n);
+    expect(stored?.LineItems[0]?.UnitAmount).toBe(1_234_567_890_123_456_789n);
+    // Xero rounds the line to cents: 123,456,789,012,345.68 (12,345,678,901,234,568 cents, beyond 2^53).
+    expect(stored?.Total).toBe(1_234_567_890_123_456_800n);
     // A second key for it is looked up ("must be unique") and matched to the cent.
     const again = await ext.client.submitInvoices({
       connectionId,
