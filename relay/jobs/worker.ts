@@ -162,13 +162,15 @@ export class InvoiceWorker {
     try {
       const conn = await this.o.store.findConnection(connectionId);
       if (conn?.status !== 'connected') return;
-      if (!this.knownOrgs.has(tenantId) && (await this.o.jobs.shortCode(tenantId)) === undefined) {
-        // Links open the right organisation only with its ShortCode: learn it once.
-        isUsed = true;
-        await this.learnOrganisation(conn, slot);
-        return;
+      if (!this.knownOrgs.has(tenantId)) {
+        this.knownOrgs.add(tenantId);
+        if ((await this.o.jobs.shortCode(tenantId)) === undefined) {
+          // Links open the right organisation only with its ShortCode: one task learns it.
+          isUsed = true;
+          await this.learnOrganisation(conn, slot);
+          return;
+        }
       }
-      this.knownOrgs.add(tenantId);
       const now = this.o.clock.now();
       const toCheck = await this.o.jobs.claim(connectionId, 'check', now, this.o.leaseMs, BATCH_SIZE);
       if (toCheck.length > 0) {
@@ -197,10 +199,8 @@ export class InvoiceWorker {
         ),
       );
       await this.o.jobs.rememberShortCode(conn.tenant_id, org.shortCode ?? '', this.o.clock.now());
-      this.knownOrgs.add(conn.tenant_id);
     } catch (e) {
       // Not worth holding invoices back for: links fall back to the plain path.
-      this.knownOrgs.add(conn.tenant_id);
       this.o.log.warn({ connectionId: conn.id, code: (e as RelayHttpError).code }, 'organisation not read');
     }
   }
