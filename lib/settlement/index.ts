@@ -19,7 +19,6 @@ export {
   type SettlementInvoice,
   type TrackingOption,
   toXeroPayload,
-  type XeroCreditNotePayload,
   type XeroInvoicePayload,
 } from './invoices.ts';
 export {
