@@ -5,10 +5,12 @@
 // Every call to Xero's APIs goes through `call` (or `callInSlot` when the caller took the
 // slot first): it waits for the organisation's and the app's budget, gives the call its
 // deadline, counts it, classifies the outcome (relay/xero/errors.ts) and honours a 429's
-// Retry-After for every instance. Each call to Xero is a row in xero_calls; admission counts rows under a per-tenant
-// lock (an advisory transaction lock on PostgreSQL; PGlite transactions are already serial).
-// A 429 records `blocked_until` from Retry-After for every instance to honour. Organisations
-// never wait on each other: admission and waiting are per tenant.
+// Retry-After for every instance. Each call to Xero is a row in xero_calls; admission
+// counts rows under one lock (an advisory transaction lock on PostgreSQL, because the app
+// limit spans every organisation; PGlite transactions are already serial), held only for
+// the count and the insert. A 429 records `blocked_until` from Retry-After for every
+// instance to honour. Waiting is per tenant: one organisation's full window never holds
+// up another's calls.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { DialectName } from '../store/db';
