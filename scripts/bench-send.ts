@@ -42,6 +42,8 @@ interface Result {
   puts: number;
   gets: number;
   factsRequests: number;
+  /** GETs by path, to see what the budget went on besides PUT /Invoices. */
+  getPaths: Record<string, number>;
   http429: number;
   orgSeconds: number;
   realSeconds: number;
@@ -148,6 +150,13 @@ async function scenario(instances: number, store: 'pglite' | 'postgres'): Promis
       puts: calls.filter((c) => c.method === 'PUT').length,
       gets: calls.filter((c) => c.method === 'GET').length,
       factsRequests,
+      getPaths: calls
+        .filter((c) => c.method === 'GET')
+        .reduce<Record<string, number>>((m, c) => {
+          const path = c.path.replace('/api.xro/2.0', '');
+          m[path] = (m[path] ?? 0) + 1;
+          return m;
+        }, {}),
       http429: calls.filter((c) => c.status === 429).length,
       orgSeconds: (last - firstAt) / 1000,
       realSeconds,
@@ -168,7 +177,7 @@ function report(label: string, r: Result) {
     `  invoices posted      ${r.done} of ${INVOICES} (${r.failed} failed, ${r.duplicates} duplicated in Xero)`,
   );
   console.log(
-    `  Xero calls           ${r.calls} (${r.puts} PUT /Invoices, ${r.gets} GETs incl. ${r.factsRequests} facts requests × 3), 429s: ${r.http429}`,
+    `  Xero calls           ${r.calls} (${r.puts} PUT /Invoices, ${r.gets} GETs ${JSON.stringify(r.getPaths)}; ${r.factsRequests} facts requests), 429s: ${r.http429}`,
   );
   console.log(
     `  organisation clock   ${r.orgSeconds.toFixed(1)} s first→last call; real time ${r.realSeconds.toFixed(1)} s`,
