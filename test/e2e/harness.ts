@@ -135,9 +135,11 @@ export async function serveFixtures(page: Page, routes: Record<string, string>):
     if (!file) return void request.respond({ status: 404, contentType: 'text/plain', body: 'not a fixture' });
     const contentType = file.endsWith('.json')
       ? 'application/json'
-      : file.endsWith('.tsv')
-        ? 'text/tab-separated-values; charset=utf-8'
-        : 'text/html; charset=utf-8';
+      : file.endsWith('.js')
+        ? 'text/javascript'
+        : file.endsWith('.tsv')
+          ? 'text/tab-separated-values; charset=utf-8'
+          : 'text/html; charset=utf-8';
     void readFile(join(ROOT, 'test', 'fixtures', file), 'utf8').then((body) =>
       request.respond({ status: 200, contentType, body }),
     );
