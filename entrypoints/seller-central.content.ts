@@ -6,6 +6,14 @@ import { sendMessage } from '@/lib/message-client';
 import { readPageContext } from '@/lib/seller-central/detect';
 import { isStatementsPage, isSwitchRefused } from '@/lib/seller-central/page';
 
+/**
+ * Requests as the page itself makes them. Firefox gives content scripts their own `fetch`,
+ * which sends the extension's origin; `content.fetch` is the page's (MDN: "Content script
+ * environment > XHR and Fetch"). Chrome's content-script fetch already acts for the page.
+ */
+const pageFetch: typeof fetch =
+  (globalThis as { content?: { fetch?: typeof fetch } }).content?.fetch?.bind(window) ?? fetch.bind(window);
+
 export default defineContentScript({
   matches: sellerCentralMatchPatterns(),
   runAt: 'document_idle',
@@ -22,7 +30,7 @@ export default defineContentScript({
       statements?.abort();
       statements = null;
       const url = new URL(location.href);
-      const context = await readPageContext(document, url, fetch, { signal: ctx.signal });
+      const context = await readPageContext(document, url, pageFetch, { signal: ctx.signal });
       if (ctx.signal.aborted || location.href !== url.href) return;
       await sendMessage(send, 'page/report', { ...context, path: url.pathname });
       if (!context.recognised || !isStatementsPage(url)) return;
@@ -35,7 +43,7 @@ export default defineContentScript({
         send,
         signal: controller.signal,
         fetchFile: async (href) => {
-          const res = await fetch(href, { credentials: 'include' });
+          const res = await pageFetch(href, { credentials: 'include' });
           if (!res.ok) throw new Error(`Seller Central did not hand over the file (HTTP ${res.status}).`);
           return res.text();
         },

@@ -184,7 +184,7 @@ function lightDomOf(el: Element): Element {
 
 const DIGITS = /^\d{1,30}$/;
 /** Links of the older invented layouts that named the settlement and said "flat file V2". */
-const SETTLEMENT_PARAM = /^(settlementId|settlement_id)$/i;
+const SETTLEMENT_PARAMS = ['settlementId', 'settlement_id', 'SettlementId'];
 const FLAT_FILE_V2 = /flat\s*file.*v2|flatfilev2|FLAT_FILE_V2/i;
 
 type Download = Omit<Extract<StatementRow, { kind: 'download' }>, 'row' | 'place'>;
@@ -209,9 +209,10 @@ function downloadFromLink(href: string | null, pageUrl: URL, text: string): Down
     url.searchParams.get('contentType') === 'text/xls' &&
     /\.txt$/i.test(url.searchParams.get('fileName') ?? '');
   if (isV2) return { kind: 'download', key: `r:${referenceId}`, referenceId, href: url.toString() };
-  const named = [...url.searchParams.entries()].find(([k, v]) => SETTLEMENT_PARAM.test(k) && DIGITS.test(v));
+  // By name, not by iterating: Firefox content scripts cannot iterate the page's URLSearchParams.
+  const named = SETTLEMENT_PARAMS.map((k) => url.searchParams.get(k)).find((v) => v && DIGITS.test(v));
   if (named && FLAT_FILE_V2.test(`${text} ${url.search}`))
-    return { kind: 'download', key: `s:${named[1]}`, settlementId: named[1], href: url.toString() };
+    return { kind: 'download', key: `s:${named}`, settlementId: named, href: url.toString() };
   return undefined;
 }
 
