@@ -74,11 +74,19 @@ async function openPopup(eb: ExtensionBrowser): Promise<Page> {
     try {
       return await openPopupOnce(eb);
     } catch (error) {
-      if (attempt >= 3 || !String(error).includes('Protocol error')) throw error;
+      if (attempt >= 3 || !withCauses(error).includes('Protocol error')) throw error;
       for (const p of await eb.browser.pages())
         if (p.url().endsWith('popup.html')) await p.close().catch(() => {});
     }
   }
+}
+
+/** An error's message with those of its causes (puppeteer wraps the protocol error). */
+function withCauses(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, i = 0; e && i < 5; e = (e as { cause?: unknown }).cause, i++)
+    parts.push(String(e));
+  return parts.join(' / ');
 }
 
 async function popupStatus(eb: ExtensionBrowser): Promise<string | null> {
