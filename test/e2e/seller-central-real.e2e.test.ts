@@ -53,6 +53,10 @@ const ROUTES = {
   [`${US}/payments/allstatements/index.html`]: 'seller-central/allstatements-legacy.html',
   // A host with no JSON endpoints served, so nothing but the page itself can be read.
   'sellercentral.amazon.fr/maintenance': 'seller-central/unrecognised.html',
+  // A newer page that refuses switch links, and the picker it must fall back to.
+  [`${US}/payments/newer-page`]: 'seller-central/home.html',
+  [`${EU}/payments/newer-page`]: 'seller-central/switch-refused.html',
+  [`${EU}/account-switcher/default/merchantMarketplace`]: 'seller-central/picker.html',
   // V2 flat files by referenceId (not the settlement id, which is inside each file).
   [`${US}${download('52630017891')}`]: 'settlements/us.tsv',
   [`${US}${download('52630017892')}`]: 'settlements/negative.tsv',
@@ -226,6 +230,22 @@ describe.each([
     expect(toDe.searchParams.get('mons_sel_mkid')).toBe('amzn1.mp.o.A1PA6795UKMFR9');
     expect(toDe.searchParams.get('mons_sel_dir_paid')).toBe(PARTNER);
   }, 120_000);
+
+  it('opens the account picker, returning to the same page, when Seller Central refuses the switch link', async () => {
+    await sc.goto(`https://${US}/payments/newer-page`);
+    await waitForStatus(eb!, 'Seller Central: Acme Trading LLC · United States');
+    const popup = await openPopup(eb!);
+    await popup.click('::-p-xpath(//div[@role="option"][.//span[text()="Acme DE"]])');
+    const until = Date.now() + 20_000;
+    while (!sc.url().includes('/account-switcher/default/merchantMarketplace') && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 200));
+    await popup.close();
+    const picker = new URL(sc.url());
+    expect(picker.origin + picker.pathname).toBe(
+      `https://${EU}/account-switcher/default/merchantMarketplace`,
+    );
+    expect(picker.searchParams.get('returnTo')).toBe('/payments/newer-page');
+  }, 60_000);
 
   it('puts one control per downloadable settlement on the current UI, none for "Present", a hint for "Request Report"', async () => {
     await sc.goto(`https://${US}/payments/past-settlements`);
