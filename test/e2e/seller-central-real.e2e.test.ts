@@ -321,8 +321,13 @@ describe.each([
         '[data-reference-id="52630017891"] button',
       );
       await sc.mouse.click(send!.x, send!.y);
-      const [confirm] = await waitForClosedShadow(sc, 'settlebridge-preview', '[data-testid="sb-send"]');
-      await sc.mouse.click(confirm!.x, confirm!.y);
+      // The send is confirmed in the extension's own window, out of the page's reach.
+      const target = await eb!.browser.waitForTarget((t) => t.url().startsWith(`${eb!.origin}confirm.html`), {
+        timeout: 30_000,
+      });
+      const confirm = (await target.page())!;
+      await confirm.waitForSelector('[data-testid="sb-send"]');
+      await confirm.click('[data-testid="sb-send"]');
       // The control now names the settlement from the file (18004731211), not the referenceId.
       const until = Date.now() + 30_000;
       let status: string | undefined;
