@@ -4,12 +4,14 @@
 // an account granted the connection, and a connection that still works.
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
+import { checkInvoiceAgainstBooks } from '../../lib/books/check';
 import {
   type BooksAccount,
   BooksQuery,
   ConnectionParam,
   CreateAccountsRequest,
   type CreateAccountsResponse,
+  type InvoicePayload,
   type OrganisationBooks,
 } from '../../lib/relay-api';
 import { RelayHttpError } from '../errors';
@@ -56,6 +58,50 @@ export async function readOrganisationBooks(
   };
   s.booksCache.set(books);
   return books;
+}
+
+/**
+ * The relay's half of the pre-send check (lib/books/check.ts): every line must fit the
+ * organisation's books, else nothing is queued and the answer names each line, account and
+ * what to change. A failure against cached books is confirmed against fresh ones first. When
+ * Xero cannot be read right now the job is queued unchecked (the outbox must ride out
+ * outages) and Xero's own validation still refuses a bad line when it is posted.
+ */
+export async function checkBooksBeforeQueueing(
+  s: Services,
+  row: ConnectionRow,
+  invoices: { idempotencyKey: string; invoice: InvoicePayload }[],
+): Promise<void> {
+  const problemsIn = (books: OrganisationBooks) =>
+    invoices.flatMap(({ idempotencyKey, invoice }) =>
+      checkInvoiceAgainstBooks(invoice, books).map((p) => ({
+        ...p,
+        idempotencyKey,
+        invoiceNumber: invoice.InvoiceNumber,
+      })),
+    );
+  let problems: ReturnType<typeof problemsIn>;
+  try {
+    problems = problemsIn(await readOrganisationBooks(s, row, false));
+    if (problems.length > 0) problems = problemsIn(await readOrganisationBooks(s, row, true));
+  } catch (e) {
+    const isOutage =
+      e instanceof RelayHttpError && (e.code === 'xero_unavailable' || e.code === 'rate_limited');
+    if (!isOutage) throw e;
+    s.log.warn({ connectionId: row.id, code: e.code }, 'books unreadable; queueing without the books check');
+    return;
+  }
+  if (problems.length === 0) return;
+  const first = problems[0]!;
+  const more =
+    problems.length > 1 ? ` (${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  throw new RelayHttpError(
+    422,
+    'books_check_failed',
+    `Nothing was sent. ${first.invoiceNumber}: ${first.message}${more}`,
+    {},
+    { problems },
+  );
 }
 
 export function booksRoutes(s: Services) {

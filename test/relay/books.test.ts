@@ -142,4 +142,70 @@ describe('relay books: the organisation’s chart, tax rates and tracking', () =
     expect((err as RelayError).code).toBe('not_granted');
     expect(sim.state.orgs.get(UK_TENANT_ID)?.accounts.length).toBe(before);
   });
+
+  describe('the check before queueing invoices', () => {
+    const line = (AccountCode: string, TaxType = 'OUTPUT2') => ({
+      Description: 'Amazon sales',
+      Quantity: 1 as const,
+      UnitAmount: '100.00',
+      AccountCode,
+      TaxType,
+      Tracking: [],
+    });
+    const payload = (number: string, lines: ReturnType<typeof line>[]) => ({
+      Type: 'ACCREC' as const,
+      Contact: { Name: 'Amazon EU S.a.r.l.' },
+      Date: '2024-05-31',
+      DueDate: '2024-05-31',
+      LineAmountTypes: 'Inclusive' as const,
+      InvoiceNumber: number,
+      Reference: number,
+      CurrencyCode: 'GBP',
+      LineItems: lines,
+    });
+    const invoicesIn = () => [...(sim.state.orgs.get(UK_TENANT_ID)?.invoices.values() ?? [])];
+
+    it('queues nothing when a line goes to an archived account, and names the line and account', async () => {
+      const before = invoicesIn().length;
+      const err = await ext.client
+        .submitInvoices({
+          connectionId,
+          accountId: ACCOUNT,
+          invoices: [
+            { idempotencyKey: 'books-check-1', invoice: payload('AMZ-CHECK-1', [line('200'), line('205')]) },
+          ],
+        })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RelayError);
+      const e = err as RelayError;
+      expect(e.status).toBe(422);
+      expect(e.code).toBe('books_check_failed');
+      expect(e.message).toMatch(
+        /Line 2 “Amazon sales” goes to 205 · eBay Sales \(closed\), which is archived/,
+      );
+      expect((e.details?.problems as { reason: string; line: number }[])[0]).toMatchObject({
+        reason: 'account_archived',
+        line: 1,
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(invoicesIn().length).toBe(before);
+    });
+
+    it('re-reads the books before refusing, so an account just created in Xero passes', async () => {
+      await ext.client.books({ connectionId, accountId: ACCOUNT });
+      const org = sim.state.orgs.get(UK_TENANT_ID);
+      org?.accounts.push({
+        ...org.accounts.find((a) => a.Code === '200')!,
+        AccountID: crypto.randomUUID(),
+        Code: '2010',
+        Name: 'Amazon Sales UK',
+      });
+      const job = await ext.client.submitInvoices({
+        connectionId,
+        accountId: ACCOUNT,
+        invoices: [{ idempotencyKey: 'books-check-2', invoice: payload('AMZ-CHECK-2', [line('2010')]) }],
+      });
+      expect(job.items[0]?.state).toBe('queued');
+    });
+  });
 });
