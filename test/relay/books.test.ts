@@ -183,7 +183,7 @@ describe('relay books: the organisation’s chart, tax rates and tracking', () =
       expect(e.message).toMatch(
         /Line 2 “Amazon sales” goes to 205 · eBay Sales \(closed\), which is archived/,
       );
-      expect((e.details?.problems as { reason: string; line: number }[])[0]).toMatchObject({
+      expect((e.details?.problems as { reason: string; line: number }[] | undefined)?.[0]).toMatchObject({
         reason: 'account_archived',
         line: 1,
       });
