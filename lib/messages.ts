@@ -322,7 +322,10 @@ export async function dispatch(
     return { ok: false, error: { code: 'unknown_message', message: `"${type}" is not handled here.` } };
   }
   try {
-    const value = await handler(input.data, { sender, tabId: sender.tab?.id });
+    // Only a content script speaks for the Seller Central tab it runs in; an extension page
+    // opened in a tab (the settings page) is not limited to the account a tab shows.
+    const tabId = kind === 'content-script' ? sender.tab?.id : undefined;
+    const value = await handler(input.data, { sender, tabId });
     return { ok: true, value };
   } catch (error) {
     if (!(error instanceof AppError)) console.error(`settlebridge: ${type} failed`, error);

@@ -82,7 +82,14 @@ describe('Books setup on a UK organisation with Xero’s default chart, in Chrom
     await file!.uploadFile(path);
     await options.waitForSelector('[data-testid="sb-send"]');
     await options.click('[data-testid="sb-send"]');
-    await waitForText(options, 'is on its way to Xero');
+    const outcome = await options.waitForFunction(
+      () =>
+        document.body.textContent?.includes('is on its way to Xero')
+          ? 'sent'
+          : [...document.querySelectorAll('[role="alert"]')].map((e) => e.textContent).join(' ') || false,
+      { timeout: 30_000 },
+    );
+    expect(await outcome.jsonValue()).toBe('sent');
 
     const until = Date.now() + 30_000;
     let invoice: ReturnType<typeof ukOrg>['invoices'] extends Map<string, infer I> ? I : never;
