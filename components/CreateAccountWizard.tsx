@@ -17,6 +17,8 @@ export interface CreateAccountWizardProps {
   onEnableCurrency(accountId: string): Promise<CurrencyCheck>;
   onOpenSellerCentral(account: Account): void;
   onBindAmazon(accountId: string): Promise<Account>;
+  /** Opens Books setup for the account's organisation (settings page). */
+  onOpenBooksSetup?(accountId: string): void;
   onDone(): void;
 }
 
@@ -107,6 +109,18 @@ export function CreateAccountWizard(props: CreateAccountWizardProps) {
             </>
           )}
           {isConnected && <p role="status">Connected to Xero.</p>}
+          {isConnected && props.onOpenBooksSetup && (
+            <p>
+              <button
+                type="button"
+                class="link"
+                data-testid="open-books-setup"
+                onClick={() => props.onOpenBooksSetup?.(account.id)}
+              >
+                Set up books: choose the organisation’s accounts and tax rates (needed before sending)
+              </button>
+            </p>
+          )}
           {currency && (
             <CurrencyNotice
               check={currency}

@@ -15,7 +15,9 @@ const MAX_BYTES = 48 * 1024 * 1024;
 
 /** "Import settlement file": a V2 flat file downloaded by hand, previewed, then sent. */
 export function SettlementImport({ accounts, onImport, onSend, onMapAccount }: SettlementImportProps) {
-  const [accountId, setAccountId] = useState(accounts[0]?.id ?? '');
+  const [chosenId, setAccountId] = useState('');
+  // Accounts arrive after the first render: until one is chosen, the first one is meant.
+  const accountId = chosenId || accounts[0]?.id || '';
   const [view, setView] = useState<SettlementView | null>(null);
   const [message, setMessage] = useState<{ text: string; isError: boolean } | null>(null);
   const [isOver, setOver] = useState(false);

@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { createAccountHandlers } from '@/lib/background/accounts';
 import { createBackupHandlers } from '@/lib/background/backup';
+import { createBooksHandlers } from '@/lib/background/books';
 import { createOutbox } from '@/lib/background/outbox';
 import { createRelayPort } from '@/lib/background/relay';
 import { createSellerCentralHandlers } from '@/lib/background/seller-central';
@@ -56,6 +57,7 @@ export default defineBackground(() => {
     ...sellerCentral,
     ...settings,
     ...createBackupHandlers(db),
+    ...createBooksHandlers({ db, relay }),
     ...createSettlementHandlers({
       db,
       outbox,

@@ -20,6 +20,7 @@
  * in that preview; it cannot send or remap on its own.
  */
 import { z } from 'zod';
+import type { BooksLoadResult } from './background/books';
 import type { SettlementView } from './background/settlements';
 import { AppError, describeZodError, type ErrorInfo, toErrorInfo } from './errors';
 import { isSellerCentralHost } from './marketplaces';
@@ -201,6 +202,55 @@ export const protocol = {
       accountCode: z.string().trim().min(1).max(10),
     }),
     output: View,
+  },
+  // --- Books setup, per Xero organisation (lib/background/books.ts) ---
+  /** The organisation's books through the relay, the saved setup (or suggestions) and the Amazon accounts plan. */
+  'books/load': {
+    from: 'extension-page',
+    input: z.object({ accountId: Id, refresh: z.boolean().optional() }),
+    output: z.custom<BooksLoadResult>(),
+  },
+  /** "Create Amazon accounts for me": only these accounts, only on the user's click. */
+  'books/create-accounts': {
+    from: 'extension-page',
+    input: z.object({
+      accountId: Id,
+      accounts: z
+        .array(
+          z.object({
+            code: z.string().trim().min(1).max(10),
+            name: z.string().trim().min(1).max(150),
+            type: z.enum([
+              'REVENUE',
+              'OTHERINCOME',
+              'DIRECTCOSTS',
+              'OVERHEADS',
+              'EXPENSE',
+              'CURRENT',
+              'CURRLIAB',
+            ]),
+            taxType: z.string().trim().min(1).max(50).optional(),
+          }),
+        )
+        .min(1)
+        .max(30),
+    }),
+    output: z.custom<BooksLoadResult & { failed: { code: string; name: string; message: string }[] }>(),
+  },
+  /** Saves a complete setup as the organisation's mapping; refused unless every choice fits its books. */
+  'books/save': {
+    from: 'extension-page',
+    input: z.object({
+      accountId: Id,
+      groups: z.record(
+        z.string(),
+        z.object({ accountCode: z.string().min(1).max(10), taxType: z.string().min(1).max(50) }),
+      ),
+      tracking: z
+        .object({ category: z.string().min(1).max(100), option: z.string().min(1).max(100) })
+        .optional(),
+    }),
+    output: z.object({ organisationName: z.string(), tenantId: z.string() }),
   },
   'page/report': { from: 'content-script', input: PageContext, output: Empty },
   /** The content script saw Seller Central refuse a switch link: fall back to the picker page. */

@@ -75,6 +75,95 @@ export const EnableCurrencyRequest = z.object({ accountId: AccountId, currency: 
 export type EnableCurrencyRequest = z.infer<typeof EnableCurrencyRequest>;
 export const EnableCurrencyResponse = z.object({ currencies: z.array(z.string()) });
 
+// --- books: the organisation's chart, tax rates and tracking -----------------------------
+
+export const AccountClass = z.enum(['ASSET', 'EQUITY', 'EXPENSE', 'LIABILITY', 'REVENUE']);
+export type AccountClass = z.infer<typeof AccountClass>;
+
+/** One account of the organisation's chart (Xero GET /Accounts). */
+export const BooksAccount = z.object({
+  accountId: z.string(),
+  code: z.string(),
+  name: z.string(),
+  type: z.string(),
+  class: AccountClass,
+  status: z.enum(['ACTIVE', 'ARCHIVED', 'DELETED']),
+  taxType: z.string(),
+  /** Set on Xero-managed accounts (DEBTORS, GST, …) that no invoice line may use. */
+  systemAccount: z.optional(z.string()),
+});
+export type BooksAccount = z.infer<typeof BooksAccount>;
+
+/** One tax rate (Xero GET /TaxRates) and the account classes it may be used with. */
+export const BooksTaxRate = z.object({
+  taxType: z.string(),
+  name: z.string(),
+  status: z.enum(['ACTIVE', 'DELETED', 'ARCHIVED', 'PENDING']),
+  /** Percent as a decimal string, e.g. "20" or "14.975". */
+  rate: z.string(),
+  appliesTo: z.array(AccountClass),
+});
+export type BooksTaxRate = z.infer<typeof BooksTaxRate>;
+
+export const BooksTrackingCategory = z.object({
+  id: z.string(),
+  name: z.string(),
+  options: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+export type BooksTrackingCategory = z.infer<typeof BooksTrackingCategory>;
+
+/** Everything Books setup and the send checks need to know about one Xero organisation. */
+export const OrganisationBooks = z.object({
+  tenantId: z.string(),
+  organisation: z.object({
+    name: z.string(),
+    countryCode: z.string(),
+    baseCurrency: z.string(),
+    shortCode: z.string(),
+    currencies: z.array(z.string()),
+  }),
+  accounts: z.array(BooksAccount),
+  taxRates: z.array(BooksTaxRate),
+  trackingCategories: z.array(BooksTrackingCategory),
+  /** When the relay read these from Xero (epoch ms); the relay caches them briefly. */
+  fetchedAt: z.number(),
+});
+export type OrganisationBooks = z.infer<typeof OrganisationBooks>;
+
+export const BooksQuery = z.object({ accountId: AccountId, refresh: z.optional(z.enum(['1'])) });
+
+/** Account types Settlebridge may create: income, costs and the balance-sheet holding accounts. */
+export const NewAccountType = z.enum([
+  'REVENUE',
+  'OTHERINCOME',
+  'DIRECTCOSTS',
+  'OVERHEADS',
+  'EXPENSE',
+  'CURRENT',
+  'CURRLIAB',
+]);
+export const NewAccount = z.object({
+  code: z.string().check(z.minLength(1), z.maxLength(10), z.regex(/^[A-Za-z0-9.-]+$/)),
+  name: z.string().check(z.minLength(1), z.maxLength(150)),
+  type: NewAccountType,
+  taxType: z.optional(z.string().check(z.minLength(1), z.maxLength(50))),
+});
+export type NewAccount = z.infer<typeof NewAccount>;
+
+/** Creates accounts in the organisation (Xero PUT /Accounts), only when the user asked. */
+export const CreateAccountsRequest = z.object({
+  accountId: AccountId,
+  accounts: z.array(NewAccount).check(z.minLength(1), z.maxLength(30)),
+});
+export type CreateAccountsRequest = z.infer<typeof CreateAccountsRequest>;
+export const CreateAccountsResponse = z.object({
+  created: z.array(BooksAccount),
+  /** Accounts Xero refused, with Xero's message; nothing else was changed for them. */
+  failed: z.array(z.object({ code: z.string(), name: z.string(), message: z.string() })),
+  books: OrganisationBooks,
+});
+export type CreateAccountsResponse = z.infer<typeof CreateAccountsResponse>;
+
 // --- invoice jobs ------------------------------------------------------------------------
 
 /** Amounts as Xero takes them: decimal strings, at most four decimals (unitdp=4). */
@@ -182,6 +271,7 @@ export const ErrorCode = z.enum([
   'needs_reconnect',
   'disconnected',
   'plan_lacks_multicurrency',
+  'books_check_failed',
   'idempotency_conflict',
   'in_flight',
   'rate_limited',

@@ -5,6 +5,7 @@ import type { InstallKey } from './install-key';
 import {
   API_PREFIX,
   type Connection,
+  CreateAccountsResponse,
   DisconnectResponse,
   EnableCurrencyResponse,
   ErrorBody,
@@ -12,7 +13,9 @@ import {
   type InvoicePayload,
   Job,
   ListConnectionsResponse,
+  type NewAccount,
   Organisation,
+  OrganisationBooks,
   RedeemResponse,
   RegisterInstallResponse,
   StartConnectResponse,
@@ -117,5 +120,18 @@ export function createRelayClient({ baseUrl, key, fetch: fetchImpl = globalThis.
         invoices: input.invoices,
       }),
     getJob: (input: { jobId: string }) => call('GET', `/invoice-jobs/${enc(input.jobId)}`, Job),
+    /** The organisation's chart, tax rates and tracking; cached on the relay unless `refresh`. */
+    books: (input: { connectionId: string; accountId: string; refresh?: boolean }) =>
+      call(
+        'GET',
+        `/connections/${enc(input.connectionId)}/books?accountId=${enc(input.accountId)}${input.refresh ? '&refresh=1' : ''}`,
+        OrganisationBooks,
+      ),
+    /** Creates accounts in Xero (PUT /Accounts): only on the user's explicit request. */
+    createAccounts: (input: { connectionId: string; accountId: string; accounts: NewAccount[] }) =>
+      call('POST', `/connections/${enc(input.connectionId)}/books/accounts`, CreateAccountsResponse, {
+        accountId: input.accountId,
+        accounts: input.accounts,
+      }),
   };
 }

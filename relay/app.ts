@@ -15,6 +15,7 @@ import { realClock, type SchedulerClock } from './jobs/clock';
 import { type OrgLimits, OrgScheduler } from './jobs/scheduler';
 import { JobStore } from './jobs/store';
 import { openApiDocument } from './openapi';
+import { booksRoutes } from './routes/books';
 import { connectOauthRoutes, connectRoutes } from './routes/connect';
 import { connectionRoutes } from './routes/connections';
 import { installRoutes } from './routes/installs';
@@ -25,6 +26,7 @@ import type { Store } from './store/queries';
 import { failureToHttp, reconnectNeeded, TokenService } from './tokens';
 import type { Vault } from './vault';
 import { VaultError } from './vault';
+import { BooksCache, type BooksGateway } from './xero/books';
 import type { XeroGateway } from './xero/client';
 import { XeroFailure } from './xero/errors';
 
@@ -38,6 +40,8 @@ export interface AppDeps {
   store: Store;
   vault: Vault;
   xero: XeroGateway;
+  /** Organisation books (chart, tax rates, tracking); createBooksGateway in production. */
+  books: BooksGateway;
   log: Logger;
   now?: () => number;
   /** Set by server.ts during shutdown so /readyz drains traffic away first. */
@@ -66,6 +70,7 @@ export function createApp(deps: AppDeps): RelayApp {
     scheduler,
     schedulerClock,
     onJobQueued: deps.onJobQueued ?? (() => {}),
+    booksCache: new BooksCache(now),
   };
   const app = new Hono<AppEnv>();
 
@@ -181,6 +186,7 @@ export function createApp(deps: AppDeps): RelayApp {
   app.route('/v1/oauth', connectOauthRoutes(s));
   app.route('/v1/connections', connectionRoutes(s));
   app.route('/v1', invoiceJobRoutes(s));
+  app.route('/v1/connections', booksRoutes(s));
 
   app.notFound((c) =>
     c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404),

@@ -154,6 +154,32 @@ export function openApiDocument(publicUrl: string) {
           responses: { 200: { description: 'Job', ...json(api.Job) }, ...errors },
         },
       },
+      '/v1/connections/{connectionId}/books': {
+        get: {
+          summary:
+            'The organisation’s accounts, tax rates (with the account classes each applies to), tracking categories and Organisation fields (country, base currency, ShortCode, enabled currencies). Cached per organisation for 5 minutes; refresh=1 reads Xero again. Every read goes through the organisation’s Xero call budget.',
+          security: secured,
+          parameters: [
+            connectionParam,
+            accountParam,
+            { name: 'refresh', in: 'query', required: false, schema: { type: 'string', enum: ['1'] } },
+          ],
+          responses: { 200: { description: 'Books', ...json(api.OrganisationBooks) }, ...errors },
+        },
+      },
+      '/v1/connections/{connectionId}/books/accounts': {
+        post: {
+          summary:
+            'Create 1..30 accounts in the organisation (Xero PUT /Accounts), one call each, on the user’s explicit request. Accounts Xero refuses (duplicate code or name, …) come back in `failed` with Xero’s message; the others are created. Answers with fresh books.',
+          security: secured,
+          parameters: [connectionParam],
+          requestBody: { required: true, ...json(api.CreateAccountsRequest) },
+          responses: {
+            200: { description: 'Created and refused accounts', ...json(api.CreateAccountsResponse) },
+            ...errors,
+          },
+        },
+      },
       '/v1/connections/{connectionId}/currencies': {
         post: {
           summary: 'Enable a currency when the plan allows multi-currency',

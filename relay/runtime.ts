@@ -9,6 +9,7 @@ import { InvoiceWorker } from './jobs/worker';
 import { openDb, type StoreDb } from './store/db';
 import { Store } from './store/queries';
 import { Vault } from './vault';
+import { type BooksGateway, createBooksGateway } from './xero/books';
 import { createXeroGateway, type XeroGateway } from './xero/client';
 
 export const createLogger = (level: RelayConfig['LOG_LEVEL'], destination?: pino.DestinationStream): Logger =>
@@ -50,6 +51,7 @@ export interface BuildOptions {
   now?: () => number;
   isDraining?: () => boolean;
   xero?: XeroGateway;
+  books?: BooksGateway;
   poolSize?: number;
   /** Clock for job scheduling; a fast-forward clock makes rate-limit waits instant. */
   schedulerClock?: SchedulerClock;
@@ -96,6 +98,7 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
     store,
     vault,
     xero,
+    books: options.books ?? createBooksGateway({ apiUrl: config.XERO_API_URL }),
     log,
     now: options.now,
     isDraining: options.isDraining,

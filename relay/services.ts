@@ -6,6 +6,7 @@ import type { JobStore } from './jobs/store';
 import type { Store } from './store/queries';
 import type { TokenService } from './tokens';
 import type { Vault } from './vault';
+import type { BooksCache, BooksGateway } from './xero/books';
 import type { XeroGateway } from './xero/client';
 
 /** What the routes need, handed in by createApp; nothing here listens or reads the env. */
@@ -38,6 +39,9 @@ export interface Services {
   schedulerClock: SchedulerClock;
   /** Tells this process's worker that work arrived. */
   onJobQueued: () => void;
+  /** Reads of organisation books and account creation (relay/xero/books.ts). */
+  books: BooksGateway;
+  booksCache: BooksCache;
 }
 
 export interface AppEnv {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { ConfigError, parseEnv } from '../relay/env';
 import { buildRelay, createLogger } from '../relay/runtime';
-import { SEED_CLIENT_ID, SEED_CLIENT_SECRET } from '../xero-sim/seed';
+import { SEED_CLIENT_ID, SEED_CLIENT_SECRET, seedWithAmazonSection } from '../xero-sim/seed';
 import { startSim } from '../xero-sim/start';
 
 const root = join(import.meta.dirname, '..');
@@ -37,6 +37,8 @@ async function main() {
     ? await startSim({
         port: simPort,
         redirectUris: [`${publicUrl}/v1/oauth/callback`],
+        // Sends still use the CLI default mapping's codes, so the dev organisations carry them.
+        seed: seedWithAmazonSection(),
         publicUrl: `http://127.0.0.1:${simPort}`,
       })
     : undefined;

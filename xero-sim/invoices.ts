@@ -6,6 +6,7 @@
  * units), with tax per line from the TaxRate and the LineAmountTypes.
  * https://developer.xero.com/documentation/api/accounting/invoices
  */
+import { effectiveTaxType, isRateValidForAccount, rateAccountMismatch } from './chart-rules.ts';
 import { currencyDecimals, mulDiv, roundUnits, toJsonDecimal, toNumber, toUnits } from './money.ts';
 import type { OrgState, StoredContact, StoredInvoice, StoredLineItem } from './state.ts';
 import { msDate, parseXeroDate, startOfUtcDay, xeroDateString } from './xero-json.ts';
@@ -223,11 +224,14 @@ function buildLine(
 
   let taxType = str(raw.TaxType) ?? account?.TaxType ?? 'NONE';
   if (opts.lineAmountTypes === 'NoTax') taxType = 'NONE';
+  taxType = effectiveTaxType(org, taxType);
   const taxRate = org.taxRates.find((t) => t.TaxType === taxType && t.Status === 'ACTIVE');
   if (!taxRate)
     errors.push(
       `The TaxType code '${taxType}' does not exist or cannot be used for this type of transaction.`,
     );
+  else if (account && code && opts.lineAmountTypes !== 'NoTax' && !isRateValidForAccount(taxRate, account))
+    errors.push(rateAccountMismatch(taxType, code));
 
   const quantity = raw.Quantity === undefined || raw.Quantity === null ? 10_000n : toUnits(raw.Quantity);
   if (quantity === undefined) errors.push('Quantity must be a number.');

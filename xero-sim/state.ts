@@ -6,7 +6,15 @@ import type { SimClock } from './clock.ts';
 import type { SimCounts } from './controls-api.ts';
 import { IdempotencyStore } from './idempotency.ts';
 import { RateLimiter } from './limits.ts';
-import type { SeedAccount, SeedClient, SeedData, SeedOrganisation, SeedTaxRate, SeedUser } from './seed.ts';
+import type {
+  SeedAccount,
+  SeedClient,
+  SeedData,
+  SeedOrganisation,
+  SeedTaxRate,
+  SeedTrackingCategory,
+  SeedUser,
+} from './seed.ts';
 
 export interface Limits {
   concurrentPerTenant: number;
@@ -99,6 +107,7 @@ export interface OrgState {
   currencies: string[];
   accounts: SeedAccount[];
   taxRates: SeedTaxRate[];
+  trackingCategories: SeedTrackingCategory[];
   contacts: Map<string, StoredContact>;
   invoices: Map<string, StoredInvoice>;
   nextInvoiceNumber: number;
@@ -237,6 +246,7 @@ function orgFromSeed(seed: SeedOrganisation, now: number): OrgState {
     currencies: [...seed.currencies],
     accounts: seed.accounts.map((a) => ({ ...a })),
     taxRates: seed.taxRates.map((t) => ({ ...t })),
+    trackingCategories: structuredClone(seed.trackingCategories ?? []),
     contacts,
     invoices: new Map(),
     nextInvoiceNumber: 1,

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import { BooksSetup } from '@/components/BooksSetup';
 import { ConnectionList } from '@/components/ConnectionList';
 import { RelayDefaultNotice } from '@/components/RelayDefaultNotice';
 import { SettlementImport } from '@/components/SettlementImport';
@@ -78,6 +79,25 @@ export function Options() {
         ) : (
           <p aria-busy="true">Checking connections…</p>
         )}
+      </section>
+
+      <section aria-labelledby="books-title" id="books">
+        <h2 id="books-title">Books setup</h2>
+        <p>
+          Which of the organisation’s own accounts and tax rates each kind of settlement line posts to.
+          Settlements are sent only once their organisation’s setup is saved.
+        </p>
+        <BooksSetup
+          accounts={accounts.filter((a) => a.xeroConnectionId)}
+          initialAccountId={new URLSearchParams(location.hash.slice(1)).get('books') ?? undefined}
+          load={(accountId, refresh) => sendMessage(send, 'books/load', { accountId, refresh })}
+          createAccounts={(accountId, list) =>
+            sendMessage(send, 'books/create-accounts', { accountId, accounts: list })
+          }
+          save={(accountId, groups, tracking) =>
+            sendMessage(send, 'books/save', { accountId, groups: groups as Record<string, never>, tracking })
+          }
+        />
       </section>
 
       <section aria-labelledby="settings-title">

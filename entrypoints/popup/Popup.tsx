@@ -119,6 +119,9 @@ export function Popup() {
                 organisationName: 'organisationName' in i.status ? i.status.organisationName : '',
               }))
           }
+          onOpenBooksSetup={(accountId) =>
+            void browser.tabs.create({ url: browser.runtime.getURL(`/options.html#books=${accountId}`) })
+          }
           onCreate={async (values) => {
             const account = await sendMessage(send, 'account/create', values);
             await refresh();

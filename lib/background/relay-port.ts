@@ -2,6 +2,8 @@
  * What the background needs from the relay. The real implementation is the typed client in
  * lib/relay-client.ts; tests pass a fake with the same shape.
  */
+import type { CreateAccountsResponse, NewAccount, OrganisationBooks } from '../relay-api';
+
 export interface RelayConnection {
   id: string;
   tenantId: string;
@@ -66,4 +68,14 @@ export interface RelayJobsPort {
     invoices: { idempotencyKey: string; invoice: unknown }[];
   }): Promise<{ jobId: string; items: JobItem[] }>;
   getJob(input: { jobId: string }): Promise<InvoiceJob>;
+}
+
+/** Books: the organisation's chart, tax rates and tracking, and creating accounts on request. */
+export interface RelayBooksPort {
+  books(input: { connectionId: string; accountId: string; refresh?: boolean }): Promise<OrganisationBooks>;
+  createAccounts(input: {
+    connectionId: string;
+    accountId: string;
+    accounts: NewAccount[];
+  }): Promise<CreateAccountsResponse>;
 }

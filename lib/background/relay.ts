@@ -4,9 +4,9 @@
  */
 import { loadOrCreateInstallKey } from '../install-key';
 import { createRelayClient } from '../relay-client';
-import type { RelayJobsPort, RelayPort } from './relay-port';
+import type { RelayBooksPort, RelayJobsPort, RelayPort } from './relay-port';
 
-export type FullRelayPort = RelayPort & RelayJobsPort;
+export type FullRelayPort = RelayPort & RelayJobsPort & RelayBooksPort;
 
 export function createRelayPort(relayUrl: () => Promise<string>): () => Promise<FullRelayPort> {
   let cached: { url: string; client: Promise<FullRelayPort> } | undefined;

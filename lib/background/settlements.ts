@@ -15,6 +15,7 @@ import {
   toReport,
   toXeroPayload,
 } from '../settlement';
+import { orgMappingId } from './books';
 import { type Outbox, sendKey } from './outbox';
 
 export const MAPPING_ID = 'default';
@@ -60,6 +61,19 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
   const { db, outbox } = deps;
   const now = () => (deps.clock ?? Date).now();
 
+  /** Preview only: shows a settlement before Books setup exists; sending needs the organisation's. */
+  async function previewMapping(account: Account): Promise<SettlementMapping> {
+    const connection = account.xeroConnectionId
+      ? await db.xeroConnections.get(account.xeroConnectionId)
+      : undefined;
+    const org = connection ? await db.mappings.get(orgMappingId(connection.tenantId)) : undefined;
+    if (org) {
+      const parsed = parseMapping(org.document);
+      if (parsed.ok) return parsed.value;
+    }
+    return mapping();
+  }
+
   async function mapping(): Promise<SettlementMapping> {
     const stored = await db.mappings.get(MAPPING_ID);
     const parsed = parseMapping(stored?.document ?? DEFAULT_MAPPING_DOCUMENT);
@@ -68,8 +82,9 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
     return parsed.value;
   }
 
-  async function build(source: string, account: Account) {
-    const result = await settle(source, { mapping: await mapping() });
+  /** Without a mapping: the preview's, the organisation's Books setup when saved, else the CLI default. */
+  async function build(source: string, account: Account, withMapping?: SettlementMapping) {
+    const result = await settle(source, { mapping: withMapping ?? (await previewMapping(account)) });
     if (!result.ok) {
       const { message, line, columnName } = result.error;
       const where = line ? ` (line ${line}${columnName ? `, column ${columnName}` : ''})` : '';
@@ -244,6 +259,33 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
           `Xero no longer accepts ${connection.organisationName}'s connection: Reconnect it in Settlebridge settings first.`,
         );
       }
+      // Sends post with the organisation's own Books setup, never a global default: a line
+      // must not land in another chart's account that happens to share a code.
+      const orgMapping = await db.mappings.get(orgMappingId(connection.tenantId));
+      if (!orgMapping) {
+        throw new AppError(
+          'books_setup_needed',
+          `Set up books for ${connection.organisationName} before sending: open Settlebridge settings → Books setup and choose its accounts and tax rates. Nothing was sent.`,
+        );
+      }
+      const alreadyQueued = (await db.sends.where('settlementKey').equals(settlementKey).count()) > 0;
+      if (!alreadyQueued) {
+        const parsed = parseMapping(orgMapping.document);
+        if (!parsed.ok) {
+          throw new AppError(
+            'invalid_mapping',
+            `${connection.organisationName}'s Books setup is not valid (${parsed.error.message}); open Books setup and save it again. Nothing was sent.`,
+          );
+        }
+        const rebuilt = await build(settlement.source, account, parsed.value);
+        settlement.payloads = rebuilt.payloads;
+        settlement.report = rebuilt.report;
+        await db.settlements.update(settlementKey, {
+          payloads: rebuilt.payloads,
+          report: rebuilt.report,
+          updatedAt: now(),
+        });
+      }
       const report = settlement.report as SettlementReport;
       if (settlement.payloads.length === 0) {
         throw new AppError(
@@ -313,7 +355,16 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
         );
       }
       const [transactionType, amountType, amountDescription] = key.split('/');
-      const current = (await db.mappings.get(MAPPING_ID))?.document ?? DEFAULT_MAPPING_DOCUMENT;
+      const account = await db.accounts.get(settlement.accountId);
+      if (!account) throw new AppError('not_found', 'That account no longer exists.');
+      // The organisation's Books setup when it has one (the rule then applies to its sends).
+      const connection = account.xeroConnectionId
+        ? await db.xeroConnections.get(account.xeroConnectionId)
+        : undefined;
+      const org = connection ? await db.mappings.get(orgMappingId(connection.tenantId)) : undefined;
+      const target = org ?? { id: MAPPING_ID, name: 'Default' };
+      const current =
+        org?.document ?? (await db.mappings.get(MAPPING_ID))?.document ?? DEFAULT_MAPPING_DOCUMENT;
       const doc = structuredClone(current) as { rules: Record<string, unknown>[] };
       // A rule naming all three fields wins over broader ones (lib/settlement/mapping.ts).
       doc.rules = [
@@ -336,9 +387,7 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
       const parsed = parseMapping(doc);
       if (!parsed.ok)
         throw new AppError('invalid_mapping', `That account code cannot be used: ${parsed.error.message}`);
-      await db.mappings.put({ id: MAPPING_ID, name: 'Default', document: doc, updatedAt: now() });
-      const account = await db.accounts.get(settlement.accountId);
-      if (!account) throw new AppError('not_found', 'That account no longer exists.');
+      await db.mappings.put({ id: target.id, name: target.name, document: doc, updatedAt: now() });
       const rebuilt = await build(settlement.source, account);
       await db.settlements.update(settlementKey, {
         report: rebuilt.report,

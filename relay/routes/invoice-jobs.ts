@@ -10,6 +10,7 @@ import { BATCH_SIZE } from '../jobs/worker';
 import type { AppEnv, Services } from '../services';
 import { isDisconnected, needsReconnect } from '../tokens';
 import { validate } from '../validate';
+import { checkBooksBeforeQueueing } from './books';
 
 export function invoiceJobRoutes(s: Services) {
   const jobLimit = bodyLimit({
@@ -60,6 +61,7 @@ export function invoiceJobRoutes(s: Services) {
         if (row.status === 'needs_reconnect') throw needsReconnect();
         if (row.status === 'disconnected') throw isDisconnected();
         await checkQuota(installId, invoices);
+        await checkBooksBeforeQueueing(s, row, invoices);
         const result = await s.jobs.submit(
           { installId, connectionId: row.id, tenantId: row.tenant_id, accountId, invoices },
           s.schedulerClock.now(),

@@ -18,7 +18,7 @@ import {
   waitForClosedShadow,
   waitForText,
 } from './harness';
-import { approveConsent, createAccount, openPopup, setRelayUrl } from './steps';
+import { approveConsent, createAccount, openPopup, setRelayUrl, setUpBooks } from './steps';
 
 const SC = 'sellercentral.amazon.com';
 const DOWNLOAD = '/payments/reports/download';
@@ -124,6 +124,7 @@ describe('send settlements from Seller Central in Chromium', () => {
     await popup.waitForSelector('[data-testid="accounts"]');
     await popup.close();
     await home.close();
+    await setUpBooks(eb);
   }, 120_000);
 
   afterAll(async () => {

@@ -57,3 +57,22 @@ export async function approveConsent(
   await beforeAllow?.(page);
   await page.click('[data-testid="allow"]');
 }
+
+/**
+ * Settings → Books setup for the account's organisation: "Create Amazon accounts for me",
+ * confirm the preview, then save the suggested choices.
+ */
+export async function setUpBooks(eb: ExtensionBrowser): Promise<void> {
+  const options = await eb.openPage('options.html');
+  await options.waitForSelector('[data-testid="books-plan"], [data-testid="books-save"]:not([disabled])');
+  if (await options.$('[data-testid="books-plan"]')) {
+    await options.click('[data-testid="books-plan"]');
+    await options.waitForSelector('[data-testid="books-plan-preview"]');
+    await options.click('[data-testid="books-create"]');
+    await waitForText(options, 'The Amazon accounts were created in Xero');
+  }
+  await options.waitForSelector('[data-testid="books-save"]:not([disabled])');
+  await options.click('[data-testid="books-save"]');
+  await waitForText(options, 'Books setup saved for');
+  await options.close();
+}

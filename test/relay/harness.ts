@@ -13,7 +13,7 @@ import { fromKeyPair, generateKeyPair, type InstallKey } from '../../lib/install
 import { createRelayClient, type RelayClient } from '../../lib/relay-client';
 import { parseEnv, type RelayConfig } from '../../relay/env';
 import { type BuildOptions, buildRelay, createLogger, type Relay } from '../../relay/runtime';
-import { SEED_CLIENT_ID, SEED_CLIENT_SECRET } from '../../xero-sim/seed';
+import { SEED_CLIENT_ID, SEED_CLIENT_SECRET, seedWithAmazonSection } from '../../xero-sim/seed';
 import { type RunningSim, type StartSimOptions, startSim } from '../../xero-sim/start';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -70,8 +70,18 @@ export function logSink() {
   return { lines, stream, text: () => lines.join('') };
 }
 
+/**
+ * A sim whose organisations already carry an Amazon section at the CLI default mapping's free
+ * codes (`seedWithAmazonSection`): these suites test posting, not Books setup.
+ */
 export async function startTestSim(options: StartSimOptions = {}): Promise<RunningSim> {
-  return startSim({ port: 0, isControlsEnabled: true, allowAnyLocalhostRedirect: true, ...options });
+  return startSim({
+    port: 0,
+    isControlsEnabled: true,
+    allowAnyLocalhostRedirect: true,
+    seed: seedWithAmazonSection(),
+    ...options,
+  });
 }
 
 export interface RelayUnderTest {

@@ -49,6 +49,8 @@ describe('relay operations', () => {
         '/v1/connections/{connectionId}/grants',
         '/v1/connections/{connectionId}/organisation',
         '/v1/connections/{connectionId}/currencies',
+        '/v1/connections/{connectionId}/books',
+        '/v1/connections/{connectionId}/books/accounts',
         '/v1/connections/{connectionId}/invoice-jobs',
         '/v1/invoice-jobs/{jobId}',
       ]),

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createSimApp, createSimDeps, type SimOptions } from '../../xero-sim/app.ts';
-import { SEED_CLIENT_ID, SEED_CLIENT_SECRET } from '../../xero-sim/seed.ts';
+import { SEED_CLIENT_ID, SEED_CLIENT_SECRET, seedWithAmazonSection } from '../../xero-sim/seed.ts';
 import { type RunningSim, type StartSimOptions, startSim } from '../../xero-sim/start.ts';
 
 export const REDIRECT_URI = 'http://127.0.0.1:8787/xero/callback';
@@ -27,15 +27,19 @@ export function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-/** A sim on a real socket whose fetch never follows redirects. */
+/**
+ * A sim on a real socket whose fetch never follows redirects. Its organisations carry an
+ * Amazon section at free codes (201 Amazon Sales, 410 Amazon Seller Fees, 615 reserve…), as
+ * the invoice rules here post to them; chart.test.ts uses the plain default charts.
+ */
 export async function startTestSim(options: StartSimOptions = {}): Promise<RunningSim & SimHandle> {
-  const sim = await startSim({ isControlsEnabled: true, ...options });
+  const sim = await startSim({ isControlsEnabled: true, seed: seedWithAmazonSection(), ...options });
   return { ...sim, fetch: (url, init) => fetch(url, { redirect: 'manual', ...init }) };
 }
 
 /** The app without a socket, for tests that make thousands of calls. */
 export function inProcessSim(options: SimOptions = {}) {
-  const deps = createSimDeps({ isControlsEnabled: true, ...options });
+  const deps = createSimDeps({ isControlsEnabled: true, seed: seedWithAmazonSection(), ...options });
   const app = createSimApp(deps);
   const url = 'http://127.0.0.1:1';
   deps.state.config.publicUrl = url;

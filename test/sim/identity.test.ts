@@ -1,6 +1,13 @@
 import { importJWK, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NZ_TENANT_ID, SEED_CLIENT_ID, UK_TENANT_ID } from '../../xero-sim/seed.ts';
+import {
+  AU_TENANT_ID,
+  CA_TENANT_ID,
+  NZ_TENANT_ID,
+  SEED_CLIENT_ID,
+  UK_TENANT_ID,
+  US_TENANT_ID,
+} from '../../xero-sim/seed.ts';
 import {
   api,
   basicAuth,
@@ -49,7 +56,7 @@ describe('identity: discovery and consent', () => {
   it('renders a consent page with organisation checkboxes and both buttons', async () => {
     const { res, html, tenants } = await openConsent(sim);
     expect(res.status).toBe(200);
-    expect(tenants).toEqual([NZ_TENANT_ID, UK_TENANT_ID]);
+    expect(tenants).toEqual([NZ_TENANT_ID, UK_TENANT_ID, US_TENANT_ID, AU_TENANT_ID, CA_TENANT_ID]);
     expect(html).toMatch(/<button[^>]*value="allow"[^>]*>Allow access<\/button>/);
     expect(html).toMatch(/<button[^>]*value="cancel"[^>]*>Cancel<\/button>/);
   });

@@ -6,11 +6,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAccountHandlers } from '../../lib/background/accounts';
+import { orgMappingId } from '../../lib/background/books';
 import { createOutbox } from '../../lib/background/outbox';
 import { createSettlementHandlers, type SettlementView } from '../../lib/background/settlements';
 import { SettlebridgeDb } from '../../lib/db';
 import { dispatch, type Reply } from '../../lib/messages';
 import type { Account } from '../../lib/records';
+import { DEFAULT_MAPPING_DOCUMENT } from '../../lib/settlement';
 
 const self = { id: 'settlebridge-id', origin: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop/' };
 const contentScript = {
@@ -55,6 +57,13 @@ describe('privileged settlement actions', () => {
       updatedAt: 0,
     });
     await db.accounts.update(account.id, { xeroConnectionId: 'c1' });
+    // The organisation's saved Books setup: sends need one (the CLI default document stands in).
+    await db.mappings.put({
+      id: orgMappingId('t1'),
+      name: 'Org',
+      document: DEFAULT_MAPPING_DOCUMENT,
+      updatedAt: 0,
+    });
     opened = [];
     handlers = createSettlementHandlers({
       db,

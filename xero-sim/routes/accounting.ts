@@ -24,8 +24,10 @@ import { buildInvoice, contactJson, type InvoiceInput, invoiceJson } from '../in
 import type { AccessTokenRecord, OrgState, StoredContact, StoredInvoice } from '../state.ts';
 import { compileWhere, WhereSyntaxError } from '../where.ts';
 import { envelope, msDate } from '../xero-json.ts';
+import { chartRoutes } from './chart.ts';
 
-type Env = { Variables: { token: AccessTokenRecord; org: OrgState } };
+export type AccountingEnv = { Variables: { token: AccessTokenRecord; org: OrgState } };
+type Env = AccountingEnv;
 
 export const MAX_INVOICES_PER_CALL = 50;
 /** Xero refuses a PUT/POST body over 3.5 MB (https://developer.xero.com/documentation/api/accounting/overview). */
@@ -195,35 +197,7 @@ export function accountingRoutes(deps: SimDeps): Hono<Env> {
     return ok(c, 'Currencies', [currencyJson(code)]);
   });
 
-  app.get('/Accounts', (c) => {
-    const list = c.get('org').accounts.map(accountJson);
-    const result = filtered(c, list);
-    return result instanceof Response ? result : ok(c, 'Accounts', result);
-  });
-
-  app.get('/Accounts/:id', (c) => {
-    const account = c.get('org').accounts.find((a) => a.AccountID === c.req.param('id'));
-    return account ? ok(c, 'Accounts', [accountJson(account)]) : notFound(c);
-  });
-
-  app.get('/TaxRates', (c) => {
-    const list = c.get('org').taxRates.map((t) => ({
-      Name: t.Name,
-      TaxType: t.TaxType,
-      ReportTaxType: 'OUTPUT',
-      CanApplyToAssets: true,
-      CanApplyToEquity: true,
-      CanApplyToExpenses: true,
-      CanApplyToLiabilities: true,
-      CanApplyToRevenue: true,
-      DisplayTaxRate: t.Rate,
-      EffectiveRate: t.Rate,
-      Status: t.Status,
-      TaxComponents: [{ Name: t.Name, Rate: t.Rate, IsCompound: false, IsNonRecoverable: false }],
-    }));
-    const result = filtered(c, list);
-    return result instanceof Response ? result : ok(c, 'TaxRates', result);
-  });
+  chartRoutes(app, { state, ok, filtered, readJson, notFound });
 
   // Contacts
   app.get('/Contacts', (c) => {
@@ -464,26 +438,6 @@ function organisationJson(org: OrgState): Record<string, unknown> {
     Phones: [],
     ExternalLinks: [],
     PaymentTerms: {},
-  };
-}
-
-function accountJson(a: OrgState['accounts'][number]): Record<string, unknown> {
-  return {
-    AccountID: a.AccountID,
-    Code: a.Code,
-    Name: a.Name,
-    Status: a.Status,
-    Type: a.Type,
-    TaxType: a.TaxType,
-    Class: a.Class,
-    ...(a.SystemAccount ? { SystemAccount: a.SystemAccount } : {}),
-    EnablePaymentsToAccount: false,
-    ShowInExpenseClaims: false,
-    BankAccountType: a.Type === 'BANK' ? 'BANK' : '',
-    ReportingCode: '',
-    HasAttachments: false,
-    UpdatedDateUTC: msDate(Date.UTC(2021, 3, 1)),
-    AddToWatchlist: false,
   };
 }
 

@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAccountHandlers } from '../../../lib/background/accounts';
+import { orgMappingId } from '../../../lib/background/books';
 import { createOutbox, settlementStatusFrom } from '../../../lib/background/outbox';
 import type { InvoiceJob, JobItem, RelayJobsPort } from '../../../lib/background/relay-port';
 import { createSettlementHandlers } from '../../../lib/background/settlements';
 import { SettlebridgeDb } from '../../../lib/db';
 import type { Account } from '../../../lib/records';
+import { DEFAULT_MAPPING_DOCUMENT } from '../../../lib/settlement';
 
 const fixture = (name: string) =>
   readFileSync(join(import.meta.dirname, '../../fixtures/settlements', name), 'utf8');
@@ -84,12 +86,43 @@ describe('settlements and the outbox', () => {
       updatedAt: now,
     });
     await db.accounts.update(account.id, { xeroConnectionId: 'c1' });
+    // The organisation's saved Books setup (here the CLI default document stands in for one).
+    await db.mappings.put({
+      id: orgMappingId('t1'),
+      name: 'Org',
+      document: DEFAULT_MAPPING_DOCUMENT,
+      updatedAt: now,
+    });
     tabAccount = account;
     handlers = createSettlementHandlers({ db, outbox, accountForTab: async () => tabAccount, clock });
   });
 
   const ingest = (file = 'us.tsv') =>
     handlers['settlement/import']({ accountId: account.id, text: fixture(file) }, page);
+
+  it('refuses to send before the organisation’s Books setup is saved, and queues nothing', async () => {
+    await db.mappings.delete(orgMappingId('t1'));
+    const view = await ingest();
+    const err = await handlers['settlement/send']({ settlementKey: view.settlementKey }, page).catch(
+      (e: Error) => e,
+    );
+    expect(err).toMatchObject({ code: 'books_setup_needed' });
+    expect((err as Error).message).toMatch(/Set up books for Org before sending/);
+    expect(await db.sends.count()).toBe(0);
+  });
+
+  it('sends with the organisation’s Books setup, not the mapping the preview was built with', async () => {
+    const view = await ingest();
+    const setup = JSON.parse(JSON.stringify(DEFAULT_MAPPING_DOCUMENT).replaceAll('"200"', '"4000"'));
+    await db.mappings.put({ id: orgMappingId('t1'), name: 'Org', document: setup, updatedAt: now });
+    await handlers['settlement/send']({ settlementKey: view.settlementKey }, page);
+    const [send] = await db.sends.toArray();
+    const codes = (send?.payload as { LineItems: { AccountCode: string }[] }).LineItems.map(
+      (l) => l.AccountCode,
+    );
+    expect(codes).toContain('4000');
+    expect(codes).not.toContain('200');
+  });
 
   it('previews a settlement whose invoice total equals the deposit', async () => {
     const view = await ingest();

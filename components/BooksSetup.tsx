@@ -1,0 +1,281 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { BooksLoadResult } from '@/lib/background/books';
+import { accountLabel } from '@/lib/books/check';
+import {
+  accountsFor,
+  GROUP_SPECS,
+  type GroupChoice,
+  LINE_GROUPS,
+  type LineGroup,
+  taxRatesFor,
+} from '@/lib/books/setup';
+import type { Account } from '@/lib/records';
+import type { NewAccount } from '@/lib/relay-api';
+
+export interface BooksSetupProps {
+  /** Accounts that post to a Xero organisation. */
+  accounts: Account[];
+  initialAccountId?: string;
+  load: (accountId: string, refresh: boolean) => Promise<BooksLoadResult>;
+  createAccounts: (
+    accountId: string,
+    accounts: NewAccount[],
+  ) => Promise<BooksLoadResult & { failed: { code: string; name: string; message: string }[] }>;
+  save: (
+    accountId: string,
+    groups: Partial<Record<LineGroup, GroupChoice>>,
+    tracking?: { category: string; option: string },
+  ) => Promise<{ organisationName: string }>;
+}
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Books setup for one Xero organisation: each line group to one of its own accounts and a rate valid there. */
+export function BooksSetup(props: BooksSetupProps) {
+  const [accountId, setAccountId] = useState(props.initialAccountId ?? props.accounts[0]?.id ?? '');
+  const [loaded, setLoaded] = useState<BooksLoadResult | null>(null);
+  const [choices, setChoices] = useState<Partial<Record<LineGroup, GroupChoice>>>({});
+  const [tracking, setTracking] = useState<{ category: string; option: string } | undefined>();
+  const [isPlanShown, setPlanShown] = useState(false);
+  const [message, setMessage] = useState<{ text: string; isError: boolean } | null>(null);
+  const [isBusy, setBusy] = useState(false);
+
+  const apply = (result: BooksLoadResult) => {
+    setLoaded(result);
+    setChoices(result.choices);
+    setTracking(result.tracking);
+  };
+
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      await fn();
+    } catch (e) {
+      setMessage({ text: errorText(e), isError: true });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  // Accounts arrive after the first render.
+  useEffect(() => {
+    if (!accountId && props.accounts[0]) setAccountId(props.initialAccountId ?? props.accounts[0].id);
+  }, [props.accounts]);
+
+  useEffect(() => {
+    if (!accountId) return;
+    setLoaded(null);
+    void run(async () => apply(await props.load(accountId, false)));
+  }, [accountId]);
+
+  if (props.accounts.length === 0) {
+    return <p>Connect an account to Xero first; Books setup maps it to that organisation’s accounts.</p>;
+  }
+  const books = loaded?.books;
+  const missing = LINE_GROUPS.filter((g) => !choices[g]?.accountCode || !choices[g]?.taxType);
+
+  return (
+    <div class="books-setup" data-testid="books-setup">
+      <label>
+        Amazon account
+        <select name="books-account" value={accountId} onChange={(e) => setAccountId(e.currentTarget.value)}>
+          {props.accounts.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {!loaded && isBusy && <p aria-busy="true">Reading the organisation’s accounts from Xero…</p>}
+      {loaded && books && (
+        <>
+          <p>
+            Posting to <strong>{loaded.organisationName}</strong> ({books.organisation.countryCode},{' '}
+            {books.organisation.baseCurrency}). Accounts sharing this organisation share this setup.{' '}
+            <button
+              type="button"
+              disabled={isBusy}
+              onClick={() => run(async () => apply(await props.load(accountId, true)))}
+            >
+              Refresh from Xero
+            </button>
+          </p>
+          {loaded.plan.length > 0 && !isPlanShown && (
+            <button
+              type="button"
+              data-testid="books-plan"
+              disabled={isBusy}
+              onClick={() => setPlanShown(true)}
+            >
+              Create Amazon accounts for me
+            </button>
+          )}
+          {isPlanShown && (
+            <div class="notice" data-testid="books-plan-preview">
+              <p>These accounts will be added to {loaded.organisationName}:</p>
+              <ul>
+                {loaded.plan.map((p) => (
+                  <li key={p.code}>
+                    {accountLabel(p)} ({p.type}
+                    {p.taxType
+                      ? `, ${books.taxRates.find((t) => t.taxType === p.taxType)?.name ?? p.taxType}`
+                      : ''}
+                    )
+                  </li>
+                ))}
+              </ul>
+              <button
+                type="button"
+                data-testid="books-create"
+                disabled={isBusy}
+                onClick={() =>
+                  run(async () => {
+                    const result = await props.createAccounts(
+                      accountId,
+                      loaded.plan.map(({ group: _group, ...a }) => a),
+                    );
+                    apply(result);
+                    setPlanShown(false);
+                    setMessage(
+                      result.failed.length
+                        ? {
+                            text: `Xero refused ${result.failed.map((f) => `${f.code} · ${f.name} (${f.message})`).join('; ')}; the others were created.`,
+                            isError: true,
+                          }
+                        : {
+                            text: 'The Amazon accounts were created in Xero and chosen below.',
+                            isError: false,
+                          },
+                    );
+                  })
+                }
+              >
+                Create these {loaded.plan.length} accounts
+              </button>
+              <button type="button" onClick={() => setPlanShown(false)}>
+                Cancel
+              </button>
+            </div>
+          )}
+          <table class="books-groups">
+            <thead>
+              <tr>
+                <th>Settlement lines</th>
+                <th>Account</th>
+                <th>Tax rate</th>
+              </tr>
+            </thead>
+            <tbody>
+              {LINE_GROUPS.map((group) => {
+                const choice = choices[group];
+                const options = accountsFor(books, group);
+                const account = options.find((a) => a.code === choice?.accountCode);
+                const rates = account ? taxRatesFor(books, account) : [];
+                return (
+                  <tr key={group} data-group={group}>
+                    <td>{GROUP_SPECS[group].label}</td>
+                    <td>
+                      <input
+                        list={`books-accounts-${group}`}
+                        name={`account-${group}`}
+                        aria-label={`${GROUP_SPECS[group].label} account`}
+                        placeholder="Search code or name"
+                        value={account ? accountLabel(account) : (choice?.accountCode ?? '')}
+                        onChange={(e) => {
+                          const typed = e.currentTarget.value;
+                          const hit = options.find((a) => accountLabel(a) === typed || a.code === typed);
+                          const taxType = hit
+                            ? (taxRatesFor(books, hit).find((t) => t.taxType === hit.taxType)?.taxType ??
+                              taxRatesFor(books, hit)[0]?.taxType ??
+                              '')
+                            : '';
+                          setChoices({ ...choices, [group]: { accountCode: hit?.code ?? '', taxType } });
+                        }}
+                      />
+                      <datalist id={`books-accounts-${group}`}>
+                        {options.map((a) => (
+                          <option key={a.code} value={accountLabel(a)} />
+                        ))}
+                      </datalist>
+                    </td>
+                    <td>
+                      <select
+                        name={`tax-${group}`}
+                        aria-label={`${GROUP_SPECS[group].label} tax rate`}
+                        value={choice?.taxType ?? ''}
+                        disabled={!account}
+                        onChange={(e) =>
+                          setChoices({
+                            ...choices,
+                            [group]: {
+                              accountCode: choice?.accountCode ?? '',
+                              taxType: e.currentTarget.value,
+                            },
+                          })
+                        }
+                      >
+                        <option value="">Choose…</option>
+                        {rates.map((t) => (
+                          <option key={t.taxType} value={t.taxType}>
+                            {t.name}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          {books.trackingCategories.length > 0 && (
+            <label>
+              Tracking (optional)
+              <select
+                name="books-tracking"
+                value={tracking ? `${tracking.category}\u0000${tracking.option}` : ''}
+                onChange={(e) => {
+                  const [category, option] = e.currentTarget.value.split('\u0000');
+                  setTracking(category && option ? { category, option } : undefined);
+                }}
+              >
+                <option value="">None</option>
+                {books.trackingCategories.flatMap((c) =>
+                  c.options.map((o) => (
+                    <option key={`${c.id}-${o.id}`} value={`${c.name}\u0000${o.name}`}>
+                      {c.name} → {o.name}
+                    </option>
+                  )),
+                )}
+              </select>
+            </label>
+          )}
+          {missing.length > 0 && (
+            <p class="notice notice--warning">
+              Still to choose: {missing.map((g) => GROUP_SPECS[g].label).join(', ')}.
+            </p>
+          )}
+          <button
+            type="button"
+            data-testid="books-save"
+            disabled={isBusy || missing.length > 0}
+            onClick={() =>
+              run(async () => {
+                const saved = await props.save(accountId, choices, tracking);
+                setLoaded({ ...loaded, isSaved: true });
+                setMessage({ text: `Books setup saved for ${saved.organisationName}.`, isError: false });
+              })
+            }
+          >
+            Save Books setup
+          </button>
+        </>
+      )}
+      {message && (
+        <p class={message.isError ? 'error' : 'status'} role={message.isError ? 'alert' : 'status'}>
+          {message.text}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,182 @@
+/**
+ * Books setup from the background: the organisation's books come from the relay (which
+ * caches them), the setup is kept per Xero organisation as its mapping document
+ * (`mappings` row `org:<tenantId>`, so accounts sharing an organisation share it), and
+ * accounts are created in Xero only when the user asks.
+ */
+import {
+  accountsFor,
+  type BooksSetup,
+  GROUP_SPECS,
+  type GroupChoice,
+  LINE_GROUPS,
+  type LineGroup,
+  mappingFromSetup,
+  missingGroups,
+  type PlannedAccount,
+  planAmazonAccounts,
+  suggestSetup,
+  taxRatesFor,
+} from '../books/setup';
+import type { SettlebridgeDb } from '../db';
+import { AppError } from '../errors';
+import type { Handlers } from '../messages';
+import type { Account, XeroConnection } from '../records';
+import type { OrganisationBooks } from '../relay-api';
+import type { RelayBooksPort } from './relay-port';
+
+export const orgMappingId = (tenantId: string) => `org:${tenantId}`;
+const setupId = (tenantId: string) => `books-setup:${tenantId}`;
+
+export interface BooksLoadResult {
+  organisationName: string;
+  tenantId: string;
+  books: OrganisationBooks;
+  /** The saved choices, or suggestions from the organisation's own chart when none are saved. */
+  choices: Partial<Record<LineGroup, GroupChoice>>;
+  tracking?: { category: string; option: string };
+  isSaved: boolean;
+  /** Groups without a choice yet. */
+  missing: LineGroup[];
+  /** What "Create Amazon accounts for me" would add (names, types, free codes). */
+  plan: PlannedAccount[];
+}
+
+export interface BooksDeps {
+  db: SettlebridgeDb;
+  relay: () => Promise<RelayBooksPort>;
+  clock?: { now(): number };
+}
+
+type BooksHandlers = Pick<Handlers, 'books/load' | 'books/create-accounts' | 'books/save'>;
+
+export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
+  const { db } = deps;
+  const now = () => (deps.clock ?? Date).now();
+
+  async function connectionOf(accountId: string): Promise<{ account: Account; connection: XeroConnection }> {
+    const account = await db.accounts.get(accountId);
+    if (!account) throw new AppError('not_found', 'That account no longer exists; reopen Settlebridge.');
+    const connection = account.xeroConnectionId
+      ? await db.xeroConnections.get(account.xeroConnectionId)
+      : undefined;
+    if (!connection || connection.status === 'disconnected') {
+      throw new AppError(
+        'not_connected',
+        `${account.name} is not connected to Xero: connect or share a connection first.`,
+      );
+    }
+    return { account, connection };
+  }
+
+  async function relayCall<T>(what: string, fn: (relay: RelayBooksPort) => Promise<T>): Promise<T> {
+    try {
+      return await fn(await deps.relay());
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      const code =
+        typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+          ? error.code
+          : 'relay_error';
+      throw new AppError(
+        code,
+        `Could not ${what}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  async function load(
+    accountId: string,
+    books?: OrganisationBooks,
+    refresh = false,
+  ): Promise<BooksLoadResult> {
+    const { account, connection } = await connectionOf(accountId);
+    const fresh =
+      books ??
+      (await relayCall('read the organisation’s accounts', (r) =>
+        r.books({
+          connectionId: connection.id,
+          accountId: account.id,
+          ...(refresh ? { refresh: true } : {}),
+        }),
+      ));
+    const saved = (await db.mappings.get(setupId(connection.tenantId)))?.document as BooksSetup | undefined;
+    const choices = saved?.groups ?? suggestSetup(fresh);
+    return {
+      organisationName: connection.organisationName,
+      tenantId: connection.tenantId,
+      books: fresh,
+      choices,
+      ...(saved?.tracking ? { tracking: saved.tracking } : {}),
+      isSaved: Boolean(saved),
+      missing: missingGroups(choices),
+      plan: planAmazonAccounts(fresh),
+    };
+  }
+
+  return {
+    'books/load': async ({ accountId, refresh }) => load(accountId, undefined, refresh),
+
+    'books/create-accounts': async ({ accountId, accounts }) => {
+      const { account, connection } = await connectionOf(accountId);
+      const result = await relayCall('create the accounts in Xero', (r) =>
+        r.createAccounts({ connectionId: connection.id, accountId: account.id, accounts }),
+      );
+      return { ...(await load(accountId, result.books)), failed: result.failed };
+    },
+
+    'books/save': async ({ accountId, groups, tracking }) => {
+      const { account, connection } = await connectionOf(accountId);
+      const books = await relayCall('read the organisation’s accounts', (r) =>
+        r.books({ connectionId: connection.id, accountId: account.id }),
+      );
+      const problems: string[] = [];
+      for (const group of LINE_GROUPS) {
+        const choice = groups[group];
+        const label = GROUP_SPECS[group].label;
+        if (!choice) {
+          problems.push(`${label}: choose an account.`);
+          continue;
+        }
+        const target = accountsFor(books, group).find((a) => a.code === choice.accountCode);
+        if (!target) {
+          problems.push(
+            `${label}: ${choice.accountCode} is not an active ${GROUP_SPECS[group].classes.join('/').toLowerCase()} account in ${connection.organisationName}.`,
+          );
+          continue;
+        }
+        if (!taxRatesFor(books, target).some((t) => t.taxType === choice.taxType)) {
+          problems.push(
+            `${label}: tax rate ${choice.taxType} cannot be used on ${target.code} · ${target.name}.`,
+          );
+        }
+      }
+      if (tracking) {
+        const category = books.trackingCategories.find((c) => c.name === tracking.category);
+        if (!category?.options.some((o) => o.name === tracking.option)) {
+          problems.push(
+            `Tracking: ${tracking.category} → ${tracking.option} is not an active option in Xero.`,
+          );
+        }
+      }
+      if (problems.length) {
+        throw new AppError('books_setup_invalid', `Books setup was not saved. ${problems.join(' ')}`);
+      }
+      const setup: BooksSetup = {
+        groups: groups as Record<LineGroup, GroupChoice>,
+        ...(tracking ? { tracking } : {}),
+      };
+      const name = connection.organisationName.slice(0, 100);
+      await db.transaction('rw', db.mappings, async () => {
+        await db.mappings.put({ id: setupId(connection.tenantId), name, document: setup, updatedAt: now() });
+        await db.mappings.put({
+          id: orgMappingId(connection.tenantId),
+          name,
+          document: mappingFromSetup(setup),
+          updatedAt: now(),
+        });
+      });
+      return { organisationName: connection.organisationName, tenantId: connection.tenantId };
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * Books setup against Xero's default UK chart (xero-sim's plain seed, no Amazon accounts):
+ * the suggestions avoid PAYE Payable, Insurance and system accounts, "Create Amazon accounts
+ * for me" adds them in the organisation, and a settlement imported on the settings page posts
+ * to those accounts with the organisation's own VAT rates.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ElementHandle } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSeed, UK_TENANT_ID } from '../../xero-sim/seed';
+import type { RunningSim } from '../../xero-sim/start';
+import { type RelayUnderTest, startRelay, startTestSim } from '../relay/harness';
+import {
+  clickButton,
+  type ExtensionBrowser,
+  launchChromium,
+  screenshotOnFailure,
+  waitForText,
+} from './harness';
+import { approveConsent, createAccount, openPopup, setRelayUrl } from './steps';
+
+describe('Books setup on a UK organisation with Xero’s default chart, in Chromium', () => {
+  let sim: RunningSim;
+  let relay: RelayUnderTest;
+  let eb: ExtensionBrowser | undefined;
+  const ukOrg = () => sim.state.orgs.get(UK_TENANT_ID)!;
+
+  beforeAll(async () => {
+    sim = await startTestSim({ seed: defaultSeed() });
+    relay = await startRelay({ sim, store: 'pglite' });
+    eb = await launchChromium();
+    await setRelayUrl(eb, relay.url);
+    const popup = await openPopup(eb);
+    await createAccount(popup, 'Acme UK', 'UK');
+    await clickButton(popup, 'Connect to Xero');
+    await approveConsent(eb.browser, sim, UK_TENANT_ID);
+    await popup.waitForSelector('[data-testid="open-books-setup"]');
+    await popup.close();
+  }, 120_000);
+
+  afterAll(async () => {
+    await eb?.close();
+    await relay?.stop();
+    await sim?.stop();
+  });
+  screenshotOnFailure(() => eb);
+
+  it('suggests no PAYE, Insurance or system account, creates the Amazon accounts, and posts to them with UK VAT rates', async () => {
+    const options = await eb!.openPage('options.html');
+    await options.waitForSelector('[data-testid="books-plan"]');
+    const suggested = await options.$$eval('input[name^="account-"]', (inputs) =>
+      (inputs as HTMLInputElement[]).map((i) => i.value).filter(Boolean),
+    );
+    expect(suggested.length).toBeGreaterThan(0);
+    const system = ukOrg()
+      .accounts.filter((a) => a.SystemAccount)
+      .map((a) => a.Code);
+    for (const value of suggested) {
+      const code = value.split(' · ')[0]!;
+      expect(['825', '433', ...system], value).not.toContain(code);
+    }
+
+    await options.click('[data-testid="books-plan"]');
+    await options.waitForSelector('[data-testid="books-plan-preview"]');
+    const before = ukOrg().accounts.length;
+    await options.click('[data-testid="books-create"]');
+    await waitForText(options, 'The Amazon accounts were created in Xero');
+    const created = ukOrg().accounts.slice(before);
+    expect(created.map((a) => a.Name)).toEqual(
+      expect.arrayContaining(['Amazon Sales', 'Amazon Sales Tax Collected']),
+    );
+    await options.waitForSelector('[data-testid="books-save"]:not([disabled])');
+    await options.click('[data-testid="books-save"]');
+    await waitForText(options, 'Books setup saved for Harbourline Trading Ltd');
+
+    const file = (await options.$(
+      '[data-testid="settlement-import"]',
+    )) as ElementHandle<HTMLInputElement> | null;
+    const path = join(import.meta.dirname, '../fixtures/settlements/uk.tsv');
+    readFileSync(path); // fail early with a clear error if the fixture moved
+    await file!.uploadFile(path);
+    await options.waitForSelector('[data-testid="sb-send"]');
+    await options.click('[data-testid="sb-send"]');
+    const outcome = await options.waitForFunction(
+      () =>
+        document.body.textContent?.includes('is on its way to Xero')
+          ? 'sent'
+          : [...document.querySelectorAll('[role="alert"]')].map((e) => e.textContent).join(' ') || false,
+      { timeout: 30_000 },
+    );
+    expect(await outcome.jsonValue()).toBe('sent');
+
+    const until = Date.now() + 30_000;
+    let invoice: ReturnType<typeof ukOrg>['invoices'] extends Map<string, infer I> ? I : never;
+    for (;;) {
+      const found = [...ukOrg().invoices.values()].find((i) => i.InvoiceNumber === 'AMZ-12847239011');
+      if (found) {
+        invoice = found;
+        break;
+      }
+      if (Date.now() > until) throw new Error('the settlement never reached the sim');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const ukRates = new Set(
+      ukOrg()
+        .taxRates.filter((t) => t.Status === 'ACTIVE')
+        .map((t) => t.TaxType),
+    );
+    const amazonCodes = new Set(created.map((a) => a.Code));
+    for (const line of invoice.LineItems) {
+      expect(amazonCodes.has(line.AccountCode ?? ''), `${line.Description} → ${line.AccountCode}`).toBe(true);
+      expect(ukRates.has(line.TaxType), line.TaxType).toBe(true);
+    }
+    expect(invoice.LineItems.some((l) => l.TaxType === 'OUTPUT2')).toBe(true);
+    await options.close();
+  });
+});
