@@ -2,10 +2,11 @@
 // server.ts, rekey.ts, the tests and the benchmark so they all run the real wiring.
 import pino, { type Logger } from 'pino';
 import { createApp, type RelayApp } from './app';
-import type { RelayConfig } from './env';
+import { type RelayConfig, shouldMigrateOnStart } from './env';
 import type { SchedulerClock } from './jobs/clock';
 import type { OrgLimits } from './jobs/scheduler';
 import { InvoiceWorker } from './jobs/worker';
+import { RelayMetrics } from './metrics';
 import { openDb, type StoreDb } from './store/db';
 import { Store } from './store/queries';
 import { Vault } from './vault';
@@ -42,6 +43,7 @@ export interface Relay extends RelayApp {
   vault: Vault;
   xero: XeroGateway;
   log: Logger;
+  metrics: RelayMetrics;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,8 @@ export interface BuildOptions {
   workerPollMs?: number;
   /** Do not start the invoice worker (tests that drive it themselves). */
   isWorkerDisabled?: boolean;
+  /** CPU, memory and event-loop metrics (server.ts turns them on). */
+  isProcessMetricsEnabled?: boolean;
 }
 
 export async function buildRelay(config: RelayConfig, options: BuildOptions = {}): Promise<Relay> {
@@ -67,20 +71,28 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
     schema: config.DATABASE_SCHEMA,
     dataDir: config.RELAY_DATA_DIR,
     poolSize: options.poolSize,
+    migrations: shouldMigrateOnStart(config) ? 'apply' : 'require-current',
+  });
+  if (storeDb.applied.length > 0) log.info({ applied: storeDb.applied }, 'store migrations applied');
+  const metrics = new RelayMetrics({
+    db: storeDb.db,
+    now: options.now,
+    isProcessMetricsEnabled: options.isProcessMetricsEnabled,
   });
   const store = new Store(storeDb.db, storeDb.dialect);
   const vault = new Vault(config.TOKEN_KEYS);
-  const xero =
+  const xero = metrics.instrumentGateway(
     options.xero ??
-    createXeroGateway({
-      clientId: config.XERO_CLIENT_ID,
-      clientSecret: config.XERO_CLIENT_SECRET,
-      identityUrl: config.XERO_IDENTITY_URL,
-      apiUrl: config.XERO_API_URL,
-      redirectUri: `${config.PUBLIC_URL}/v1/oauth/callback`,
-      scopes: config.XERO_SCOPES,
-      now: options.now,
-    });
+      createXeroGateway({
+        clientId: config.XERO_CLIENT_ID,
+        clientSecret: config.XERO_CLIENT_SECRET,
+        identityUrl: config.XERO_IDENTITY_URL,
+        apiUrl: config.XERO_API_URL,
+        redirectUri: `${config.PUBLIC_URL}/v1/oauth/callback`,
+        scopes: config.XERO_SCOPES,
+        now: options.now,
+      }),
+  );
   let worker: InvoiceWorker | undefined;
   const relayApp = createApp({
     config,
@@ -93,7 +105,9 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
     schedulerClock: options.schedulerClock,
     orgLimits: options.orgLimits,
     onJobQueued: () => worker?.wake(),
+    metrics,
   });
+  metrics.instrumentScheduler(relayApp.scheduler);
   worker = new InvoiceWorker({
     store,
     jobs: relayApp.jobs,
@@ -124,6 +138,7 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
     vault,
     xero,
     log,
+    metrics,
     worker: startedWorker,
     close: async () => {
       if (pruner) clearInterval(pruner);

@@ -19,6 +19,8 @@ export interface Services {
     | 'BODY_LIMIT_BYTES'
     | 'INVOICE_JOB_BODY_LIMIT_BYTES'
     | 'XERO_WEB_URL'
+    | 'METRICS_TOKEN'
+    | 'TRUST_PROXY'
   >;
   store: Store;
   vault: Vault;

@@ -104,6 +104,7 @@ export async function startRelay(opts: StartRelayOptions): Promise<RelayUnderTes
     PUBLIC_URL: url,
     TOKEN_KEYS: TOKEN_KEY_A,
     LOG_LEVEL: 'info',
+    MIGRATE_ON_START: '1',
     RELAY_DATA_DIR: opts.dataDir ?? 'memory://',
     ...(opts.store === 'postgres' ? { DATABASE_URL: PG_URL, DATABASE_SCHEMA: opts.schema ?? 'public' } : {}),
     ...opts.env,
