@@ -39,7 +39,7 @@ describe('relay metrics', () => {
     relay = await startRelay({
       sim,
       store: 'pglite',
-      env: { METRICS_TOKEN: TOKEN },
+      env: { METRICS_TOKEN: TOKEN, TRUST_PROXY: '1' },
       build: { schedulerClock: fastForwardClock(clock), workerPollMs: 50 },
     });
   });
@@ -121,6 +121,12 @@ describe('relay metrics', () => {
     expect(items(0, 200).every((i) => counts.get(i.invoice.InvoiceNumber) === 1)).toBe(true);
     // Bounded labels: no organisation, connection or job id leaks into a label value.
     for (const id of [NZ_TENANT_ID, connectionId, jobId]) expect(after).not.toContain(id);
+  });
+
+  it('logs the client address the one trusted proxy forwarded, not the proxy’s', async () => {
+    await fetch(`${relay.url}/healthz`, { headers: { 'x-forwarded-for': '6.6.6.6, 203.0.113.9' } });
+    const line = relay.logs.lines.findLast((l) => l.includes('"path":"/healthz"'));
+    expect(line).toContain('"ip":"203.0.113.9"');
   });
 
   it('labels a path with no route as unmatched, not by its text', async () => {
