@@ -45,7 +45,7 @@ export async function spawnRelay(
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`relay did not start:\n${err}\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`relay did not start:\n${err}\n${out}`)), 90_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       out += `${line}\n`;
       if (line.includes('"relayListening"')) {
