@@ -19,6 +19,8 @@ export type XeroOutcome = 'ok' | '429' | '5xx' | 'timeout' | 'network' | '401' |
 
 export function xeroOutcome(e: unknown, elapsedMs: number, timeoutMs: number): XeroOutcome {
   if (!(e instanceof XeroFailure)) return '5xx';
+  // A gateway that names its own deadline says so directly.
+  if ((e.kind as string) === 'timeout') return 'timeout';
   switch (e.kind) {
     case 'rate_limited':
       return '429';

@@ -32,6 +32,9 @@ export interface OpenDbOptions {
 
 const migrations: Record<string, Migration> = { '0001-initial': initial, '0002-invoice-jobs': invoiceJobs };
 
+/** Every migration this relay knows, oldest first. */
+export const MIGRATION_NAMES = Object.keys(migrations).sort();
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** The store's schema is older than this relay and MIGRATE_ON_START is off. */

@@ -13,6 +13,8 @@ describe('xeroOutcome', () => {
     [failureFromHttp(400, {}, '{"Message":"bad"}'), 100, '4xx'],
     [new XeroFailure('network', 'Xero could not be reached.'), 10_000, 'timeout'],
     [new XeroFailure('network', 'Xero could not be reached.'), 50, 'network'],
+    // A gateway that reports its own deadline as a kind of its own.
+    [new XeroFailure('timeout' as never, 'Xero did not answer in time.'), 50, 'timeout'],
     [new XeroFailure('invalid_grant', 'dead refresh token', 400), 100, '401'],
     [new Error('not from Xero'), 100, '5xx'],
   ])('names %s after %i ms as %s', (error, elapsedMs, expected) => {
