@@ -21,6 +21,12 @@ export interface Services {
     | 'XERO_WEB_URL'
     | 'METRICS_TOKEN'
     | 'TRUST_PROXY'
+    | 'ALLOWED_EXTENSION_IDS'
+    | 'REGISTRATIONS_PER_ADDRESS_PER_MINUTE'
+    | 'REGISTRATIONS_PER_MINUTE'
+    | 'GLOBAL_REQUESTS_PER_SECOND'
+    | 'INSTALL_QUEUED_INVOICES_MAX'
+    | 'INSTALL_QUEUED_BYTES_MAX'
   >;
   store: Store;
   vault: Vault;
@@ -37,5 +43,5 @@ export interface Services {
 }
 
 export interface AppEnv {
-  Variables: { installId: string; requestId: string };
+  Variables: { installId: string; requestId: string; clientRequestId?: string };
 }

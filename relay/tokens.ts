@@ -30,10 +30,25 @@ export const needsReconnect = () =>
     'Xero no longer accepts this connection. Reconnect to Xero; accounts sharing it will work again afterwards.',
   );
 
+/** A stored token the relay cannot open (key missing or data damaged): the cure is the same. */
+export const reconnectNeeded = () =>
+  new RelayHttpError(
+    409,
+    'needs_reconnect',
+    'The relay can no longer use this Xero connection. Reconnect to Xero; nothing was sent.',
+  );
+
 export const isDisconnected = () =>
   new RelayHttpError(409, 'disconnected', 'This Xero connection was disconnected. Connect to Xero again.');
 
 export function failureToHttp(f: XeroFailure): RelayHttpError {
+  const e = httpFor(f);
+  // Kept so outcome classification (relay/xero/errors.ts) still sees what Xero did.
+  Object.defineProperty(e, 'cause', { value: f, enumerable: false });
+  return e;
+}
+
+function httpFor(f: XeroFailure): RelayHttpError {
   switch (f.kind) {
     case 'rate_limited':
       return new RelayHttpError(

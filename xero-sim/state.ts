@@ -174,7 +174,7 @@ export interface Connection {
   userId: string;
 }
 
-export type FaultKind = '500' | '503' | '429' | 'timeout' | 'reset';
+export type FaultKind = '500' | '503' | '429' | 'timeout' | 'reset' | 'hang';
 export type FaultScope = 'api' | 'identity' | 'all';
 
 export interface Fault {
@@ -182,8 +182,10 @@ export interface Fault {
   remaining: number;
   scope: FaultScope;
   pathPrefix?: string;
-  /** For `timeout`: how long to hold the request before answering 504. */
+  /** For `timeout`: how long to hold the request before answering 504; for `hang`, before answering at all. */
   holdMs: number;
+  /** For `hang`: hold before the handler runs (nothing stored if the client leaves) or after. */
+  hangPhase?: 'before' | 'after';
 }
 
 export interface CallLogEntry {

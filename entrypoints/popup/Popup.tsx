@@ -3,11 +3,13 @@ import { browser } from 'wxt/browser';
 import { AccountSwitcher, type SwitcherItem } from '@/components/AccountSwitcher';
 import { CreateAccountWizard } from '@/components/CreateAccountWizard';
 import { PageStatus } from '@/components/PageStatus';
+import { RelayDefaultNotice } from '@/components/RelayDefaultNotice';
 import { accountXeroStatus } from '@/lib/account-status';
 import { marketplaceByCode } from '@/lib/marketplaces';
 import { sendMessage } from '@/lib/message-client';
 import type { MessageOutput } from '@/lib/messages';
 import type { Account } from '@/lib/records';
+import type { SettingsView } from '@/lib/settings';
 
 const send = (m: unknown) => browser.runtime.sendMessage(m);
 type State = MessageOutput<'popup/state'>;
@@ -20,6 +22,7 @@ export function Popup() {
   const [state, setState] = useState<State | null>(null);
   const [view, setView] = useState<View>({ kind: 'switcher' });
   const [message, setMessage] = useState<{ text: string; isError: boolean } | null>(null);
+  const [settings, setSettings] = useState<SettingsView | null>(null);
 
   const refresh = async () => {
     try {
@@ -31,6 +34,9 @@ export function Popup() {
 
   useEffect(() => {
     void refresh();
+    sendMessage(send, 'settings/get', {})
+      .then(setSettings)
+      .catch(() => {});
   }, []);
 
   const items = useMemo<SwitcherItem[]>(() => {
@@ -62,6 +68,7 @@ export function Popup() {
     <main class="popup">
       <h1>Settlebridge</h1>
       <PageStatus context={state?.context ?? null} />
+      <RelayDefaultNotice settings={settings} />
       {message && (
         <p class={message.isError ? 'error' : 'status'} role={message.isError ? 'alert' : 'status'}>
           {message.text}

@@ -36,6 +36,7 @@ export function backoffMs(attempts: number, random: () => number = Math.random):
 /** A settlement's state as the user sees it, from the state of its parts. */
 export function settlementStatusFrom(states: readonly SendState[]): SettlementStatus {
   if (states.length === 0) return 'new';
+  if (states.includes('conflict')) return 'conflict';
   if (states.includes('failed')) return 'failed';
   if (states.includes('parked')) return 'needs_reconnect';
   if (states.every((s) => s === 'sent')) return 'sent';
@@ -79,7 +80,7 @@ export function createOutbox(deps: OutboxDeps) {
   async function updateSettlements(keys: Iterable<string>) {
     for (const key of new Set(keys)) {
       const sends = await db.sends.where('settlementKey').equals(key).toArray();
-      const failed = sends.find((s) => s.state === 'failed');
+      const failed = sends.find((s) => s.state === 'conflict') ?? sends.find((s) => s.state === 'failed');
       await db.settlements.update(key, {
         status: settlementStatusFrom(sends.map((s) => s.state)),
         lastError: failed?.lastError,
@@ -93,6 +94,9 @@ export function createOutbox(deps: OutboxDeps) {
       case 'done':
         return { state: 'sent', invoiceId: item.invoiceId, xeroUrl: item.xeroUrl, lastError: undefined };
       case 'failed':
+        // The relay found another invoice under this number in Xero: the user decides, nothing is retried.
+        if (item.error?.code === 'invoice_conflict')
+          return { state: 'conflict', lastError: item.error.message };
         return item.error?.isRetryable
           ? {
               state: 'queued',

@@ -39,6 +39,7 @@ type SettlementHandlers = Pick<
   | 'settlement/preview'
   | 'settlement/states'
   | 'settlement/send'
+  | 'settlement/confirm'
   | 'settlement/progress'
   | 'mapping/set-account'
 >;
@@ -50,6 +51,8 @@ export interface SettlementDeps {
   accountForTab: (tabId: number | undefined) => Promise<Account | undefined>;
   /** Seconds the relay expects the outstanding sends to take, when it has said. */
   estimateSeconds?: () => Promise<number | undefined>;
+  /** Opens the extension's confirmation window for these settlements (lib/messages.ts header). */
+  openConfirm?: (settlementKeys: string[]) => Promise<void>;
   clock?: { now(): number };
 }
 
@@ -256,9 +259,21 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
       return view(settlementKey);
     },
 
+    'settlement/confirm': async ({ settlementKeys }, ctx) => {
+      for (const key of settlementKeys) {
+        await checkTab(ctx, key);
+        if (!(await db.settlements.get(key)))
+          throw new AppError('not_found', 'That settlement is not loaded; open it again.');
+      }
+      if (!deps.openConfirm)
+        throw new AppError('unavailable', 'Sending from this page is not available here.');
+      await deps.openConfirm(settlementKeys);
+      return { opened: true as const };
+    },
+
     'settlement/progress': async ({ settlementKeys }, ctx) => {
       for (const key of settlementKeys) await checkTab(ctx, key);
-      const counts = { queued: 0, sending: 0, sent: 0, failed: 0, parked: 0 };
+      const counts = { queued: 0, sending: 0, sent: 0, failed: 0, parked: 0, conflict: 0 };
       for (const key of settlementKeys) {
         for (const s of await db.sends.where('settlementKey').equals(key).toArray()) counts[s.state] += 1;
       }

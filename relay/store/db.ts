@@ -5,8 +5,11 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { lockFolder } from './folder-lock';
 import * as initial from './migrations/0001-initial';
 import * as invoiceJobs from './migrations/0002-invoice-jobs';
+import * as pendingConnections from './migrations/0003-pending-connections';
+import * as orgLedger from './migrations/0004-org-ledger';
 import { SerialPGliteDialect } from './pglite-dialect';
 import type { Database } from './schema';
 
@@ -30,7 +33,12 @@ export interface OpenDbOptions {
   migrations?: MigrationMode;
 }
 
-const migrations: Record<string, Migration> = { '0001-initial': initial, '0002-invoice-jobs': invoiceJobs };
+const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+  '0002-invoice-jobs': invoiceJobs,
+  '0003-pending-connections': pendingConnections,
+  '0004-org-ledger': orgLedger,
+};
 
 /** Every migration this relay knows, oldest first. */
 export const MIGRATION_NAMES = Object.keys(migrations).sort();
@@ -121,17 +129,35 @@ async function openPostgres(
 }
 
 async function openPglite(dataDir: string, mode: MigrationMode): Promise<StoreDb & { applied: string[] }> {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
-  const db = new Kysely<Database>({ dialect: new SerialPGliteDialect(client) });
+  let release = () => {};
+  if (!dataDir.startsWith('memory://')) {
+    mkdirSync(dataDir, { recursive: true });
+    release = lockFolder(dataDir); // one writer per folder (store/folder-lock.ts)
+  }
+  let db: Kysely<Database> | undefined;
   let applied: string[];
   try {
+    const client = await PGlite.create(dataDir);
+    db = new Kysely<Database>({ dialect: new SerialPGliteDialect(client) });
     applied = await prepare(db, mode);
   } catch (e) {
-    await db.destroy();
+    await db?.destroy();
+    release();
     throw e;
   }
-  return { db, dialect: 'pglite', applied, close: () => db.destroy() };
+  const opened = db;
+  return {
+    db: opened,
+    dialect: 'pglite',
+    applied,
+    close: async () => {
+      try {
+        await opened.destroy();
+      } finally {
+        release();
+      }
+    },
+  };
 }
 
 /** Opens the store; `applied` names the migrations this call ran (empty when current). */

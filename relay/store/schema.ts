@@ -56,6 +56,18 @@ export interface RelayCodesTable {
   account_id: string;
   expires_at: number;
   redeemed_at: number | null;
+  /**
+   * The sign-in waiting for redemption: the organisation and its sealed token pair (sealed
+   * with connection_id as associated data). Cleared once redeemed; null on old rows.
+   */
+  tenant_id: string | null;
+  organisation_name: string | null;
+  xero_connection_id: string | null;
+  tenants_json: string | null;
+  access_token_enc: string | null;
+  refresh_token_enc: string | null;
+  access_expires_at: number | null;
+  created_at: number | null;
 }
 
 export interface InvoiceJobsTable {
@@ -118,7 +130,25 @@ export interface XeroCallsTable {
   finished_at: number | null;
 }
 
+export interface OrgLedgerTable {
+  tenant_id: string;
+  idempotency_key: string;
+  invoice_id: string;
+  invoice_number: string;
+  invoice_type: string;
+  payload_hash: string;
+  recorded_at: number;
+}
+
+export interface XeroOrganisationsTable {
+  tenant_id: string;
+  short_code: string | null;
+  updated_at: number;
+}
+
 export interface Database {
+  org_ledger: OrgLedgerTable;
+  xero_organisations: XeroOrganisationsTable;
   invoice_jobs: InvoiceJobsTable;
   invoice_items: InvoiceItemsTable;
   invoice_job_items: InvoiceJobItemsTable;
