@@ -5,7 +5,14 @@
  * `version(n + 1)` with its `upgrade()` and a test that opens the previous schema first.
  */
 import Dexie, { type EntityTable } from 'dexie';
-import type { Account, Mapping, Send, Settlement, XeroConnection } from './records';
+import {
+  type Account,
+  type Mapping,
+  type Send,
+  type Settlement,
+  upgradeStoredAccountIds,
+  type XeroConnection,
+} from './records';
 
 export const DB_NAME = 'settlebridge';
 
@@ -27,6 +34,22 @@ export class SettlebridgeDb extends Dexie {
       settlements: 'key, accountId, settlementId, status',
       sends: '++seq, &idempotencyKey, state, nextAttemptAt, settlementKey, connectionId, jobId',
     });
+
+    // ---- Seller Central ids (version 2) --------------------------------------------------
+    // Accounts: merchant and partner account ids now follow Amazon's real formats
+    // (records.ts); a stored id that does not is dropped so the account asks to be connected
+    // to Amazon again. Settlements: indexed by the statements page's referenceId.
+    this.version(2)
+      .stores({ settlements: 'key, accountId, settlementId, status, referenceId' })
+      .upgrade(async (tx) => {
+        await tx
+          .table('accounts')
+          .toCollection()
+          .modify((account: Record<string, unknown>, ref: { value: Record<string, unknown> }) => {
+            ref.value = upgradeStoredAccountIds(account);
+          });
+      });
+    // ---------------------------------------------------------------------------------------
   }
 }
 
