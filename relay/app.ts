@@ -10,10 +10,12 @@ import type { Logger } from 'pino';
 import { EXTENSION_ORIGIN } from '../lib/relay-api';
 import { globalBudget } from './auth/limits';
 import { rateLimit, requireInstall } from './auth/middleware';
+import { clientAddress } from './client-address';
 import { RelayHttpError } from './errors';
 import { realClock, type SchedulerClock } from './jobs/clock';
 import { type OrgLimits, OrgScheduler } from './jobs/scheduler';
 import { JobStore } from './jobs/store';
+import { isMetricsTokenValid, type RelayMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { booksRoutes } from './routes/books';
 import { connectOauthRoutes, connectRoutes } from './routes/connect';
@@ -46,6 +48,8 @@ export interface AppDeps {
   now?: () => number;
   /** Set by server.ts during shutdown so /readyz drains traffic away first. */
   isDraining?: () => boolean;
+  /** Counted at /metrics (behind METRICS_TOKEN) when given. */
+  metrics?: RelayMetrics;
 }
 
 export interface RelayApp {
@@ -74,6 +78,7 @@ export function createApp(deps: AppDeps): RelayApp {
   };
   const app = new Hono<AppEnv>();
 
+  if (deps.metrics) app.use('*', deps.metrics.http());
   // The relay names every request itself; a caller's X-Request-Id is only logged, apart and
   // sanitised, so a client can neither forge a log correlation nor inject into log lines.
   app.use('*', async (c, next) => {
@@ -116,6 +121,7 @@ export function createApp(deps: AppDeps): RelayApp {
         clientReqId: c.get('clientRequestId'),
         method: c.req.method,
         path: c.req.path,
+        ip: clientAddress(c, s.config.TRUST_PROXY),
         status: c.res.status,
         ms: Math.round((performance.now() - started) * 10) / 10,
         installId: c.get('installId'),
@@ -178,6 +184,26 @@ export function createApp(deps: AppDeps): RelayApp {
     } catch {
       return c.json({ status: 'store_unreachable' }, 503);
     }
+  });
+  app.get('/metrics', async (c) => {
+    const token = s.config.METRICS_TOKEN;
+    if (!deps.metrics || !token) {
+      return c.json({ error: { code: 'not_found', message: 'Metrics are off; set METRICS_TOKEN.' } }, 404);
+    }
+    if (!isMetricsTokenValid(c.req.header('authorization'), token)) {
+      c.header('www-authenticate', 'Bearer realm="metrics"');
+      return c.json(
+        {
+          error: {
+            code: 'unauthorized',
+            message: 'GET /metrics needs "Authorization: Bearer <METRICS_TOKEN>".',
+          },
+        },
+        401,
+      );
+    }
+    const { contentType, body } = await deps.metrics.render();
+    return c.body(body, 200, { 'content-type': contentType });
   });
   app.get('/openapi.json', (c) => c.json(openApiDocument(s.config.PUBLIC_URL)));
 

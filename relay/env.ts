@@ -1,5 +1,6 @@
 // Configuration from the environment, checked once at start. A missing or malformed
 // value stops the relay with a message naming the variable, never with a stack trace.
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { DEV_CHROME_EXTENSION_ID, GECKO_ID } from '../lib/extension-ids';
 
@@ -48,6 +49,50 @@ const isLoopbackUrl = (u: string) => {
   }
 };
 
+/**
+ * Which peers may tell us the client's address in X-Forwarded-For: nobody (the socket's
+ * address is the client), the nearest N proxies, or proxies at the listed addresses/CIDRs
+ * (proxy-addr's syntax, also `loopback`, `linklocal`, `uniquelocal`).
+ */
+export type TrustProxy =
+  | { kind: 'none' }
+  | { kind: 'hops'; hops: number }
+  | { kind: 'cidrs'; list: string[] };
+
+const trustProxy = z
+  .string()
+  .default('')
+  .transform((raw, ctx): TrustProxy => {
+    const v = raw.trim();
+    if (v === '' || v === '0' || v === 'false') return { kind: 'none' };
+    if (/^\d+$/.test(v)) return { kind: 'hops', hops: Number(v) };
+    const list = v
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    try {
+      proxyaddr.compile(list);
+    } catch (e) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `TRUST_PROXY must be a hop count or comma-separated addresses/CIDRs (${(e as Error).message})`,
+      });
+      return z.NEVER;
+    }
+    return { kind: 'cidrs', list };
+  });
+
+/** Hosting settings: metrics, proxy trust, migrations at start, shutdown deadline. */
+const operatingFields = {
+  /** Bearer token for GET /metrics; without it /metrics is off. */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  TRUST_PROXY: trustProxy,
+  /** `1` applies pending migrations at start; `0` refuses to serve an out-of-date schema. */
+  MIGRATE_ON_START: z.enum(['0', '1'], { message: 'MIGRATE_ON_START must be 0 or 1' }).optional(),
+  /** After SIGTERM, how long claimed invoice batches may take to finish before the relay exits. */
+  SHUTDOWN_DEADLINE_SECONDS: z.coerce.number().int().min(1).max(600).default(25),
+};
+
 const count = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
 /**
@@ -90,6 +135,7 @@ const SecurityFields = {
 
 const EnvFields = z.object({
   ...SecurityFields,
+  ...operatingFields,
   XERO_CLIENT_ID: z.string({ message: 'XERO_CLIENT_ID is required' }).min(1, 'XERO_CLIENT_ID is required'),
   XERO_CLIENT_SECRET: z
     .string({ message: 'XERO_CLIENT_SECRET is required' })
@@ -158,6 +204,13 @@ const EnvFields = z.object({
 });
 
 const EnvSchema = EnvFields.superRefine((env, ctx) => {
+  if (env.NODE_ENV === 'production' && !env.PUBLIC_URL.startsWith('https://')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PUBLIC_URL'],
+      message: 'PUBLIC_URL must be an https:// URL with NODE_ENV=production (terminate TLS at the proxy)',
+    });
+  }
   if (
     env.RELAY_TEST_CRASH_AFTER_ACCEPT &&
     (env.NODE_ENV === 'production' || !isLoopbackUrl(env.XERO_API_URL))
@@ -173,6 +226,10 @@ const EnvSchema = EnvFields.superRefine((env, ctx) => {
 
 export type RelayConfig = z.output<typeof EnvSchema>;
 
+/** PGlite is one process and has no separate deploy step: it migrates at start unless told not to. */
+export const shouldMigrateOnStart = (c: Pick<RelayConfig, 'MIGRATE_ON_START' | 'DATABASE_URL'>) =>
+  c.MIGRATE_ON_START === undefined ? !c.DATABASE_URL : c.MIGRATE_ON_START === '1';
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -187,6 +244,13 @@ export type StoreConfig = z.output<typeof StoreEnvSchema>;
 
 export function parseEnv(env: Record<string, string | undefined>): RelayConfig {
   return parseWith(EnvSchema, env);
+}
+
+const MigrateEnvSchema = EnvFields.pick({ DATABASE_URL: true, DATABASE_SCHEMA: true, RELAY_DATA_DIR: true });
+
+/** Only where the store is (for `relay:migrate`). */
+export function parseMigrateEnv(env: Record<string, string | undefined>): z.output<typeof MigrateEnvSchema> {
+  return parseWith(MigrateEnvSchema, env);
 }
 
 /** Only what the store and vault need (for `relay:rekey`). */

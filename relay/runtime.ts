@@ -2,10 +2,11 @@
 // server.ts, rekey.ts, the tests and the benchmark so they all run the real wiring.
 import pino, { type Logger } from 'pino';
 import { createApp, type RelayApp } from './app';
-import { ConfigError, type RelayConfig } from './env';
+import { ConfigError, type RelayConfig, shouldMigrateOnStart } from './env';
 import type { SchedulerClock } from './jobs/clock';
 import type { OrgLimits } from './jobs/scheduler';
 import { InvoiceWorker } from './jobs/worker';
+import { RelayMetrics } from './metrics';
 import { openDb, type StoreDb } from './store/db';
 import { Store } from './store/queries';
 import { Vault } from './vault';
@@ -43,6 +44,7 @@ export interface Relay extends RelayApp {
   vault: Vault;
   xero: XeroGateway;
   log: Logger;
+  metrics: RelayMetrics;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,8 @@ export interface BuildOptions {
   workerPollMs?: number;
   /** Do not start the invoice worker (tests that drive it themselves). */
   isWorkerDisabled?: boolean;
+  /** CPU, memory and event-loop metrics (server.ts turns them on). */
+  isProcessMetricsEnabled?: boolean;
   /** Deadline of every call to Xero (default 10 s, below the 30 s call and 60 s item leases). */
   xeroCallDeadlineMs?: number;
 }
@@ -71,6 +75,14 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
     schema: config.DATABASE_SCHEMA,
     dataDir: config.RELAY_DATA_DIR,
     poolSize: options.poolSize,
+    migrations: shouldMigrateOnStart(config) ? 'apply' : 'require-current',
+  });
+  if (storeDb.applied.length > 0) log.info({ applied: storeDb.applied }, 'store migrations applied');
+  const metrics = new RelayMetrics({
+    db: storeDb.db,
+    now: options.now,
+    isProcessMetricsEnabled: options.isProcessMetricsEnabled,
+    xeroTimeoutMs: options.xeroCallDeadlineMs,
   });
   const store = new Store(storeDb.db, storeDb.dialect);
   const vault = new Vault(config.TOKEN_KEYS);
@@ -80,18 +92,19 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
     await storeDb.close();
     throw e;
   }
-  const xero =
+  const xero = metrics.instrumentGateway(
     options.xero ??
-    createXeroGateway({
-      clientId: config.XERO_CLIENT_ID,
-      clientSecret: config.XERO_CLIENT_SECRET,
-      identityUrl: config.XERO_IDENTITY_URL,
-      apiUrl: config.XERO_API_URL,
-      redirectUri: `${config.PUBLIC_URL}/v1/oauth/callback`,
-      scopes: config.XERO_SCOPES,
-      now: options.now,
-      timeoutMs: options.xeroCallDeadlineMs,
-    });
+      createXeroGateway({
+        clientId: config.XERO_CLIENT_ID,
+        clientSecret: config.XERO_CLIENT_SECRET,
+        identityUrl: config.XERO_IDENTITY_URL,
+        apiUrl: config.XERO_API_URL,
+        redirectUri: `${config.PUBLIC_URL}/v1/oauth/callback`,
+        scopes: config.XERO_SCOPES,
+        now: options.now,
+        timeoutMs: options.xeroCallDeadlineMs,
+      }),
+  );
   let worker: InvoiceWorker | undefined;
   const relayApp = createApp({
     config,
@@ -106,7 +119,9 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
     orgLimits: options.orgLimits,
     xeroCallDeadlineMs: options.xeroCallDeadlineMs,
     onJobQueued: () => worker?.wake(),
+    metrics,
   });
+  metrics.instrumentScheduler(relayApp.scheduler);
   worker = new InvoiceWorker({
     store,
     jobs: relayApp.jobs,
@@ -141,6 +156,7 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
     vault,
     xero,
     log,
+    metrics,
     worker: startedWorker,
     close: async () => {
       if (pruner) clearInterval(pruner);

@@ -1,12 +1,15 @@
-// `npm run relay`: parse the environment, open the store, listen, and shut down
-// gracefully on SIGTERM/SIGINT (readiness goes 503 first, in-flight requests finish,
-// then the store closes).
+// `npm run relay` (`node dist/relay/server.js` from the build): parse the environment, open
+// the store, listen, and stop gracefully on SIGTERM/SIGINT: readiness goes 503, the listener
+// closes, the invoice worker takes no new batch and lets the ones it claimed finish, all
+// within SHUTDOWN_DEADLINE_SECONDS; then the store closes and the process exits 0. A batch
+// still at Xero when the deadline passes stays flagged for a look-up by invoice number, so
+// whoever takes it next (this relay after a restart, or another instance once the lease
+// ends) finds it in Xero instead of posting it twice. A second signal exits at once.
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { ConfigError, parseEnv } from './env';
-import { buildRelay, createLogger } from './runtime';
-
-const GRACE_MS = 10_000;
+import { buildRelay, createLogger, type Relay } from './runtime';
+import { SchemaOutOfDateError } from './store/db';
 
 async function main() {
   let config: ReturnType<typeof parseEnv>;
@@ -21,7 +24,16 @@ async function main() {
   }
   const log = createLogger(config.LOG_LEVEL);
   let draining = false;
-  const relay = await buildRelay(config, { log, isDraining: () => draining });
+  let relay: Relay;
+  try {
+    relay = await buildRelay(config, { log, isDraining: () => draining, isProcessMetricsEnabled: true });
+  } catch (e) {
+    if (e instanceof SchemaOutOfDateError) {
+      process.stderr.write(`The relay will not serve: ${e.message}\n`);
+      process.exit(78);
+    }
+    throw e;
+  }
   const server = serve({ fetch: relay.app.fetch, port: config.PORT, hostname: config.HOST });
   server.once('listening', () => {
     const { port } = server.address() as AddressInfo;
@@ -38,25 +50,44 @@ async function main() {
     process.exit(1);
   });
 
-  const shutdown = (signal: string) => {
-    if (draining) return;
+  const shutdown = async (signal: string) => {
+    if (draining) {
+      log.warn({ signal }, 'second stop signal: exiting now');
+      process.exit(1);
+    }
     draining = true;
-    log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => {
-      log.warn('shutdown grace period over; closing remaining connections');
-      if ('closeAllConnections' in server) server.closeAllConnections();
-    }, GRACE_MS);
-    force.unref();
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
-    server.close(async () => {
-      await relay.close().catch(() => undefined);
-      log.info('relay stopped');
-      process.exit(0);
+    const deadlineMs = config.SHUTDOWN_DEADLINE_SECONDS * 1000;
+    log.info({ signal, deadlineSeconds: config.SHUTDOWN_DEADLINE_SECONDS }, 'shutting down');
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'deadline'>((resolve) => {
+      timer = setTimeout(() => resolve('deadline'), deadlineMs);
     });
+    const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+    const outcome = await Promise.race([
+      Promise.all([relay.worker.stop(), httpClosed]).then(() => 'finished' as const),
+      deadline,
+    ]);
+    clearTimeout(timer);
+    if (outcome === 'deadline') {
+      log.warn(
+        { tasks: relay.worker.activeTasks },
+        'shutdown deadline passed; batches still at Xero stay flagged for a look-up before any resend',
+      );
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      // The worker is still waiting on Xero: close only the store, and not for long.
+      await Promise.race([relay.storeDb.close().catch(() => undefined), pause(2_000)]);
+    } else {
+      await relay.close().catch(() => undefined);
+    }
+    log.info('relay stopped');
+    process.exit(0);
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 main().catch((e: Error) => {
   process.stderr.write(`The relay failed to start: ${e.message}\n`);

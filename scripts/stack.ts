@@ -53,6 +53,8 @@ async function main() {
     config = parseEnv({
       RELAY_DATA_DIR: join(root, '.data', 'relay'),
       LOG_LEVEL: 'warn',
+      // A laptop stack has no deploy step: it brings its own store up to date.
+      MIGRATE_ON_START: '1',
       ...process.env,
       PORT: String(relayPort),
       PUBLIC_URL: publicUrl,

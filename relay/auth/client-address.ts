@@ -1,13 +1,10 @@
-// The address a request came from, read in one place so that a deployment behind a proxy
-// can swap in a proxy-aware reading without touching the limits that use it.
-import { getConnInfo } from '@hono/node-server/conninfo';
+// The address registration limits count, read through the one proxy-aware reading
+// (relay/client-address.ts, TRUST_PROXY) that logs use too.
 import type { Context } from 'hono';
+import { clientAddress as proxyAwareAddress } from '../client-address';
+import type { TrustProxy } from '../env';
 
-/** The peer's IP address; 'unknown' when the request did not arrive over a socket. */
-export function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
+/** The client's IP address as TRUST_PROXY lets us see it; 'unknown' without a socket. */
+export function clientAddress(c: Context, trust: TrustProxy): string {
+  return proxyAwareAddress(c, trust) ?? 'unknown';
 }

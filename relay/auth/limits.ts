@@ -51,7 +51,7 @@ export function registrationLimit(s: Services) {
   const overall = new WindowCounter(60_000);
   return (c: Context<AppEnv>) => {
     const now = s.now();
-    const address = clientAddress(c);
+    const address = clientAddress(c, s.config.TRUST_PROXY);
     const retry = perAddress.hit(address, s.config.REGISTRATIONS_PER_ADDRESS_PER_MINUTE, now);
     if (retry) throw tooMany('Too many installs registered from this address.', retry);
     const retryAll = overall.hit('all', s.config.REGISTRATIONS_PER_MINUTE, now);

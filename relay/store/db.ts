@@ -29,6 +29,8 @@ export interface OpenDbOptions {
   /** PGlite data folder, or 'memory://' for a throwaway store. */
   dataDir?: string;
   poolSize?: number;
+  /** Default 'apply'. */
+  migrations?: MigrationMode;
 }
 
 const migrations: Record<string, Migration> = {
@@ -38,60 +40,106 @@ const migrations: Record<string, Migration> = {
   '0004-org-ledger': orgLedger,
 };
 
+/** Every migration this relay knows, oldest first. */
+export const MIGRATION_NAMES = Object.keys(migrations).sort();
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
-  // Naming the schema matters: without it Kysely looks for its migration tables in *any*
-  // schema, finds another relay's (or test run's) and then fails on this search_path.
-  const { error, results } = await new Migrator({
+/** The store's schema is older than this relay and MIGRATE_ON_START is off. */
+export class SchemaOutOfDateError extends Error {
+  override readonly name = 'SchemaOutOfDateError';
+  constructor(readonly pending: string[]) {
+    super(
+      `The store's schema is out of date (pending migrations: ${pending.join(', ')}). ` +
+        'Run `npm run relay:migrate` (or `node dist/relay/migrate.js`) with the same DATABASE_URL and ' +
+        'DATABASE_SCHEMA first, or set MIGRATE_ON_START=1. Nothing was changed.',
+    );
+  }
+}
+
+// Naming the schema matters: without it Kysely looks for its migration tables in *any*
+// schema, finds another relay's (or test run's) and then fails on this search_path.
+const migrator = (db: Kysely<Database>, schema?: string) =>
+  new Migrator({
     // biome-ignore lint/suspicious/noExplicitAny: the migrator works on the untyped schema.
     db: db as Kysely<any>,
     provider,
     ...(schema ? { migrationTableSchema: schema } : {}),
-  }).migrateToLatest();
+  });
+
+async function migrate(db: Kysely<Database>, schema?: string): Promise<string[]> {
+  const { error, results } = await migrator(db, schema).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`Store migration ${failed} failed: ${(error as Error).message ?? String(error)}`);
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-async function openPostgres(url: string, schema: string, poolSize: number): Promise<StoreDb> {
+async function pendingMigrations(db: Kysely<Database>, schema?: string): Promise<string[]> {
+  const all = await migrator(db, schema).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
+/** What opening the store does to its schema: bring it up to date, or refuse an old one. */
+export type MigrationMode = 'apply' | 'require-current';
+
+async function prepare(db: Kysely<Database>, mode: MigrationMode, schema?: string): Promise<string[]> {
+  if (mode === 'apply') return migrate(db, schema);
+  const pending = await pendingMigrations(db, schema);
+  if (pending.length > 0) throw new SchemaOutOfDateError(pending);
+  return [];
+}
+
+async function openPostgres(
+  url: string,
+  schema: string,
+  poolSize: number,
+  mode: MigrationMode,
+): Promise<StoreDb & { applied: string[] }> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid schema name "${schema}".`);
-  // Two instances starting together must not both run migrations: a session advisory lock
-  // keyed on the schema serialises them.
+  // Several instances (or `relay:migrate` run by several deploy jobs) starting together must
+  // not migrate at once: a session advisory lock keyed on the schema serialises them, and
+  // whoever comes second finds nothing left to apply.
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
-    await admin.query('select pg_advisory_lock(hashtext($1))', [`settlebridge-relay:${schema}`]);
-    await admin.query(`create schema if not exists "${schema}"`);
+    if (mode === 'apply') {
+      await admin.query('select pg_advisory_lock(hashtext($1))', [`settlebridge-relay:${schema}`]);
+      await admin.query(`create schema if not exists "${schema}"`);
+    }
     const pool = new pg.Pool({ connectionString: url, max: poolSize, options: `-c search_path="${schema}"` });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    let applied: string[];
     try {
-      await migrate(db, schema);
+      applied = await prepare(db, mode, schema);
     } catch (e) {
       await db.destroy();
       throw e;
     }
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    return { db, dialect: 'postgres', applied, close: () => db.destroy() };
   } finally {
-    await admin
-      .query('select pg_advisory_unlock(hashtext($1))', [`settlebridge-relay:${schema}`])
-      .catch(() => {});
+    if (mode === 'apply') {
+      await admin
+        .query('select pg_advisory_unlock(hashtext($1))', [`settlebridge-relay:${schema}`])
+        .catch(() => {});
+    }
     await admin.end();
   }
 }
 
-async function openPglite(dataDir: string): Promise<StoreDb> {
+async function openPglite(dataDir: string, mode: MigrationMode): Promise<StoreDb & { applied: string[] }> {
   let release = () => {};
   if (!dataDir.startsWith('memory://')) {
     mkdirSync(dataDir, { recursive: true });
     release = lockFolder(dataDir); // one writer per folder (store/folder-lock.ts)
   }
   let db: Kysely<Database> | undefined;
+  let applied: string[];
   try {
     const client = await PGlite.create(dataDir);
     db = new Kysely<Database>({ dialect: new SerialPGliteDialect(client) });
-    await migrate(db);
+    applied = await prepare(db, mode);
   } catch (e) {
     await db?.destroy();
     release();
@@ -101,6 +149,7 @@ async function openPglite(dataDir: string): Promise<StoreDb> {
   return {
     db: opened,
     dialect: 'pglite',
+    applied,
     close: async () => {
       try {
         await opened.destroy();
@@ -111,10 +160,12 @@ async function openPglite(dataDir: string): Promise<StoreDb> {
   };
 }
 
-export async function openDb(options: OpenDbOptions): Promise<StoreDb> {
+/** Opens the store; `applied` names the migrations this call ran (empty when current). */
+export async function openDb(options: OpenDbOptions): Promise<StoreDb & { applied: string[] }> {
+  const mode = options.migrations ?? 'apply';
   if (options.databaseUrl)
-    return openPostgres(options.databaseUrl, options.schema ?? 'public', options.poolSize ?? 10);
-  return openPglite(options.dataDir ?? '.data/relay');
+    return openPostgres(options.databaseUrl, options.schema ?? 'public', options.poolSize ?? 10, mode);
+  return openPglite(options.dataDir ?? '.data/relay', mode);
 }
 
 export async function pingDb(db: Kysely<Database>): Promise<void> {

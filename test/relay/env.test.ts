@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseEnv } from '../../relay/env';
+import { ConfigError, parseEnv, shouldMigrateOnStart } from '../../relay/env';
 import { TOKEN_KEY_A, TOKEN_KEY_B } from './harness';
 
 const valid = {
@@ -35,9 +35,35 @@ describe('relay configuration', () => {
       { RELAY_TEST_CRASH_AFTER_ACCEPT: '1', XERO_API_URL: 'http://127.0.0.1:5055', NODE_ENV: 'production' },
       /RELAY_TEST_CRASH_AFTER_ACCEPT is a test hook/,
     ],
+    [{ NODE_ENV: 'production', PUBLIC_URL: 'http://relay.example' }, /PUBLIC_URL must be an https:\/\/ URL/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY must be a hop count or/],
+    [{ TRUST_PROXY: 'proxy.example' }, /TRUST_PROXY must be a hop count or/],
+    [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN must be at least 16/],
+    [{ MIGRATE_ON_START: 'yes' }, /MIGRATE_ON_START must be 0 or 1/],
   ])('refuses %o with a message naming the variable', (override, message) => {
     expect(() => parseEnv({ ...valid, ...override })).toThrow(ConfigError);
     expect(() => parseEnv({ ...valid, ...override })).toThrow(message);
+  });
+
+  it.each([
+    [undefined, { kind: 'none' }],
+    ['0', { kind: 'none' }],
+    ['2', { kind: 'hops', hops: 2 }],
+    ['loopback, 10.0.0.0/8', { kind: 'cidrs', list: ['loopback', '10.0.0.0/8'] }],
+  ])('reads TRUST_PROXY=%s as %o', (value, expected) => {
+    expect(parseEnv({ ...valid, TRUST_PROXY: value }).TRUST_PROXY).toEqual(expected);
+  });
+
+  it('migrates at start by default on PGlite only; MIGRATE_ON_START overrides either way', () => {
+    expect(shouldMigrateOnStart(parseEnv(valid))).toBe(true);
+    const pg = { ...valid, DATABASE_URL: 'postgres://x@127.0.0.1/db' };
+    expect(shouldMigrateOnStart(parseEnv(pg))).toBe(false);
+    expect(shouldMigrateOnStart(parseEnv({ ...pg, MIGRATE_ON_START: '1' }))).toBe(true);
+    expect(shouldMigrateOnStart(parseEnv({ ...valid, MIGRATE_ON_START: '0' }))).toBe(false);
+  });
+
+  it('accepts an https PUBLIC_URL in production', () => {
+    expect(parseEnv({ ...valid, NODE_ENV: 'production' }).PUBLIC_URL).toBe('https://relay.example');
   });
 
   it('never echoes the client secret in its error', () => {

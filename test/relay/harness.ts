@@ -115,6 +115,7 @@ export async function startRelay(opts: StartRelayOptions): Promise<RelayUnderTes
     PUBLIC_URL: url,
     TOKEN_KEYS: TOKEN_KEY_A,
     LOG_LEVEL: 'info',
+    MIGRATE_ON_START: '1',
     RELAY_DATA_DIR: opts.dataDir ?? 'memory://',
     // Every test install registers from 127.0.0.1; the per-address limit has its own test.
     REGISTRATIONS_PER_ADDRESS_PER_MINUTE: '100000',

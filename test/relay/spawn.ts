@@ -1,4 +1,5 @@
-// Runs `relay/server.ts` as a real child process, the way `npm run relay` does.
+// Runs `relay/server.ts` as a real child process, the way `npm run relay` does (or, with
+// `script` and `cwd`, the bundled `dist/relay/server.js` the way an operator runs it).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { freePort } from './harness';
@@ -12,11 +13,29 @@ export interface RelayProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function spawnRelay(env: Record<string, string>): Promise<RelayProcess> {
+export interface SpawnOptions {
+  /** Node arguments; default runs relay/server.ts through tsx. */
+  args?: string[];
+  cwd?: string;
+}
+
+export async function spawnRelay(
+  env: Record<string, string>,
+  options: SpawnOptions = {},
+): Promise<RelayProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'relay/server.ts'], {
-    env: { PATH: process.env.PATH, PUBLIC_URL: url, PORT: String(port), RELAY_ANNOUNCE: '1', ...env },
+  const child = spawn(process.execPath, options.args ?? ['--import', 'tsx', 'relay/server.ts'], {
+    cwd: options.cwd,
+    env: {
+      PATH: process.env.PATH,
+      PUBLIC_URL: url,
+      PORT: String(port),
+      RELAY_ANNOUNCE: '1',
+      // Tests start on fresh stores; the refusal of an old schema has its own test.
+      MIGRATE_ON_START: '1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
@@ -26,7 +45,7 @@ export async function spawnRelay(env: Record<string, string>): Promise<RelayProc
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`relay did not start:\n${err}\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`relay did not start:\n${err}\n${out}`)), 90_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       out += `${line}\n`;
       if (line.includes('"relayListening"')) {
