@@ -117,7 +117,7 @@ describe('settlements and the outbox', () => {
     await db.mappings.put({ id: orgMappingId('t1'), name: 'Org', document: setup, updatedAt: now });
     await handlers['settlement/send']({ settlementKey: view.settlementKey }, page);
     const [send] = await db.sends.toArray();
-    const codes = (send?.payload as { LineItems: { AccountCode: string }[] }).LineItems.map(
+    const codes = (send!.payload as { LineItems: { AccountCode: string }[] }).LineItems.map(
       (l) => l.AccountCode,
     );
     expect(codes).toContain('4000');

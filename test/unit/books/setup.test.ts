@@ -9,7 +9,7 @@ import {
   planAmazonAccounts,
   suggestSetup,
 } from '../../../lib/books/setup';
-import type { InvoicePayload, OrganisationBooks } from '../../../lib/relay-api';
+import type { InvoicePayload } from '../../../lib/relay-api';
 import { parseMapping, settle, toXeroPayload } from '../../../lib/settlement/index';
 import { AU_TENANT_ID, NZ_TENANT_ID, UK_TENANT_ID, US_TENANT_ID } from '../../../xero-sim/seed';
 import { booksOf, withPlanCreated } from './seed-books';
