@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { SettlementView } from '@/lib/background/settlements';
 import type { Account } from '@/lib/records';
+import { decodeSettlementBytes } from '@/lib/settlement/parse';
 import { SettlementPreview } from './in-page/SettlementPreview';
 import { IN_PAGE_CSS } from './in-page/styles';
 
@@ -30,7 +31,9 @@ export function SettlementImport({ accounts, onImport, onSend, onMapAccount }: S
       return;
     }
     try {
-      setView(await onImport(accountId, await file.text()));
+      // Bytes, not file.text(): Excel's "Unicode Text" is UTF-16 and older saves are Windows-1252.
+      const text = decodeSettlementBytes(new Uint8Array(await file.arrayBuffer()));
+      setView(await onImport(accountId, text));
     } catch (e) {
       setMessage({ text: e instanceof Error ? e.message : String(e), isError: true });
     }

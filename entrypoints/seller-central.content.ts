@@ -5,6 +5,7 @@ import { sellerCentralMatchPatterns } from '@/lib/marketplaces';
 import { sendMessage } from '@/lib/message-client';
 import { readPageContext } from '@/lib/seller-central/detect';
 import { isStatementsPage, isSwitchRefused } from '@/lib/seller-central/page';
+import { decodeSettlementBytes } from '@/lib/settlement/parse';
 
 /**
  * Requests as the page itself makes them. Firefox gives content scripts their own `fetch`,
@@ -45,7 +46,7 @@ export default defineContentScript({
         fetchFile: async (href) => {
           const res = await pageFetch(href, { credentials: 'include' });
           if (!res.ok) throw new Error(`Seller Central did not hand over the file (HTTP ${res.status}).`);
-          return res.text();
+          return decodeSettlementBytes(new Uint8Array(await res.arrayBuffer()));
         },
         mount: async (name, anchor, where = 'after') => {
           const ui = await createShadowRootUi(ctx, {
