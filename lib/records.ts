@@ -62,7 +62,19 @@ export const Mapping = z.object({
 });
 export type Mapping = z.infer<typeof Mapping>;
 
-export const SettlementStatus = z.enum(['new', 'queued', 'sending', 'sent', 'failed', 'needs_reconnect']);
+/**
+ * conflict: Xero already holds an invoice with this number but a different total; the user
+ * has to look at it in Xero before anything is sent again.
+ */
+export const SettlementStatus = z.enum([
+  'new',
+  'queued',
+  'sending',
+  'sent',
+  'failed',
+  'needs_reconnect',
+  'conflict',
+]);
 export type SettlementStatus = z.infer<typeof SettlementStatus>;
 
 export const Settlement = z.object({
@@ -90,9 +102,10 @@ export type Settlement = z.infer<typeof Settlement>;
 
 /**
  * queued: written, not yet accepted by the relay; sending: the relay holds it in a job;
- * sent: Xero has it; failed: a retry cannot fix it; parked: waits for Reconnect.
+ * sent: Xero has it; failed: a retry cannot fix it; parked: waits for Reconnect;
+ * conflict: Xero has the same number with a different total.
  */
-export const SendState = z.enum(['queued', 'sending', 'sent', 'failed', 'parked']);
+export const SendState = z.enum(['queued', 'sending', 'sent', 'failed', 'parked', 'conflict']);
 export type SendState = z.infer<typeof SendState>;
 
 export const Send = z.object({

@@ -174,7 +174,7 @@ export interface Connection {
   userId: string;
 }
 
-export type FaultKind = '500' | '503' | '429' | 'timeout' | 'reset';
+export type FaultKind = '500' | '503' | '429' | 'timeout' | 'reset' | 'validation';
 export type FaultScope = 'api' | 'identity' | 'all';
 
 export interface Fault {
@@ -182,6 +182,10 @@ export interface Fault {
   remaining: number;
   scope: FaultScope;
   pathPrefix?: string;
+  /** Only calls with this HTTP method (e.g. PUT), when set. */
+  method?: string;
+  /** For `validation`: the message Xero gives. */
+  message?: string;
   /** For `timeout`: how long to hold the request before answering 504. */
   holdMs: number;
 }

@@ -15,6 +15,8 @@ export interface OutboxDeps {
   relay: () => Promise<RelayJobsPort>;
   clock?: { now(): number };
   random?: () => number;
+  /** Told after settlements' statuses were recomputed (the badge and notifications follow). */
+  onSettlementsChanged?: (keys: string[]) => void;
   /** Asks to be woken at `at` (a timer while the worker lives; the alarm covers the rest). */
   wakeAt?: (at: number) => void;
 }
@@ -36,6 +38,7 @@ export function backoffMs(attempts: number, random: () => number = Math.random):
 /** A settlement's state as the user sees it, from the state of its parts. */
 export function settlementStatusFrom(states: readonly SendState[]): SettlementStatus {
   if (states.length === 0) return 'new';
+  if (states.includes('conflict')) return 'conflict';
   if (states.includes('failed')) return 'failed';
   if (states.includes('parked')) return 'needs_reconnect';
   if (states.every((s) => s === 'sent')) return 'sent';
@@ -77,7 +80,8 @@ export function createOutbox(deps: OutboxDeps) {
   const estimates = new Map<string, number>();
 
   async function updateSettlements(keys: Iterable<string>) {
-    for (const key of new Set(keys)) {
+    const unique = [...new Set(keys)];
+    for (const key of unique) {
       const sends = await db.sends.where('settlementKey').equals(key).toArray();
       const failed = sends.find((s) => s.state === 'failed');
       await db.settlements.update(key, {
@@ -86,6 +90,7 @@ export function createOutbox(deps: OutboxDeps) {
         updatedAt: now(),
       });
     }
+    if (unique.length) deps.onSettlementsChanged?.(unique);
   }
 
   function applyItem(send: Send, item: JobItem): Partial<Send> {

@@ -27,6 +27,8 @@ export function controlRoutes(deps: SimDeps): Hono {
       remaining: f.count,
       scope: f.scope,
       pathPrefix: f.pathPrefix,
+      ...(f.method ? { method: f.method } : {}),
+      ...(f.kind === 'validation' ? { message: f.message } : {}),
       holdMs: f.holdMs,
     });
     return c.json({ queued: state().faults.reduce((n, q) => n + q.remaining, 0) });
