@@ -12,8 +12,10 @@ import type { MessageInput } from '@/lib/messages';
 
 const send = (m: unknown) => browser.runtime.sendMessage(m);
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
-/** While anything is on its way, the page reads the outbox again this often. */
+/** While anything is on its way, the page reads the outbox again this often... */
 const FOLLOW_MS = 2_000;
+/** ...and otherwise this often, for sends that other pages or the background start. */
+const IDLE_MS = 15_000;
 
 function query(filters: FilterValues, offset: number): MessageInput<'history/list'> {
   return {
@@ -67,7 +69,7 @@ export function Settlements() {
   useEffect(() => {
     const onFocus = () => void load();
     addEventListener('focus', onFocus);
-    const timer = isMoving ? setInterval(() => void load(), FOLLOW_MS) : undefined;
+    const timer = setInterval(() => void load(), isMoving ? FOLLOW_MS : IDLE_MS);
     return () => {
       removeEventListener('focus', onFocus);
       clearInterval(timer);

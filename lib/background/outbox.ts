@@ -262,6 +262,11 @@ export function createOutbox(deps: OutboxDeps) {
 
     /** After Reconnect: parked intents go back to work (the relay resumes their jobs). */
     async resume(connectionId: string) {
+      const resumed = await db.sends
+        .where('connectionId')
+        .equals(connectionId)
+        .filter((s) => s.state === 'parked')
+        .toArray();
       await db.sends
         .where('connectionId')
         .equals(connectionId)
@@ -270,6 +275,8 @@ export function createOutbox(deps: OutboxDeps) {
           s.state = s.jobId ? 'sending' : 'queued';
           s.nextAttemptAt = now();
         });
+      // Their settlements stop saying "needs reconnect" at once (the badge follows).
+      await updateSettlements(resumed.map((s) => s.settlementKey));
     },
 
     updateSettlements,
