@@ -6,7 +6,7 @@ import { defineConfig } from 'wxt';
 // runtime code can never disagree.
 import { sellerCentralMatchPatterns } from './lib/marketplaces';
 
-/** Entrypoints that exist only for `npm run bench:popup`; never part of a shipped build. */
+/** Entrypoints that exist only for the benchmarks (bench:popup, bench:settlements-page); never shipped. */
 const BENCH_ONLY_ENTRYPOINTS = new Set(['bench-blank']);
 
 export default defineConfig({

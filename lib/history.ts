@@ -3,11 +3,10 @@
  * Zod schemas, so the background validates every query; the page imports types only.
  */
 import { z } from 'zod';
+import { HISTORY_PAGE_SIZE } from './history-constants';
 import { SettlementStatus } from './records';
 
-export const HISTORY_PAGE_SIZE = 50;
-/** Statuses that need the user: counted on the toolbar badge and in the popup. */
-export const PROBLEM_STATUSES = ['failed', 'needs_reconnect', 'conflict'] as const;
+export { HISTORY_PAGE_SIZE, PROBLEM_STATUSES } from './history-constants';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Dates are written YYYY-MM-DD.');
 
