@@ -21,7 +21,7 @@ export const FaultRequest = z.object({
   /** Only calls with this HTTP method. */
   method: z.enum(['GET', 'PUT', 'POST', 'DELETE']).optional(),
   /** For `validation`: the message in ValidationErrors. */
-  message: z.string().max(500).default('Account code \'200\' is not a valid code for this document.'),
+  message: z.string().max(500).default("Account code '200' is not a valid code for this document."),
   /** For `timeout`: how long to hold the call before answering 504 (the client usually gives up first). */
   holdMs: z.number().int().min(0).max(600_000).default(60_000),
 });

@@ -50,7 +50,13 @@ export function SettlementPreview({
               <p>
                 {v.accountName} → {v.organisationName ?? 'no Xero organisation'} · {r.periodStart} to{' '}
                 {r.periodEnd} · deposit {r.depositTotal} {r.currency} on {r.depositDate}
+                {r.format === 'V1' ? ' · older V1 format' : ''}
               </p>
+              {r.isNothingToSend && (
+                <p class="sb-ok" data-testid="sb-nothing-to-send">
+                  Nothing to send: this settlement has no rows and a zero total.
+                </p>
+              )}
               {r.invoices.map((inv) => (
                 <div key={inv.number}>
                   <h3>
@@ -136,7 +142,12 @@ export function SettlementPreview({
             {canSend ? 'Cancel' : 'Close'}
           </button>
           {canSend && (
-            <button type="button" disabled={isBusy} onClick={guard(onSend)} data-testid="sb-send">
+            <button
+              type="button"
+              disabled={isBusy || views.every((v) => v.report.isNothingToSend)}
+              onClick={guard(onSend)}
+              data-testid="sb-send"
+            >
               {isBusy ? 'Sending…' : views.length === 1 ? 'Send' : `Send all ${views.length}`}
             </button>
           )}

@@ -220,6 +220,12 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
         );
       }
       const report = settlement.report as SettlementReport;
+      if (settlement.payloads.length === 0) {
+        throw new AppError(
+          'nothing_to_send',
+          `Settlement ${settlement.settlementId} has no rows and a zero total: there is nothing to send to Xero.`,
+        );
+      }
       // Written before any network call, in one strict transaction; the unique key makes a
       // second click or a second tab a no-op rather than a second invoice.
       await db.transaction('rw', db.sends, db.settlements, async () => {

@@ -174,3 +174,79 @@ export function parseSettlementDate(
   if (packed < 0 || reader.order === undefined) return { ok: false, reason: reader.error };
   return { ok: true, date: isoDate(packed), order: reader.order };
 }
+
+/**
+ * Dates a spreadsheet rewrote: Excel turns a bare `2025-06-06` posted-date into its locale's
+ * short date, `6/6/2025` (United States, month first) or `06/06/2025` (most other locales, day
+ * first), and saves that text. The order cannot be told from one date alone, so `read` gives
+ * both readings and the caller settles it from the file's other dates.
+ */
+export type SlashOrder = 'month-first' | 'day-first';
+
+export class SlashDateReader {
+  /** Set once any date in the file has shown which order it uses. */
+  order: SlashOrder | undefined;
+  /** The two readings of the last `read`, packed yyyymmdd, or -1 where impossible. */
+  monthFirst = -1;
+  dayFirst = -1;
+
+  /**
+   * True when `bytes[start, end)` is `A/B/YYYY` with an optional time (`14:02`, `2:02:11 PM`);
+   * then `monthFirst` and `dayFirst` hold its two readings.
+   */
+  read(bytes: Uint8Array, start: number, end: number): boolean {
+    let i = start;
+    const a = this.number(bytes, i, end);
+    if (a < 0) return false;
+    i += this.length;
+    if (bytes[i] !== 47 /* / */) return false;
+    i++;
+    const b = this.number(bytes, i, end);
+    if (b < 0) return false;
+    i += this.length;
+    if (bytes[i] !== 47) return false;
+    i++;
+    const year = digitsAt(bytes, i, 4, end);
+    if (year < 1000) return false;
+    i += 4;
+    if (i < end) {
+      // Only a time may follow: digits, colons, spaces, an AM/PM marker.
+      if (bytes[i] !== 32 && bytes[i] !== 84) return false;
+      for (let k = i + 1; k < end; k++) {
+        const c = bytes[k]!;
+        if (!(digitAt(bytes, k) >= 0 || c === 58 || c === 32 || c === 65 || c === 80 || c === 77))
+          return false;
+      }
+    }
+    this.monthFirst = valid(year, a, b);
+    this.dayFirst = valid(year, b, a);
+    return true;
+  }
+
+  private length = 0;
+
+  /** One or two digits at `i` (length in `this.length`), or -1. */
+  private number(bytes: Uint8Array, i: number, end: number): number {
+    let value = -1;
+    this.length = 0;
+    for (let k = 0; k < 2 && i + k < end; k++) {
+      const d = digitAt(bytes, i + k);
+      if (d < 0) break;
+      value = (value < 0 ? 0 : value * 10) + d;
+      this.length++;
+    }
+    return value;
+  }
+}
+
+function valid(year: number, month: number, day: number): number {
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return -1;
+  return year * 10000 + month * 100 + day;
+}
+
+/** Days since 1970-01-01 of a packed yyyymmdd, to compare dates across month ends. */
+export function dayNumber(packed: number): number {
+  return (
+    Date.UTC(Math.floor(packed / 10000), (Math.floor(packed / 100) % 100) - 1, packed % 100) / 86_400_000
+  );
+}

@@ -16,6 +16,9 @@ export type SettlementErrorCode =
   | 'UNKNOWN_CURRENCY'
   | 'CURRENCY_MISMATCH'
   | 'SETTLEMENT_ID_MISMATCH'
+  | 'BAD_ENCODING'
+  | 'AMBIGUOUS_DATE'
+  | 'UNCLOSED_QUOTE'
   | 'READ_FAILED'
   | 'BAD_MAPPING';
 

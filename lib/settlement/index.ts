@@ -16,6 +16,7 @@ export {
   type InvoiceSet,
   type InvoiceType,
   type LineAmountTypes,
+  properMarketplaceName,
   type SettlementInvoice,
   type TrackingOption,
   toXeroPayload,
@@ -37,15 +38,18 @@ export {
 } from './mapping.ts';
 export { formatMinor, formatMoney, isKnownCurrency, type Money, minorDigits } from './money.ts';
 export {
+  decodeSettlementBytes,
   type ParseStats,
   parseSettlementBlob,
   parseSettlementBytes,
   parseSettlementStream,
   parseSettlementText,
+  type SettlementFormat,
   type SettlementHeader,
   SettlementParser,
   type SettlementRow,
   type SettlementSink,
+  V1_COLUMNS,
   V2_COLUMNS,
 } from './parse.ts';
 export { formatReportTable, type SettlementReport, toReport } from './report.ts';

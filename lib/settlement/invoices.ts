@@ -71,6 +71,8 @@ export interface InvoiceSet {
   discrepancy: bigint;
   /** True when the rows add up to the deposit without a discrepancy line. */
   isReconciled: boolean;
+  /** True for a settlement with no rows and a zero total: `invoices` is empty. */
+  isNothingToSend: boolean;
 }
 
 export interface BuildInvoicesOptions {
@@ -115,16 +117,48 @@ function addDays(isoDate: string, days: number): string {
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
+/** Amazon's sites as settlement files name them in marketplace-name, spelt properly. */
+const AMAZON_SITES: readonly string[] = [
+  ...new Set([
+    ...Object.values(CONTACT_BY_CURRENCY),
+    'Amazon.fr',
+    'Amazon.it',
+    'Amazon.es',
+    'Amazon.nl',
+    'Amazon.com.be',
+    'Amazon.ie',
+    'Amazon.com.sa',
+  ]),
+];
+
 /**
- * The Xero contact: the mapping's override for the main marketplace, else the marketplace
- * name itself when it is an Amazon site ("Amazon.co.uk"), else one by currency.
+ * The marketplace's proper name for a marketplace-name as a file spells it
+ * (`amazon.com`, ` AMAZON.DE `, `www.amazon.co.uk` → `Amazon.com`, `Amazon.de`,
+ * `Amazon.co.uk`), or undefined when it is not an Amazon site (`Non-Amazon`, blank).
+ */
+export function properMarketplaceName(name: string): string | undefined {
+  const lower = name
+    .trim()
+    .toLowerCase()
+    .replace(/^www\./, '');
+  if (!lower.startsWith('amazon.')) return undefined;
+  return AMAZON_SITES.find((site) => site.toLowerCase() === lower) ?? `Amazon.${lower.slice(7)}`;
+}
+
+/**
+ * The Xero contact: the mapping's override for the main marketplace, else the marketplace's
+ * proper name ("Amazon.co.uk", whatever the file's spelling), else one by currency.
  */
 export function contactNameFor(summary: SettlementSummary): string {
-  const main = summary.marketplaces.find((m) => m.name.toLowerCase().startsWith('amazon.'));
-  const override = main ? summary.mapping.contactNames[main.name] : undefined;
-  if (override) return override;
-  if (main) return main.name;
-  return CONTACT_BY_CURRENCY[summary.header.currency] ?? 'Amazon';
+  return contactFor(summary).name;
+}
+
+function contactFor(summary: SettlementSummary): { name: string; spelling?: string } {
+  const main = summary.marketplaces.find((m) => properMarketplaceName(m.name) !== undefined);
+  if (!main) return { name: CONTACT_BY_CURRENCY[summary.header.currency] ?? 'Amazon' };
+  const proper = properMarketplaceName(main.name)!;
+  const override = summary.mapping.contactNames[proper] ?? summary.mapping.contactNames[main.name];
+  return { name: override || proper, ...(main.name !== proper ? { spelling: main.name } : {}) };
 }
 
 function lineFromGroup(
@@ -178,15 +212,18 @@ function finishInvoice(
   summary: SettlementSummary,
   draft: Draft,
   options: BuildInvoicesOptions,
-  contactName: string,
+  contact: { name: string; spelling?: string },
 ): SettlementInvoice {
+  const contactName = contact.name;
+  // The file's own spelling stays findable in Xero when the contact name corrected it.
+  const spelling = contact.spelling ? ` (marketplace "${contact.spelling}" in the file)` : '';
   const { header, mapping } = summary;
   const netTotal = draft.lines.reduce((sum, line) => sum + line.amount, 0n);
   const isNegative = netTotal < 0n;
   const type: InvoiceType = isNegative ? (options.negativeAs ?? 'ACCPAY') : 'ACCREC';
   const number = clip(draft.part ? `AMZ-${header.settlementId}-${draft.part}` : `AMZ-${header.settlementId}`);
   const reference = clip(
-    `${contactName} settlement ${header.settlementId} ${header.periodStart} to ${header.periodEnd}${draft.referenceSuffix}`,
+    `${contactName} settlement ${header.settlementId} ${header.periodStart} to ${header.periodEnd}${draft.referenceSuffix}${spelling}`,
   );
   return {
     type,
@@ -221,7 +258,21 @@ export function buildInvoices(summary: SettlementSummary, options: BuildInvoices
           `Unreconciled difference: the deposit is ${formatMinor(header.depositTotal, header.currency)} but the rows add up to ${formatMinor(summary.rowTotal, header.currency)}`,
           discrepancy,
         );
-  const contactName = contactNameFor(summary);
+  const contact = contactFor(summary);
+
+  // A settlement with no rows and nothing paid out has nothing to post: an invoice
+  // without lines would be refused by Xero and means nothing in the books.
+  if (summary.stats.rows === 0 && header.depositTotal === 0n) {
+    return {
+      settlementId: header.settlementId,
+      currency: header.currency,
+      depositTotal: header.depositTotal,
+      invoices: [],
+      discrepancy: 0n,
+      isReconciled: true,
+      isNothingToSend: true,
+    };
+  }
 
   const drafts = options.splitMonth ? splitByMonth(summary) : undefined;
   const invoices = (
@@ -235,7 +286,7 @@ export function buildInvoices(summary: SettlementSummary, options: BuildInvoices
   ).map((draft, index, all) => {
     // The deposit arrives at the end: a discrepancy belongs with the last document.
     if (discrepancyLine && index === all.length - 1) draft.lines.push(discrepancyLine);
-    return finishInvoice(summary, draft, options, contactName);
+    return finishInvoice(summary, draft, options, contact);
   });
 
   return {
@@ -245,6 +296,7 @@ export function buildInvoices(summary: SettlementSummary, options: BuildInvoices
     invoices,
     discrepancy,
     isReconciled: discrepancy === 0n,
+    isNothingToSend: false,
   };
 }
 

@@ -32,6 +32,12 @@ export interface SettlementReportInvoice {
 
 export interface SettlementReport {
   settlementId: string;
+  /** 'V1' for the older flat file layout; reports stored before this field read as V2. */
+  format?: 'V2' | 'V1';
+  /** What the reader tolerated (encoding, line ends, rewritten dates), one sentence each. */
+  notices?: string[];
+  /** A zero settlement without rows: `invoices` is empty and nothing goes to Xero. */
+  isNothingToSend?: boolean;
   currency: string;
   periodStart: string;
   periodEnd: string;
@@ -49,6 +55,9 @@ export function toReport(summary: SettlementSummary, set: InvoiceSet): Settlemen
   const money = (minor: bigint) => formatMinor(minor, header.currency);
   return {
     settlementId: header.settlementId,
+    format: summary.stats.format,
+    notices: summary.stats.notices,
+    isNothingToSend: set.isNothingToSend,
     currency: header.currency,
     periodStart: header.periodStart,
     periodEnd: header.periodEnd,
@@ -89,8 +98,14 @@ export function formatReportTable(report: SettlementReport): string {
   const out: string[] = [];
   out.push(
     `Settlement ${report.settlementId} (${report.currency}) ${report.periodStart} to ${report.periodEnd}, ` +
-      `deposit ${report.depositTotal} on ${report.depositDate}, ${report.rows} rows`,
+      `deposit ${report.depositTotal} on ${report.depositDate}, ${report.rows} rows` +
+      (report.format === 'V1' ? ', older V1 format' : ''),
   );
+  for (const notice of report.notices ?? []) out.push(`  note: ${notice}`);
+  if (report.isNothingToSend) {
+    out.push('');
+    out.push('Nothing to send: the settlement has no rows and a zero total, so no invoice is made.');
+  }
   for (const invoice of report.invoices) {
     out.push('');
     out.push(

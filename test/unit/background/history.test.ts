@@ -104,7 +104,12 @@ describe('history handlers (the Settlements page)', () => {
       },
       preview: async (key) =>
         ({ settlementKey: key, status: (await db.settlements.get(key))!.status }) as never,
-      notificationsEnabled: { get: async () => notify, set: async (v) => void (notify = v) },
+      notificationsEnabled: {
+        get: async () => notify,
+        set: async (v) => {
+          notify = v;
+        },
+      },
       clock: { now: () => 5_000 },
     });
     await db.accounts.bulkPut([
@@ -259,10 +264,22 @@ describe('problem watch (badge and notifications)', () => {
     announced = [];
     watch = createProblemWatch({
       db,
-      setBadge: async (t) => void (badge = t),
+      setBadge: async (t) => {
+        badge = t;
+      },
       notify: async (n) => void shown.push(n),
-      notificationsEnabled: { get: async () => enabled, set: async (v) => void (enabled = v) },
-      announced: { get: async () => announced, set: async (v) => void (announced = v) },
+      notificationsEnabled: {
+        get: async () => enabled,
+        set: async (v) => {
+          enabled = v;
+        },
+      },
+      announced: {
+        get: async () => announced,
+        set: async (v) => {
+          announced = v;
+        },
+      },
     });
     await db.accounts.put({
       id: US,

@@ -112,6 +112,23 @@ describe('settlements and the outbox', () => {
     expect(await db.settlements.count()).toBe(0);
   });
 
+  it('shows nothing to send for a zero settlement without rows, and Send queues nothing', async () => {
+    const view = await ingest('zero.tsv');
+    expect(view.report).toMatchObject({ isNothingToSend: true, invoices: [] });
+    await expect(
+      handlers['settlement/send']({ settlementKey: view.settlementKey }, page),
+    ).rejects.toMatchObject({ code: 'nothing_to_send' });
+    expect(await db.sends.count()).toBe(0);
+    expect((await db.settlements.get(view.settlementKey))?.status).toBe('new');
+  });
+
+  it('previews an older V1 flat file as such', async () => {
+    await db.accounts.update(account.id, { currency: 'CAD' });
+    const view = await ingest('ca-v1.tsv');
+    expect(view.report).toMatchObject({ format: 'V1', depositTotal: '40.16', discrepancy: null });
+    expect(view.report.invoices[0]?.total).toBe('40.16');
+  });
+
   it('writes the intent before any network call and keeps it when the relay is down', async () => {
     const view = await ingest();
     relay.failNext.push({ code: 'network_error', message: 'The relay could not be reached' });

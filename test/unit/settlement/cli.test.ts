@@ -98,6 +98,31 @@ describe('settlement CLI', () => {
     expect(out.stderr).toContain('line 1');
   }, 20_000);
 
+  it('reads an older V1 flat file with the same contract, saying so', () => {
+    const out = run('summarize', join(FIXTURES, 'ca-v1.tsv'), '--json');
+    expect(out.status).toBe(0);
+    const report = JSON.parse(out.stdout);
+    expect(report).toMatchObject({ format: 'V1', currency: 'CAD', depositTotal: '40.16', discrepancy: null });
+    expect(report.invoices.map((i: { total: string }) => i.total)).toEqual(['40.16']);
+    expect(run('summarize', join(FIXTURES, 'ca-v1.tsv')).stdout).toContain('older V1 format');
+  }, 20_000);
+
+  it('prints nothing to send for a zero settlement', () => {
+    const out = run('summarize', join(FIXTURES, 'zero.tsv'));
+    expect(out.status).toBe(0);
+    expect(out.stdout).toContain('Nothing to send');
+  }, 20_000);
+
+  it('exits 2 for an XML settlement, saying what it is and what to download', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'settlement-cli-'));
+    const xml = join(dir, 'settlement.xml');
+    writeFileSync(xml, '<?xml version="1.0"?>\n<AmazonEnvelope></AmazonEnvelope>\n');
+    const out = run('summarize', xml);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain('line 1, column 1: this is an XML settlement report');
+    expect(out.stderr).toContain('download "Flat File V2"');
+  }, 20_000);
+
   it('exits 2 for a missing file, a bad mapping and bad usage', () => {
     expect(run('summarize', join(FIXTURES, 'nope.tsv')).status).toBe(2);
     expect(

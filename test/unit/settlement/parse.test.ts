@@ -184,23 +184,23 @@ describe('parse', () => {
   const col = (name: string) => V2_COLUMNS.indexOf(name as (typeof V2_COLUMNS)[number]);
 
   it.each([
-    ['an empty file', '', 'NOT_SETTLEMENT_FILE', undefined, undefined],
-    ['a CSV export', 'date,description,amount\n2025-01-01,x,1\n', 'NOT_SETTLEMENT_FILE', 1, undefined],
+    ['an empty file', '', 'NOT_SETTLEMENT_FILE', 1, 1],
+    ['a CSV export', 'date,description,amount\n2025-01-01,x,1\n', 'NOT_SETTLEMENT_FILE', 1, 1],
     [
       'a header missing a column',
       withLine(0, (f) => f.splice(col('posted-date'), 1)),
       'MISSING_COLUMN',
       1,
-      undefined,
+      17,
     ],
     ['a header naming a column twice', withLine(0, (f) => f.push('amount')), 'DUPLICATE_COLUMN', 1, 25],
-    ['only a header', `${goodLines[0]}\n`, 'SUMMARY_MISSING', 2, undefined],
+    ['only a header', `${goodLines[0]}\n`, 'SUMMARY_MISSING', 2, 1],
     [
       'a detail row where the summary should be',
       [goodLines[0], goodLines[2]].join('\n'),
       'SUMMARY_MISSING',
       2,
-      undefined,
+      7,
     ],
     [
       'a summary without a deposit date',
@@ -209,14 +209,14 @@ describe('parse', () => {
       2,
       4,
     ],
-    ['a ragged row', withLine(3, (f) => f.pop()), 'RAGGED_ROW', 4, undefined],
+    ['a row with a filled field beyond the header', withLine(3, (f) => f.push('oops')), 'RAGGED_ROW', 4, 25],
     ['an unparsable amount', withLine(3, (f) => (f[col('amount')] = '3,75x')), 'BAD_AMOUNT', 4, 15],
     ['an unparsable total', withLine(1, (f) => (f[col('total-amount')] = 'abc')), 'BAD_AMOUNT', 2, 5],
     [
       'an unparsable posted date',
-      withLine(4, (f) => (f[col('posted-date')] = '2025-02-30')),
+      withLine(3, (f) => (f[col('posted-date')] = '2025-02-30')),
       'BAD_DATE',
-      5,
+      4,
       17,
     ],
     [

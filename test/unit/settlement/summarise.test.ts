@@ -5,7 +5,7 @@ import { buildInvoices } from '../../../lib/settlement/invoices.ts';
 import { minorDigits } from '../../../lib/settlement/money.ts';
 import { parseSettlementStream, V2_COLUMNS } from '../../../lib/settlement/parse.ts';
 import { SettlementSummariser, summariseSettlement } from '../../../lib/settlement/summarise.ts';
-import { COLUMNS_24, chunkedStream, settlementText, type TestRow } from './settlement-file.ts';
+import { COLUMNS_24, chunkedStream, encodeFile, settlementText, type TestRow } from './settlement-file.ts';
 
 const KEYS = [
   ['Order', 'ItemPrice', 'Principal'],
@@ -39,9 +39,15 @@ const settlementArb = fc.record({
   currency: fc.constantFrom('USD', 'EUR', 'JPY', 'KWD', 'GBP'),
   mark: fc.constantFrom('.' as const, ',' as const),
   dateStyle: fc.constantFrom<DateStyle>('iso-offset', 'iso-utc', 'day-first'),
-  lineEnd: fc.constantFrom('\n' as const, '\r\n' as const),
+  lineEnd: fc.constantFrom('\n' as const, '\r\n' as const, '\r' as const),
   hasBom: fc.boolean(),
   has24Columns: fc.boolean(),
+  // The ways files come back from spreadsheets, and the older layout.
+  layout: fc.constantFrom('V2' as const, 'V1' as const),
+  isQuoted: fc.boolean(),
+  summaryExtraTabs: fc.nat(2),
+  isTrimmed: fc.boolean(),
+  encoding: fc.constantFrom('utf-8' as const, 'utf-16le' as const, 'utf-16be' as const),
   // Days 0..27 from 2025-01-20, so many settlements cross the January/February month end.
   rows: fc.array(
     fc.record({
@@ -86,9 +92,13 @@ function build(s: GeneratedSettlement) {
     total: writeAmount(deposit, digits, s.mark),
     currency: s.currency,
     rows,
-    columns: s.has24Columns ? COLUMNS_24 : V2_COLUMNS,
+    columns: s.layout === 'V1' ? undefined : s.has24Columns ? COLUMNS_24 : V2_COLUMNS,
     lineEnd: s.lineEnd,
-    hasBom: s.hasBom,
+    hasBom: s.hasBom && s.encoding === 'utf-8',
+    layout: s.layout,
+    isQuoted: s.isQuoted,
+    summaryExtraTabs: s.summaryExtraTabs,
+    isTrimmed: s.isTrimmed,
   });
   const expectedByKey = new Map<string, { minor: bigint; rows: number }>();
   for (const r of s.rows) {
@@ -98,20 +108,22 @@ function build(s: GeneratedSettlement) {
     e.rows++;
     expectedByKey.set(key, e);
   }
-  return { text, deposit, expectedByKey };
+  return { text, bytes: encodeFile(text, s.encoding), deposit, expectedByKey };
 }
 
 describe('summarise', () => {
-  it('property: invoices net to the deposit and every row lands in exactly one line', async () => {
+  it('property: V2 or V1, quoted, CR-only, UTF-16, extra or missing empty fields, in any chunking: invoices net to the deposit and every row lands in one line', async () => {
     await fc.assert(
       fc.asyncProperty(settlementArb, fc.boolean(), fc.boolean(), async (s, splitMonth, byMarketplace) => {
-        const { text, deposit, expectedByKey } = build(s);
-        const stream = chunkedStream(new TextEncoder().encode(text), s.chunkSizes);
+        const { bytes, deposit, expectedByKey } = build(s);
+        // Odd chunk sizes split UTF-16 code units and CRLF pairs across chunks.
+        const stream = chunkedStream(bytes, s.chunkSizes);
         const result = await summariseSettlement(stream, { byMarketplace });
         if (!result.ok) throw new Error(result.error.message);
         const summary = result.value;
         expect(summary.header.depositTotal).toBe(deposit);
         expect(summary.stats.rows).toBe(s.rows.length);
+        expect(summary.stats.format).toBe(s.layout);
 
         const set = buildInvoices(summary, { splitMonth });
         const net = set.invoices.reduce((sum, invoice) => sum + invoice.netTotal, 0n);
@@ -163,6 +175,34 @@ describe('summarise', () => {
     );
   });
 
+  it('property: bytes after a BOM or a real header, rich in tabs, quotes and line ends, give a result or an error', async () => {
+    const v2 = settlementText({ total: '0.00', rows: [] });
+    const v1 = settlementText({ total: '0.00', rows: [], layout: 'V1' });
+    const alphabet = ['\t', '\r', '\n', '"', ',', ';', '/', '-', '.', '1', '9', 'a', 'ü', '\u0000', '\ufffd'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('', v2, v1, '\ufeff', v2.replaceAll('\t', ';')),
+        fc.array(fc.constantFrom(...alphabet), { maxLength: 600 }),
+        fc.constantFrom('utf-8' as const, 'utf-16le' as const, 'utf-16be' as const),
+        fc.integer({ min: 1, max: 64 }),
+        async (head, tail, encoding, size) => {
+          const bytes = encodeFile(head + tail.join(''), encoding);
+          const summariser = new SettlementSummariser();
+          const result = await parseSettlementStream(chunkedStream(bytes, [size]), summariser);
+          if (result.ok) {
+            const set = buildInvoices(summariser.result(result.value));
+            expect(set.invoices.reduce((sum, i) => sum + i.netTotal, 0n)).toBe(set.depositTotal);
+          } else {
+            expect(result.error.message.length).toBeGreaterThan(0);
+            expect(result.error.line).toBeGreaterThan(0);
+            expect(result.error.column).toBeGreaterThan(0);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('property: a valid file with random damage gives a result or an error, never a throw', async () => {
     const { text } = build({
       currency: 'USD',
@@ -171,6 +211,11 @@ describe('summarise', () => {
       lineEnd: '\n',
       hasBom: false,
       has24Columns: true,
+      layout: 'V2',
+      isQuoted: false,
+      summaryExtraTabs: 0,
+      isTrimmed: false,
+      encoding: 'utf-8',
       rows: KEYS.map((_, key) => ({
         key,
         minor: BigInt(key * 101 - 300),
