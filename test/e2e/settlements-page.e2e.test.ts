@@ -90,10 +90,11 @@ const UNSENT = '18100000001';
 const PARKED = '12847239011';
 const REFUSAL = 'Account code 200 is not a valid code for this document.';
 
-describe.each([
-  ['Chromium', launchChromium],
-  ['Firefox', launchFirefox],
-] as const)('the Settlements page in %s', (_name, launch) => {
+// The Xero scenario runs in Chromium only: in Firefox under WebDriver BiDi the consent
+// window that identity.launchWebAuthFlow opens is not reachable as a target (waitForTarget
+// timed out after 20 s), so no Firefox test can approve the sim's consent page yet. Firefox
+// gets the page's own behaviour below, with settlements imported and nothing sent.
+describe.each([['Chromium', launchChromium]] as const)('the Settlements page in %s', (_name, launch) => {
   let sim: RunningSim;
   let relay: RelayUnderTest;
   const data = tempDir('settlebridge-history-');
@@ -320,5 +321,80 @@ describe.each([
     );
     expect(await invoicesIn(sim, `AMZ-${SENT}`)).toHaveLength(1);
     expect(await invoicesIn(sim, `AMZ-${UNSENT}`)).toHaveLength(0);
+  });
+});
+
+describe.each([
+  ['Firefox', launchFirefox],
+  ['Chromium', launchChromium],
+] as const)('the Settlements page without Xero in %s', (_name, launch) => {
+  let eb: ExtensionBrowser | undefined;
+  let page: Page;
+
+  beforeAll(async () => {
+    eb = await launch();
+    page = await eb.openPage('settlements.html');
+    await page.waitForSelector('[data-testid="settlements-empty"]');
+  }, 60_000);
+  afterAll(async () => {
+    await eb?.close();
+  });
+  screenshotOnFailure(() => eb);
+
+  it('lists imported settlements of two accounts, filters them, exports the rows shown, and passes axe', async () => {
+    const us = await message<{ id: string }>(page, 'account/create', { name: 'Acme US', marketplace: 'US' });
+    const uk = await message<{ id: string }>(page, 'account/create', { name: 'Acme UK', marketplace: 'UK' });
+    await message(page, 'settlement/import', { accountId: us.id, text: await fixture('us.tsv') });
+    await message(page, 'settlement/import', { accountId: us.id, text: await fixture('negative.tsv') });
+    await message(page, 'settlement/import', { accountId: uk.id, text: await fixture('uk.tsv') });
+    await reloadPage(page);
+    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 3);
+    const ids = await page.$$eval('tbody tr', (trs) =>
+      trs.map((tr) => [tr.getAttribute('data-settlement-id'), tr.getAttribute('data-status')]),
+    );
+    expect(ids).toEqual([
+      [SENT, 'new'],
+      [UNSENT, 'new'],
+      [PARKED, 'new'],
+    ]);
+    expect(await seriousViolations(page)).toEqual([]);
+    // Nothing needs the user: no badge count.
+    expect(await badgeText(page)).toBe('');
+
+    await page.type('input[name="search"]', '128');
+    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+    await page.evaluate(() => {
+      const w = window as unknown as { csv?: Promise<string> };
+      w.csv = new Promise((resolve) => {
+        const original = HTMLAnchorElement.prototype.click;
+        HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+          if (!this.download) return original.call(this);
+          void fetch(this.href)
+            .then((r) => r.text())
+            .then(resolve);
+        };
+      });
+    });
+    await page.click('::-p-xpath(//button[starts-with(normalize-space(), "Export 1 visible row")])');
+    const csv = (await page.evaluate(() => (window as unknown as { csv: Promise<string> }).csv)) as string;
+    const [, ...lines] = Papa.parse<string[]>(csv.trimEnd()).data;
+    expect(lines.map((l) => [l[0], l[2], l[6], l[7], l[8]])).toEqual([
+      ['Acme UK', PARKED, '60.19', 'GBP', 'Unsent'],
+    ]);
+  });
+
+  it('keeps the notification switch the user sets', async () => {
+    const box = await page.waitForSelector('input[name="notify"]:not([disabled])');
+    expect(await box!.evaluate((e) => (e as HTMLInputElement).checked)).toBe(true);
+    await box!.click();
+    await until(
+      'switch saved',
+      () => message<{ enabled: boolean }>(page, 'history/notifications', {}),
+      (r) => !r.enabled,
+      10_000,
+    );
+    await reloadPage(page);
+    const again = await page.waitForSelector('input[name="notify"]:not([disabled])');
+    expect(await again!.evaluate((e) => (e as HTMLInputElement).checked)).toBe(false);
   });
 });
