@@ -189,8 +189,11 @@ export function createHistoryHandlers(deps: HistoryDeps): HistoryHandlers {
   return {
     'history/list': async (q) => {
       const c = select(q);
+      const isUnfiltered = !q.accountId && !q.status && !q.from && !q.to && !q.search;
+      // Chromium's IndexedDB counts by walking the keys, so with no filter the total is the
+      // sum of the per-status counts rather than a second walk over every settlement.
       const [total, page, statusCounts, accounts] = await Promise.all([
-        c.clone().count(),
+        isUnfiltered ? Promise.resolve(-1) : c.clone().count(),
         q.search
           ? c
               .toArray()
@@ -205,7 +208,7 @@ export function createHistoryHandlers(deps: HistoryDeps): HistoryHandlers {
       ]);
       const result: HistoryPage = {
         rows: await toRows(page),
-        total,
+        total: total >= 0 ? total : Object.values(statusCounts).reduce((a, b) => a + b, 0),
         counts: statusCounts,
         accounts: accounts
           .map((a) => ({ id: a.id, name: a.name, marketplace: a.marketplace }))
