@@ -4,14 +4,29 @@ import { defineConfig } from 'wxt';
 // Host match patterns for every Seller Central host Settlebridge supports. The list is
 // kept in lib/marketplaces.ts; wxt.config.ts only reads it so the manifest and the
 // runtime code can never disagree.
+import { DEV_CHROME_KEY, GECKO_ID } from './lib/extension-ids';
 import { sellerCentralMatchPatterns } from './lib/marketplaces';
+import { RelayUrl } from './lib/settings';
+
+function buildRelayUrl(): string {
+  const raw = process.env.RELAY_URL;
+  if (!raw) return '';
+  const parsed = RelayUrl.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(`RELAY_URL: ${parsed.error.issues[0]?.message ?? 'not a relay address'}`);
+  return parsed.data;
+}
 
 /** Entrypoints that exist only for the benchmarks (bench:popup, bench:settlements-page); never shipped. */
 const BENCH_ONLY_ENTRYPOINTS = new Set(['bench-blank']);
 
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
-  vite: () => ({ plugins: [preact()] }),
+  vite: () => ({
+    plugins: [preact()],
+    // The hosted relay a store build talks to (lib/settings.ts); checked like a typed one.
+    define: { 'import.meta.env.RELAY_URL': JSON.stringify(buildRelayUrl()) },
+  }),
   hooks: {
     // The benchmark's empty baseline page lives in entrypoints/ so WXT builds it like any
     // other extension page, but it is dropped here unless the benchmark asks for it.
@@ -44,12 +59,17 @@ export default defineConfig({
       ? {
           browser_specific_settings: {
             gecko: {
-              id: 'settlebridge@settlebridge.app',
+              id: GECKO_ID,
               strict_min_version: '128.0',
               data_collection_permissions: { required: ['none'] },
             },
           },
         }
-      : {}),
+      : // A local Chrome build gets a fixed id (lib/extension-ids.ts) so the relay's default
+        // ALLOWED_EXTENSION_IDS accepts its sign-in; a store build (RELAY_URL set) gets the
+        // store's own id.
+        process.env.RELAY_URL
+        ? {}
+        : { key: DEV_CHROME_KEY }),
   }),
 });

@@ -12,12 +12,12 @@ import { createXeroHandlers } from '@/lib/background/xero';
 import { getDb } from '@/lib/db';
 import { matchAccount } from '@/lib/match-account';
 import { dispatch, Envelope, type Sender } from '@/lib/messages';
-import { DEFAULT_RELAY_URL, type Settings } from '@/lib/settings';
+import type { Settings } from '@/lib/settings';
 
 const OUTBOX_ALARM = 'settlebridge-outbox';
 
+// No fallback: an unset value is how the UI knows the relay is a default nobody chose.
 const settingsItem = storage.defineItem<Settings>('local:settings', {
-  fallback: { relayUrl: DEFAULT_RELAY_URL },
   version: 1,
 });
 
@@ -99,6 +99,11 @@ export default defineBackground(() => {
       return matchAccount(await db.accounts.toArray(), await sellerCentral.contextForTab(tabId));
     },
     estimateSeconds: async () => outbox.estimateSeconds(),
+    // The send is confirmed in an extension-origin window the page cannot script.
+    openConfirm: async (settlementKeys) => {
+      const url = `${browser.runtime.getURL('/confirm.html')}#${encodeURIComponent(JSON.stringify(settlementKeys))}`;
+      await browser.windows.create({ url, type: 'popup', width: 760, height: 820 });
+    },
   });
   // The Settlements page is an extension page: no tab, so no "which account does this tab
   // show" check applies to it.

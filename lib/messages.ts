@@ -8,6 +8,16 @@
  * change nothing the user owns. Extension pages can also be opened in a tab (the popup
  * "popped out"), so `sender.tab` alone does not tell a content script from a page: the
  * sender's URL origin does.
+ *
+ * Privileged actions only from extension-owned surfaces: a content script may report what
+ * it saw (`page/report`, `settlement/ingest` of the file the page offered, `settlement/states`)
+ * and ask for a preview, but sending to Xero (which spends the organisation's API budget)
+ * and changing the global account mapping are `extension-page` only. From a statements page
+ * the content script asks for `settlement/confirm`; the background opens the extension's
+ * own confirmation window (entrypoints/confirm), an extension-origin page the Seller Central
+ * page cannot script or click, and the send and any mapping change happen there. A
+ * compromised Seller Central renderer can therefore plant at most a file the user then sees
+ * in that preview; it cannot send or remap on its own.
  */
 import { z } from 'zod';
 import type { SettlementView } from './background/settlements';
@@ -16,7 +26,7 @@ import { HistoryPage, HistoryQuery, ProblemSummary } from './history';
 import { isSellerCentralHost } from './marketplaces';
 import { PageContext } from './page-context';
 import { Account, AccountName, MarketplaceCode, XeroConnection } from './records';
-import { Settings } from './settings';
+import { Settings, SettingsView } from './settings';
 
 export type SenderKind = 'extension-page' | 'content-script';
 
@@ -107,8 +117,8 @@ export const protocol = {
     input: z.object({ connectionId: ConnectionId }),
     output: z.object({ status: z.string() }),
   },
-  'settings/get': { from: 'extension-page', input: Empty, output: Settings },
-  'settings/set': { from: 'extension-page', input: Settings, output: Settings },
+  'settings/get': { from: 'extension-page', input: Empty, output: SettingsView },
+  'settings/set': { from: 'extension-page', input: Settings, output: SettingsView },
   'backup/export': { from: 'extension-page', input: Empty, output: z.unknown() },
   'backup/import': {
     from: 'extension-page',
@@ -144,7 +154,18 @@ export const protocol = {
       ),
     }),
   },
-  'settlement/send': { from: BOTH, input: z.object({ settlementKey: SettlementKey }), output: View },
+  /** Queues a settlement for Xero: only from an extension page (the confirmation window, options). */
+  'settlement/send': {
+    from: 'extension-page',
+    input: z.object({ settlementKey: SettlementKey }),
+    output: View,
+  },
+  /** From a statements page: open the extension's confirmation window for these settlements. */
+  'settlement/confirm': {
+    from: 'content-script',
+    input: z.object({ settlementKeys: z.array(SettlementKey).min(1).max(50) }),
+    output: z.object({ opened: z.literal(true) }),
+  },
   'settlement/progress': {
     from: BOTH,
     input: z.object({ settlementKeys: z.array(SettlementKey).max(500) }),
@@ -161,7 +182,7 @@ export const protocol = {
   },
   /** Maps one settlement key to a Xero account code, from the preview, and rebuilds it. */
   'mapping/set-account': {
-    from: BOTH,
+    from: 'extension-page',
     input: z.object({
       settlementKey: SettlementKey,
       key: z.string().min(1).max(300),
@@ -293,7 +314,10 @@ export async function dispatch(
     return { ok: false, error: { code: 'unknown_message', message: `"${type}" is not handled here.` } };
   }
   try {
-    const value = await handler(input.data, { sender, tabId: sender.tab?.id });
+    // The Seller Central tab a content script speaks for; an extension page in a tab or
+    // window (confirmation, popped-out popup) speaks for no Seller Central tab.
+    const tabId = kind === 'content-script' ? sender.tab?.id : undefined;
+    const value = await handler(input.data, { sender, ...(tabId === undefined ? {} : { tabId }) });
     return { ok: true, value };
   } catch (error) {
     if (!(error instanceof AppError)) console.error(`settlebridge: ${type} failed`, error);

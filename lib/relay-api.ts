@@ -185,6 +185,7 @@ export const ErrorCode = z.enum([
   'idempotency_conflict',
   'in_flight',
   'rate_limited',
+  'quota_exceeded',
   'xero_rejected',
   'xero_unavailable',
   'internal',

@@ -1,12 +1,14 @@
 // createApp(deps): the whole relay as a Hono app that never listens (server.ts does), so
 // tests drive it through app.request() or a real socket with the same code.
+import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
-import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import { EXTENSION_ORIGIN } from '../lib/relay-api';
+import { globalBudget } from './auth/limits';
 import { rateLimit, requireInstall } from './auth/middleware';
 import { RelayHttpError } from './errors';
 import { realClock, type SchedulerClock } from './jobs/clock';
@@ -20,7 +22,7 @@ import { invoiceJobRoutes } from './routes/invoice-jobs';
 import type { AppEnv, Services } from './services';
 import { pingDb } from './store/db';
 import type { Store } from './store/queries';
-import { failureToHttp, TokenService } from './tokens';
+import { failureToHttp, reconnectNeeded, TokenService } from './tokens';
 import type { Vault } from './vault';
 import { VaultError } from './vault';
 import type { XeroGateway } from './xero/client';
@@ -65,7 +67,38 @@ export function createApp(deps: AppDeps): RelayApp {
   };
   const app = new Hono<AppEnv>();
 
-  app.use('*', requestId({ limitLength: 64 }));
+  // The relay names every request itself; a caller's X-Request-Id is only logged, apart and
+  // sanitised, so a client can neither forge a log correlation nor inject into log lines.
+  app.use('*', async (c, next) => {
+    c.set('requestId', randomUUID());
+    const fromClient = c.req.header('x-request-id');
+    if (fromClient) c.set('clientRequestId', sanitiseClientId(fromClient));
+    c.header('X-Request-Id', c.get('requestId'));
+    await next();
+  });
+  // Nothing the relay answers may be cached, framed, sniffed or leak its URL onwards: the
+  // callback's URL carries Xero's code and state, API answers carry connection facts.
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+      referrerPolicy: 'no-referrer',
+      xFrameOptions: 'DENY',
+      xContentTypeOptions: 'nosniff',
+      strictTransportSecurity: 'max-age=31536000; includeSubDomains',
+      crossOriginResourcePolicy: 'same-origin',
+    }),
+  );
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+  app.use('*', globalBudget(s));
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
@@ -73,6 +106,7 @@ export function createApp(deps: AppDeps): RelayApp {
     deps.log.info(
       {
         reqId: c.get('requestId'),
+        clientReqId: c.get('clientRequestId'),
         method: c.req.method,
         path: c.req.path,
         status: c.res.status,
@@ -153,7 +187,11 @@ export function createApp(deps: AppDeps): RelayApp {
     let e: RelayHttpError;
     if (err instanceof RelayHttpError) e = err;
     else if (err instanceof XeroFailure) e = failureToHttp(err);
-    else if (err instanceof HTTPException && err.status < 500) {
+    else if (err instanceof VaultError) {
+      // Which key is missing is for the operator, not for the caller.
+      deps.log.error({ reqId: c.get('requestId'), vault: err.message }, 'stored token could not be opened');
+      e = reconnectNeeded();
+    } else if (err instanceof HTTPException && err.status < 500) {
       // Hono's own refusals, e.g. a body that is not JSON.
       const message = /json/i.test(err.message)
         ? 'The request body is not valid JSON.'
@@ -168,7 +206,7 @@ export function createApp(deps: AppDeps): RelayApp {
       deps.log.error(
         {
           reqId: c.get('requestId'),
-          err: { name: err.name, message: err instanceof VaultError ? err.message : undefined },
+          err: { name: err.name },
         },
         'unhandled error',
       );
@@ -183,4 +221,9 @@ export function createApp(deps: AppDeps): RelayApp {
   });
 
   return { app, tokens, jobs, scheduler, schedulerClock };
+}
+
+/** A client's own request id, for logs only: at most 64 characters of [A-Za-z0-9._-]. */
+export function sanitiseClientId(raw: string): string {
+  return raw.replace(/[^A-Za-z0-9._-]/g, '').slice(0, 64);
 }

@@ -1,6 +1,7 @@
 // Configuration from the environment, checked once at start. A missing or malformed
 // value stops the relay with a message naming the variable, never with a stack trace.
 import { z } from 'zod';
+import { DEV_CHROME_EXTENSION_ID, GECKO_ID } from '../lib/extension-ids';
 
 const url = (name: string) =>
   z.url({ message: `${name} must be an absolute http(s) URL` }).transform((u) => u.replace(/\/+$/, ''));
@@ -47,7 +48,48 @@ const isLoopbackUrl = (u: string) => {
   }
 };
 
+const count = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+
+/**
+ * Abuse limits, retention and who may sign in: every figure the relay enforces to stay up
+ * under a flood and to keep its store from growing without bound (relay/README.md).
+ */
+const SecurityFields = {
+  /**
+   * Extensions whose browser-provided redirect URLs may receive a sign-in's relay code:
+   * Chrome ids (32 letters a–p) and Firefox gecko ids. Defaults to the local build's ids.
+   */
+  ALLOWED_EXTENSION_IDS: z
+    .string()
+    .default(`${DEV_CHROME_EXTENSION_ID},${GECKO_ID}`)
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ),
+  /** New-install registrations one client address may make per minute. */
+  REGISTRATIONS_PER_ADDRESS_PER_MINUTE: count(10),
+  /** New-install registrations the whole instance accepts per minute. */
+  REGISTRATIONS_PER_MINUTE: count(600),
+  /** Requests per second the whole instance serves before answering 429 (all routes). */
+  GLOBAL_REQUESTS_PER_SECOND: count(1000),
+  /** Invoices one install may have waiting or posting at once. */
+  INSTALL_QUEUED_INVOICES_MAX: count(5000),
+  /** Bytes of invoice payload one install may have waiting or posting at once. */
+  INSTALL_QUEUED_BYTES_MAX: count(25 * 1024 * 1024),
+  /** Finished (done or failed) invoice jobs and their items are deleted after this many days. */
+  RETENTION_JOBS_DAYS: count(90),
+  /** Used or expired sign-in states and relay codes are deleted after this many hours. */
+  RETENTION_SIGN_IN_HOURS: count(24),
+  /** Installs with no connection and no job are deleted this many days after registering. */
+  RETENTION_IDLE_INSTALL_DAYS: count(30),
+  /** How often each instance prunes (minutes). */
+  RETENTION_SWEEP_MINUTES: count(60),
+};
+
 const EnvFields = z.object({
+  ...SecurityFields,
   XERO_CLIENT_ID: z.string({ message: 'XERO_CLIENT_ID is required' }).min(1, 'XERO_CLIENT_ID is required'),
   XERO_CLIENT_SECRET: z
     .string({ message: 'XERO_CLIENT_SECRET is required' })

@@ -1,6 +1,9 @@
 // `npm run relay:rekey`: re-encrypt every stored token under the current key (the first
 // in TOKEN_KEYS). Run it after putting a new key first; once it reports 0 remaining, the
-// old key can be dropped from TOKEN_KEYS. Safe to run twice and while relays serve.
+// old key can be dropped from TOKEN_KEYS. Safe to run twice. On PostgreSQL it runs beside
+// serving relays: each row is resealed under its refresh lock (SELECT … FOR UPDATE), so a
+// concurrent refresh either commits first (and is resealed) or waits. A PGlite folder has
+// one writer (store/folder-lock.ts): rekey refuses while a relay holds it.
 import { ConfigError, parseStoreEnv, type StoreConfig } from './env';
 import { openDb } from './store/db';
 import { Store } from './store/queries';
@@ -31,6 +34,29 @@ export async function rekey(
       });
       if (changed) rewritten++;
     }
+    // Sign-ins waiting for redemption hold a parked pair too (sealed with the connection id
+    // they will become).
+    await store.transaction(async (trx) => {
+      const parked = await trx.db
+        .selectFrom('relay_codes')
+        .select(['code_hash', 'connection_id', 'access_token_enc', 'refresh_token_enc'])
+        .where('refresh_token_enc', 'is not', null)
+        .execute();
+      for (const p of parked) {
+        const access = p.access_token_enc ? vault.reseal(p.access_token_enc, p.connection_id) : undefined;
+        const refresh = p.refresh_token_enc ? vault.reseal(p.refresh_token_enc, p.connection_id) : undefined;
+        if (access === undefined && refresh === undefined) continue;
+        await trx.db
+          .updateTable('relay_codes')
+          .set({
+            access_token_enc: access ?? p.access_token_enc,
+            refresh_token_enc: refresh ?? p.refresh_token_enc,
+          })
+          .where('code_hash', '=', p.code_hash)
+          .where('refresh_token_enc', '=', p.refresh_token_enc)
+          .execute();
+      }
+    });
     return { rewritten, total: rows.length, keyId: vault.currentKeyId };
   } finally {
     await storeDb.close();

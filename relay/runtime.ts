@@ -2,7 +2,7 @@
 // server.ts, rekey.ts, the tests and the benchmark so they all run the real wiring.
 import pino, { type Logger } from 'pino';
 import { createApp, type RelayApp } from './app';
-import type { RelayConfig } from './env';
+import { ConfigError, type RelayConfig } from './env';
 import type { SchedulerClock } from './jobs/clock';
 import type { OrgLimits } from './jobs/scheduler';
 import { InvoiceWorker } from './jobs/worker';
@@ -70,6 +70,12 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
   });
   const store = new Store(storeDb.db, storeDb.dialect);
   const vault = new Vault(config.TOKEN_KEYS);
+  try {
+    await checkKeysOpenStoredTokens(store, vault);
+  } catch (e) {
+    await storeDb.close();
+    throw e;
+  }
   const xero =
     options.xero ??
     createXeroGateway({
@@ -117,6 +123,10 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
     );
   }, 60_000);
   pruner.unref();
+  let retention: NodeJS.Timeout | undefined = setInterval(() => {
+    void applyRetention(store, config, (options.now ?? Date.now)(), log);
+  }, config.RETENTION_SWEEP_MINUTES * 60_000);
+  retention.unref();
   return {
     ...relayApp,
     storeDb,
@@ -128,8 +138,72 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
     close: async () => {
       if (pruner) clearInterval(pruner);
       pruner = undefined;
+      if (retention) clearInterval(retention);
+      retention = undefined;
       await startedWorker.stop();
       await storeDb.close();
     },
   };
+}
+
+/** How many stored tokens the start-up check opens: newest first, so recent keys are seen. */
+const KEY_CHECK_SAMPLE = 20;
+
+/**
+ * Refuses to start when TOKEN_KEYS cannot open stored tokens (a key dropped too early, or
+ * the wrong key set for this store): serving would turn every connection into "reconnect
+ * needed". The message names key ids only, never key material or tokens.
+ */
+export async function checkKeysOpenStoredTokens(store: Store, vault: Vault): Promise<void> {
+  const rows = await store.db
+    .selectFrom('connections')
+    .select(['id', 'refresh_token_enc'])
+    .where('refresh_token_enc', 'is not', null)
+    .orderBy('updated_at', 'desc')
+    .limit(KEY_CHECK_SAMPLE)
+    .execute();
+  const failed = new Map<string, number>();
+  for (const row of rows) {
+    try {
+      vault.decrypt(row.refresh_token_enc!, row.id);
+    } catch {
+      const keyId = vault.keyIdOf(row.refresh_token_enc!) ?? '?';
+      failed.set(keyId, (failed.get(keyId) ?? 0) + 1);
+    }
+  }
+  if (failed.size > 0) {
+    const which = [...failed].map(([k, n]) => `${n} under key "${k}"`).join(', ');
+    throw new ConfigError(
+      `The relay cannot start: TOKEN_KEYS does not open ${which} of ${rows.length} stored tokens checked. Put the missing key back in TOKEN_KEYS (older keys after the current one) and run relay:rekey before dropping it.`,
+    );
+  }
+}
+
+const DAY_MS = 24 * 3600_000;
+
+/** One retention sweep with the configured periods (relay/README.md, "Retention"). */
+export async function applyRetention(
+  store: Store,
+  config: Pick<
+    RelayConfig,
+    'RETENTION_JOBS_DAYS' | 'RETENTION_SIGN_IN_HOURS' | 'RETENTION_IDLE_INSTALL_DAYS'
+  >,
+  now: number,
+  log?: Logger,
+) {
+  try {
+    const pruned = await store.transaction((s) =>
+      s.prune({
+        now,
+        jobsBefore: now - config.RETENTION_JOBS_DAYS * DAY_MS,
+        signInBefore: now - config.RETENTION_SIGN_IN_HOURS * 3600_000,
+        installsBefore: now - config.RETENTION_IDLE_INSTALL_DAYS * DAY_MS,
+      }),
+    );
+    log?.info({ pruned }, 'retention sweep');
+    return pruned;
+  } catch (e) {
+    log?.warn({ err: { name: (e as Error).name } }, 'retention sweep failed');
+    return undefined;
+  }
 }

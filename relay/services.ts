@@ -19,6 +19,12 @@ export interface Services {
     | 'BODY_LIMIT_BYTES'
     | 'INVOICE_JOB_BODY_LIMIT_BYTES'
     | 'XERO_WEB_URL'
+    | 'ALLOWED_EXTENSION_IDS'
+    | 'REGISTRATIONS_PER_ADDRESS_PER_MINUTE'
+    | 'REGISTRATIONS_PER_MINUTE'
+    | 'GLOBAL_REQUESTS_PER_SECOND'
+    | 'INSTALL_QUEUED_INVOICES_MAX'
+    | 'INSTALL_QUEUED_BYTES_MAX'
   >;
   store: Store;
   vault: Vault;
@@ -35,5 +41,5 @@ export interface Services {
 }
 
 export interface AppEnv {
-  Variables: { installId: string; requestId: string };
+  Variables: { installId: string; requestId: string; clientRequestId?: string };
 }

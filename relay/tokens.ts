@@ -30,6 +30,14 @@ export const needsReconnect = () =>
     'Xero no longer accepts this connection. Reconnect to Xero; accounts sharing it will work again afterwards.',
   );
 
+/** A stored token the relay cannot open (key missing or data damaged): the cure is the same. */
+export const reconnectNeeded = () =>
+  new RelayHttpError(
+    409,
+    'needs_reconnect',
+    'The relay can no longer use this Xero connection. Reconnect to Xero; nothing was sent.',
+  );
+
 export const isDisconnected = () =>
   new RelayHttpError(409, 'disconnected', 'This Xero connection was disconnected. Connect to Xero again.');
 

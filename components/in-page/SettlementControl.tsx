@@ -1,3 +1,5 @@
+import { safeXeroUrl } from '@/lib/xero-url';
+
 export interface SettlementState {
   status: string;
   xeroUrl?: string;
@@ -24,13 +26,14 @@ const LABELS: Record<string, string> = {
 export function SettlementControl({ settlementId, state, isBusy, onSend }: SettlementControlProps) {
   const status = state?.status ?? 'new';
   const canSend = status === 'new' || !state;
+  const xeroUrl = safeXeroUrl(state?.xeroUrl);
   return (
     <span class="sb-control" data-settlement-id={settlementId} data-status={status}>
       <span class="sb-badge" data-status={status} title={state?.error}>
         {LABELS[status] ?? status}
       </span>
-      {status === 'sent' && state?.xeroUrl && (
-        <a href={state.xeroUrl} target="_blank" rel="noopener noreferrer">
+      {status === 'sent' && xeroUrl && (
+        <a href={xeroUrl} target="_blank" rel="noopener noreferrer">
           View in Xero
         </a>
       )}

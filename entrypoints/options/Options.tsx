@@ -1,10 +1,12 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { ConnectionList } from '@/components/ConnectionList';
+import { RelayDefaultNotice } from '@/components/RelayDefaultNotice';
 import { SettlementImport } from '@/components/SettlementImport';
 import { sendMessage } from '@/lib/message-client';
 import type { MessageOutput } from '@/lib/messages';
 import type { Account } from '@/lib/records';
+import type { SettingsView } from '@/lib/settings';
 
 const send = (m: unknown) => browser.runtime.sendMessage(m);
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -13,6 +15,7 @@ export function Options() {
   const [accounts, setAccounts] = useState<Account[]>([]);
   const [connections, setConnections] = useState<MessageOutput<'connection/list'> | null>(null);
   const [relayUrl, setRelayUrl] = useState('');
+  const [settings, setSettings] = useState<SettingsView | null>(null);
   const [notice, setNotice] = useState<{ area: string; text: string; isError: boolean } | null>(null);
 
   const load = async (check = false) => {
@@ -28,7 +31,10 @@ export function Options() {
     load(true).catch((e: unknown) => setNotice({ area: 'connections', text: errorText(e), isError: true }));
     sendMessage(send, 'settings/get', {})
       // Never overwrite what the user started typing before the stored value arrived.
-      .then((s) => setRelayUrl((typed) => typed || s.relayUrl))
+      .then((s) => {
+        setSettings(s);
+        setRelayUrl((typed) => typed || s.relayUrl);
+      })
       .catch(() => {});
   }, []);
 
@@ -87,6 +93,7 @@ export function Options() {
             try {
               const saved = await sendMessage(send, 'settings/set', { relayUrl });
               setRelayUrl(saved.relayUrl);
+              setSettings(saved);
               say('settings', 'Saved.');
               await load(true);
             } catch (error) {
@@ -105,6 +112,7 @@ export function Options() {
             />
           </label>
           <button type="submit">Save</button>
+          <RelayDefaultNotice settings={settings} />
           {noticeFor('settings')}
         </form>
       </section>

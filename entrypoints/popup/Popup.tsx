@@ -4,11 +4,13 @@ import { AccountSwitcher, type SwitcherItem } from '@/components/AccountSwitcher
 import { CreateAccountWizard } from '@/components/CreateAccountWizard';
 import { PageStatus } from '@/components/PageStatus';
 import { ProblemLine } from '@/components/ProblemLine';
+import { RelayDefaultNotice } from '@/components/RelayDefaultNotice';
 import { accountXeroStatus } from '@/lib/account-status';
 import { marketplaceByCode } from '@/lib/marketplaces';
 import { sendMessage } from '@/lib/message-client';
 import type { MessageOutput } from '@/lib/messages';
 import type { Account } from '@/lib/records';
+import type { SettingsView } from '@/lib/settings';
 
 const send = (m: unknown) => browser.runtime.sendMessage(m);
 type State = MessageOutput<'popup/state'>;
@@ -22,6 +24,7 @@ export function Popup() {
   const [view, setView] = useState<View>({ kind: 'switcher' });
   const [message, setMessage] = useState<{ text: string; isError: boolean } | null>(null);
   const [problems, setProblems] = useState<MessageOutput<'history/summary'> | null>(null);
+  const [settings, setSettings] = useState<SettingsView | null>(null);
 
   const refresh = async () => {
     try {
@@ -33,8 +36,9 @@ export function Popup() {
 
   useEffect(() => {
     void refresh();
-    sendMessage(send, 'history/summary', {})
-      .then(setProblems)
+    sendMessage(send, 'history/summary', {}).then(setProblems);
+    sendMessage(send, 'settings/get', {})
+      .then(setSettings)
       .catch(() => {});
   }, []);
 
@@ -77,6 +81,7 @@ export function Popup() {
         href={browser.runtime.getURL('/settlements.html')}
         onOpen={() => void openSettlements()}
       />
+      <RelayDefaultNotice settings={settings} />
       {message && (
         <p class={message.isError ? 'error' : 'status'} role={message.isError ? 'alert' : 'status'}>
           {message.text}

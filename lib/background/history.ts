@@ -14,6 +14,7 @@ import { type HistoryPage, type HistoryRow, PROBLEM_STATUSES, type ProblemSummar
 import type { Handlers } from '../messages';
 import type { Send, Settlement, SettlementStatus } from '../records';
 import { formatMinor } from '../settlement/money';
+import { safeXeroUrl } from '../xero-url';
 import type { Outbox } from './outbox';
 
 type HistoryHandlers = Pick<
@@ -91,11 +92,11 @@ export function createHistoryHandlers(deps: HistoryDeps): HistoryHandlers {
         currency: s.currency,
         status: s.status,
         ...(s.lastError ? { error: s.lastError } : {}),
-        invoices: parts.map((p) => ({
-          number: p.invoiceNumber,
-          state: p.state,
-          ...(p.xeroUrl ? { xeroUrl: p.xeroUrl } : {}),
-        })),
+        invoices: parts.map((p) => {
+          // The relay's link, but only when it leads into Xero's web app (lib/xero-url.ts).
+          const xeroUrl = safeXeroUrl(p.xeroUrl);
+          return { number: p.invoiceNumber, state: p.state, ...(xeroUrl ? { xeroUrl } : {}) };
+        }),
         ...(connectionId ? { connectionId } : {}),
         // The outbox stamps a settlement each time it recomputes its status; once sent it is
         // no longer followed, so the stamp is when the last part reached Xero.

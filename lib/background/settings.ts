@@ -1,5 +1,5 @@
 import type { Handlers } from '../messages';
-import { DEFAULT_RELAY_URL, Settings } from '../settings';
+import { DEFAULT_RELAY_URL, IS_LOCAL_BUILD, Settings, type SettingsView } from '../settings';
 
 export interface SettingsStore {
   get(): Promise<unknown>;
@@ -18,12 +18,18 @@ export function createSettingsHandlers(store: SettingsStore): Pick<
     const parsed = Settings.safeParse(await store.get());
     return parsed.success ? parsed.data : { relayUrl: DEFAULT_RELAY_URL };
   };
+  const view = async (): Promise<SettingsView> => {
+    const parsed = Settings.safeParse(await store.get());
+    return parsed.success
+      ? { ...parsed.data, isDefault: false, isLocalBuild: IS_LOCAL_BUILD }
+      : { relayUrl: DEFAULT_RELAY_URL, isDefault: true, isLocalBuild: IS_LOCAL_BUILD };
+  };
   return {
     read,
-    'settings/get': read,
+    'settings/get': view,
     'settings/set': async (settings) => {
       await store.set(settings);
-      return settings;
+      return { ...settings, isDefault: false, isLocalBuild: IS_LOCAL_BUILD };
     },
   };
 }

@@ -39,6 +39,7 @@ type SettlementHandlers = Pick<
   | 'settlement/preview'
   | 'settlement/states'
   | 'settlement/send'
+  | 'settlement/confirm'
   | 'settlement/progress'
   | 'mapping/set-account'
 >;
@@ -50,6 +51,8 @@ export interface SettlementDeps {
   accountForTab: (tabId: number | undefined) => Promise<Account | undefined>;
   /** Seconds the relay expects the outstanding sends to take, when it has said. */
   estimateSeconds?: () => Promise<number | undefined>;
+  /** Opens the extension's confirmation window for these settlements (lib/messages.ts header). */
+  openConfirm?: (settlementKeys: string[]) => Promise<void>;
   clock?: { now(): number };
 }
 
@@ -254,6 +257,18 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
       });
       void outbox.drain();
       return view(settlementKey);
+    },
+
+    'settlement/confirm': async ({ settlementKeys }, ctx) => {
+      for (const key of settlementKeys) {
+        await checkTab(ctx, key);
+        if (!(await db.settlements.get(key)))
+          throw new AppError('not_found', 'That settlement is not loaded; open it again.');
+      }
+      if (!deps.openConfirm)
+        throw new AppError('unavailable', 'Sending from this page is not available here.');
+      await deps.openConfirm(settlementKeys);
+      return { opened: true as const };
     },
 
     'settlement/progress': async ({ settlementKeys }, ctx) => {

@@ -23,6 +23,8 @@ export interface Mounted {
 export type MountFn = (name: string, anchor: Element | null) => Promise<Mounted>;
 
 const POLL_MS = 2000;
+/** How long the page watches for sends queued from the confirmation window. */
+const CONFIRM_WATCH_MS = 10 * 60_000;
 
 export async function startStatements(opts: {
   doc: Document;
@@ -42,6 +44,8 @@ export async function startStatements(opts: {
   let preparing: { done: number; total: number } | null = null;
   let progress: BulkProgress | null = null;
   let bulkKeys: string[] = [];
+  /** Until when to keep polling after asking for the confirmation window (it may queue sends). */
+  let confirmingUntil = 0;
   let preview: { views: SettlementView[] } | null = null;
 
   const table = downloads[0]!.anchor.closest('table') ?? downloads[0]!.anchor;
@@ -164,7 +168,11 @@ export async function startStatements(opts: {
     paint();
     try {
       const view = await prepare(d);
-      if (view) preview = { views: [view] };
+      // The send itself is confirmed in the extension's own window (lib/messages.ts header).
+      if (view) {
+        await sendMessage(send, 'settlement/confirm', { settlementKeys: [view.settlementKey] });
+        confirmingUntil = Date.now() + CONFIRM_WATCH_MS;
+      }
     } catch (e) {
       showPrepareError(d, e);
     } finally {
@@ -190,17 +198,24 @@ export async function startStatements(opts: {
       paint();
     }
     preparing = null;
-    preview = views.length > 0 ? { views } : null;
+    if (views.length > 0) {
+      bulkKeys = views.length > 1 ? views.map((v) => v.settlementKey) : [];
+      await sendMessage(send, 'settlement/confirm', { settlementKeys: views.map((v) => v.settlementKey) });
+      confirmingUntil = Date.now() + CONFIRM_WATCH_MS;
+    }
     paint();
   }
 
   await refresh();
+  // Back from the confirmation window: show what it queued.
+  window.addEventListener('focus', () => void refresh().catch(() => {}), { signal });
   // States change in the background (outbox, other tabs): keep the page current.
   const timer = setInterval(() => {
     // Parked sends resume after Reconnect (possibly from another page): keep watching them too.
     const active =
       Object.values(states).some((s) => ['queued', 'sending', 'needs_reconnect'].includes(s.status)) ||
-      bulkKeys.length > 0;
+      bulkKeys.length > 0 ||
+      Date.now() < confirmingUntil;
     if (active) void refresh().catch(() => {});
   }, POLL_MS);
   signal.addEventListener('abort', () => clearInterval(timer));

@@ -1,7 +1,11 @@
 // Connecting to Xero. The extension starts a login bound to its install, one of its
-// accounts and an exact return URL; the browser comes back to /v1/oauth/callback; the
-// extension then redeems a single-use relay code, which only the same install can do.
-// Xero's code and tokens never reach the browser.
+// accounts and an exact return URL (one of ALLOWED_EXTENSION_IDS' redirect URLs); the
+// browser comes back to /v1/oauth/callback, which exchanges Xero's code and parks the
+// sealed token pair on a single-use relay code sent only to that return URL, which only
+// the auth window of the browser that started the sign-in intercepts. Nothing is a
+// connection yet: it cannot be listed, granted or used until the install that started
+// the sign-in redeems the code (relay/README.md, "Connecting safely", says which attack
+// each step stops). Xero's code and tokens never reach the browser.
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { generators } from 'openid-client';
@@ -10,7 +14,7 @@ import { isAllowedReturnUrl } from '../auth/return-url';
 import { RelayHttpError } from '../errors';
 import { randomToken, sha256 } from '../secrets';
 import type { AppEnv, Services } from '../services';
-import type { TenantRecord } from '../store/queries';
+import type { RelayCodeRow, Store, TenantRecord } from '../store/queries';
 import { validate } from '../validate';
 import type { XeroTenant } from '../xero/client';
 import { XeroFailure } from '../xero/errors';
@@ -23,11 +27,11 @@ export function connectRoutes(s: Services) {
     .post('/start', validate('json', StartConnectRequest), async (c) => {
       const installId = c.get('installId');
       const { accountId, returnUrl, connectionId } = c.req.valid('json');
-      if (!isAllowedReturnUrl(returnUrl, s.config.RETURN_URL_PREFIXES)) {
+      if (!isAllowedReturnUrl(returnUrl, s.config.ALLOWED_EXTENSION_IDS, s.config.RETURN_URL_PREFIXES)) {
         throw new RelayHttpError(
           400,
           'return_url_not_allowed',
-          'The return URL must be the extension’s own page or its browser-provided redirect URL.',
+          'The return URL must be the browser-provided redirect URL of a Settlebridge extension this relay serves (ALLOWED_EXTENSION_IDS).',
         );
       }
       if (connectionId) {
@@ -67,8 +71,10 @@ export function connectRoutes(s: Services) {
       const result = await s.store.transaction(async (store) => {
         const code = await store.redeemRelayCode(codeHash, installId, now);
         if (!code) return undefined;
+        const reconnected = await activate(store, code, now);
+        await store.clearRelayCodeTokens(codeHash);
         await store.addGrants(code.connection_id, [code.account_id], now);
-        return { code, connection: await store.findConnection(code.connection_id) };
+        return { reconnected, connection: await store.findConnection(code.connection_id) };
       });
       if (!result?.connection) {
         const known = await s.store.findRelayCode(codeHash);
@@ -85,12 +91,68 @@ export function connectRoutes(s: Services) {
           throw new RelayHttpError(400, 'invalid_relay_code', 'This relay code has expired; connect again.');
         throw new RelayHttpError(400, 'invalid_relay_code', 'This relay code is not valid.');
       }
+      if (result.reconnected) {
+        await s.jobs.unpark(result.connection.id, now);
+        s.onJobQueued();
+      }
+      s.log.info(
+        { installId, connectionId: result.connection.id, reconnect: result.reconnected },
+        'xero connected',
+      );
       const tenants = (JSON.parse(result.connection.tenants_json) as TenantRecord[]).map((t) => ({
         tenantId: t.tenantId,
         name: t.name,
       }));
       return c.json({ connectionId: result.connection.id, tenants });
     });
+}
+
+/**
+ * Turns a redeemed sign-in into a connection: the install's existing connection gets the new
+ * pair, or a new one is created. Returns whether an existing connection was replaced.
+ */
+async function activate(store: Store, code: RelayCodeRow, now: number): Promise<boolean> {
+  if (!code.access_token_enc || !code.refresh_token_enc || !code.tenant_id || !code.tenants_json) {
+    throw new RelayHttpError(400, 'invalid_relay_code', 'This relay code has expired; connect again.');
+  }
+  const existing = await store.findConnection(code.connection_id);
+  if (existing && existing.owner_install_id !== code.install_id) {
+    throw new RelayHttpError(
+      403,
+      'not_owner',
+      'Only the install that created this connection can reconnect it.',
+    );
+  }
+  if (existing) {
+    await store.replaceTokens(
+      existing.id,
+      {
+        accessTokenEnc: code.access_token_enc,
+        refreshTokenEnc: code.refresh_token_enc,
+        accessExpiresAt: code.access_expires_at ?? now,
+        tenantsJson: code.tenants_json,
+        organisationName: code.organisation_name ?? existing.organisation_name,
+        xeroConnectionId: code.xero_connection_id ?? existing.xero_connection_id,
+      },
+      now,
+    );
+    return true;
+  }
+  await store.insertConnection({
+    id: code.connection_id,
+    owner_install_id: code.install_id,
+    tenant_id: code.tenant_id,
+    organisation_name: code.organisation_name ?? '',
+    xero_connection_id: code.xero_connection_id ?? '',
+    tenants_json: code.tenants_json,
+    status: 'connected',
+    access_token_enc: code.access_token_enc,
+    refresh_token_enc: code.refresh_token_enc,
+    access_expires_at: code.access_expires_at ?? now,
+    created_at: now,
+    updated_at: now,
+  });
+  return false;
 }
 
 function page(title: string, message: string) {
@@ -174,50 +236,27 @@ export function connectOauthRoutes(s: Services) {
         refreshTokenEnc: s.vault.encrypt(tokens.refreshToken, id),
         accessExpiresAt: tokens.accessExpiresAt,
       };
+      // Parked, not connected: the pair becomes a connection only when the install that
+      // started this sign-in redeems the code the browser carries back (routes above).
       const relayCode = randomToken();
-      await s.store.transaction(async (store) => {
-        if (target) {
-          await store.replaceTokens(
-            id,
-            {
-              ...sealed,
-              tenantsJson: JSON.stringify(records),
-              organisationName: primary.name,
-              xeroConnectionId: primary.xeroConnectionId,
-            },
-            now,
-          );
-        } else {
-          await store.insertConnection({
-            id,
-            owner_install_id: state.install_id,
-            tenant_id: primary.tenantId,
-            organisation_name: primary.name,
-            xero_connection_id: primary.xeroConnectionId,
-            tenants_json: JSON.stringify(records),
-            status: 'connected',
-            access_token_enc: sealed.accessTokenEnc,
-            refresh_token_enc: sealed.refreshTokenEnc,
-            access_expires_at: sealed.accessExpiresAt,
-            created_at: now,
-            updated_at: now,
-          });
-        }
-        await store.createRelayCode({
-          code_hash: sha256(relayCode),
-          install_id: state.install_id,
-          connection_id: id,
-          account_id: state.account_id,
-          expires_at: now + RELAY_CODE_TTL_MS,
-        });
+      await s.store.createRelayCode({
+        code_hash: sha256(relayCode),
+        install_id: state.install_id,
+        connection_id: id,
+        account_id: state.account_id,
+        expires_at: now + RELAY_CODE_TTL_MS,
+        created_at: now,
+        tenant_id: primary.tenantId,
+        organisation_name: primary.name,
+        xero_connection_id: primary.xeroConnectionId,
+        tenants_json: JSON.stringify(records),
+        access_token_enc: sealed.accessTokenEnc,
+        refresh_token_enc: sealed.refreshTokenEnc,
+        access_expires_at: sealed.accessExpiresAt,
       });
-      if (target) {
-        await s.jobs.unpark(id, now);
-        s.onJobQueued();
-      }
       s.log.info(
         { installId: state.install_id, connectionId: id, reconnect: Boolean(target) },
-        'xero connected',
+        'xero sign-in waiting for redemption',
       );
       return back({ relay_code: relayCode });
     } catch (e) {
@@ -226,9 +265,15 @@ export function connectOauthRoutes(s: Services) {
         { installId: state.install_id, xeroFailure: f?.kind ?? 'internal' },
         'oauth callback failed',
       );
+      // Name the real cause: invalid_grant here is about the sign-in's code (expired, used
+      // twice or failing its PKCE check), not a connection's refresh token.
+      const why =
+        f?.kind === 'invalid_grant'
+          ? 'Xero did not accept this sign-in’s authorisation code (it expired, was already used, or failed its PKCE check).'
+          : (f?.message ?? 'The relay could not finish connecting.');
       return back({
         error: 'server_error',
-        error_description: `${f?.message ?? 'The relay could not finish connecting.'} Nothing was connected; try again.`,
+        error_description: `${why} Nothing was connected; try again.`,
       });
     }
   });

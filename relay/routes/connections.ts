@@ -94,9 +94,16 @@ export function connectionRoutes(s: Services) {
       }
       const fresh = await s.store.findConnection(row.id);
       if (fresh?.refresh_token_enc) {
-        await s.xero
-          .revoke(s.vault.decrypt(fresh.refresh_token_enc, row.id))
-          .catch(() => s.log.warn({ connectionId: row.id }, 'token revocation failed; forgetting locally'));
+        // A token the vault cannot open (lost key) cannot be revoked, but must not keep the
+        // seller from disconnecting: forget it locally either way.
+        try {
+          await s.xero.revoke(s.vault.decrypt(fresh.refresh_token_enc, row.id));
+        } catch (e) {
+          s.log.warn(
+            { connectionId: row.id, cause: e instanceof Error ? e.name : 'unknown' },
+            'token revocation failed; forgetting locally',
+          );
+        }
       }
       const affectedAccountIds = await s.store.transaction((store) =>
         store.markDisconnected(row.id, s.now()),

@@ -23,6 +23,22 @@ export function invoiceJobRoutes(s: Services) {
     },
   });
 
+  /** One install may not fill the queue (and the organisations' Xero budget) for everyone. */
+  async function checkQuota(installId: string, invoices: readonly { invoice: unknown }[]) {
+    const queued = await s.store.installQueue(installId);
+    const adding = invoices.reduce((n, i) => n + Buffer.byteLength(JSON.stringify(i.invoice)), 0);
+    const maxItems = s.config.INSTALL_QUEUED_INVOICES_MAX;
+    const maxBytes = s.config.INSTALL_QUEUED_BYTES_MAX;
+    if (queued.items + invoices.length > maxItems || queued.bytes + adding > maxBytes) {
+      throw new RelayHttpError(
+        429,
+        'quota_exceeded',
+        `This install already has ${queued.items} invoices (${queued.bytes} bytes) waiting to post; with these ${invoices.length} it would pass its limit of ${maxItems} invoices or ${maxBytes} bytes. Nothing was queued; send again once some have posted.`,
+        { 'retry-after': '60' },
+      );
+    }
+  }
+
   return new Hono<AppEnv>()
     .post(
       '/connections/:connectionId/invoice-jobs',
@@ -43,6 +59,7 @@ export function invoiceJobRoutes(s: Services) {
         }
         if (row.status === 'needs_reconnect') throw needsReconnect();
         if (row.status === 'disconnected') throw isDisconnected();
+        await checkQuota(installId, invoices);
         const result = await s.jobs.submit(
           { installId, connectionId: row.id, tenantId: row.tenant_id, accountId, invoices },
           s.schedulerClock.now(),

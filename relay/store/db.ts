@@ -5,8 +5,10 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { lockFolder } from './folder-lock';
 import * as initial from './migrations/0001-initial';
 import * as invoiceJobs from './migrations/0002-invoice-jobs';
+import * as pendingConnections from './migrations/0003-pending-connections';
 import { SerialPGliteDialect } from './pglite-dialect';
 import type { Database } from './schema';
 
@@ -28,7 +30,11 @@ export interface OpenDbOptions {
   poolSize?: number;
 }
 
-const migrations: Record<string, Migration> = { '0001-initial': initial, '0002-invoice-jobs': invoiceJobs };
+const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+  '0002-invoice-jobs': invoiceJobs,
+  '0003-pending-connections': pendingConnections,
+};
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
@@ -74,16 +80,33 @@ async function openPostgres(url: string, schema: string, poolSize: number): Prom
 }
 
 async function openPglite(dataDir: string): Promise<StoreDb> {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
-  const db = new Kysely<Database>({ dialect: new SerialPGliteDialect(client) });
+  let release = () => {};
+  if (!dataDir.startsWith('memory://')) {
+    mkdirSync(dataDir, { recursive: true });
+    release = lockFolder(dataDir); // one writer per folder (store/folder-lock.ts)
+  }
+  let db: Kysely<Database> | undefined;
   try {
+    const client = await PGlite.create(dataDir);
+    db = new Kysely<Database>({ dialect: new SerialPGliteDialect(client) });
     await migrate(db);
   } catch (e) {
-    await db.destroy();
+    await db?.destroy();
+    release();
     throw e;
   }
-  return { db, dialect: 'pglite', close: () => db.destroy() };
+  const opened = db;
+  return {
+    db: opened,
+    dialect: 'pglite',
+    close: async () => {
+      try {
+        await opened.destroy();
+      } finally {
+        release();
+      }
+    },
+  };
 }
 
 export async function openDb(options: OpenDbOptions): Promise<StoreDb> {

@@ -1,5 +1,5 @@
 // Every query the relay runs, written once for both dialects.
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { DialectName } from './db';
 import type { ConnectionsTable, Database, OauthStatesTable, RelayCodesTable } from './schema';
 
@@ -89,7 +89,7 @@ export class Store {
 
   // --- relay codes ---------------------------------------------------------------------
 
-  async createRelayCode(row: Omit<RelayCodeRow, 'redeemed_at'>): Promise<void> {
+  async createRelayCode(row: Omit<Insertable<RelayCodesTable>, 'redeemed_at'>): Promise<void> {
     await this.db
       .insertInto('relay_codes')
       .values({ ...row, redeemed_at: null })
@@ -111,6 +111,15 @@ export class Store {
       .where('expires_at', '>', now)
       .returningAll()
       .executeTakeFirst();
+  }
+
+  /** A redeemed sign-in's token pair now lives on its connection; forget the parked copy. */
+  async clearRelayCodeTokens(codeHash: string): Promise<void> {
+    await this.db
+      .updateTable('relay_codes')
+      .set({ access_token_enc: null, refresh_token_enc: null })
+      .where('code_hash', '=', codeHash)
+      .execute();
   }
 
   // --- connections ---------------------------------------------------------------------
@@ -249,6 +258,145 @@ export class Store {
       .where('account_id', '=', accountId)
       .executeTakeFirst();
     return row !== undefined;
+  }
+
+  // --- quotas and retention -----------------------------------------------------------
+
+  /** Invoices an install has waiting or posting, and their payload bytes. */
+  async installQueue(installId: string): Promise<{ items: number; bytes: number }> {
+    const row = await this.db
+      .selectFrom('invoice_items as i')
+      .innerJoin('invoice_jobs as j', 'j.id', 'i.job_id')
+      .where('j.install_id', '=', installId)
+      .where('i.state', 'in', ['queued', 'posting', 'needs_reconnect'])
+      .select((eb) => [
+        eb.fn.countAll<string>().as('items'),
+        eb.fn
+          .coalesce(eb.fn.sum<string>(sql<number>`octet_length(i.payload::text)`), sql<string>`0`)
+          .as('bytes'),
+      ])
+      .executeTakeFirstOrThrow();
+    return { items: Number(row.items), bytes: Number(row.bytes) };
+  }
+
+  /**
+   * Deletes what nobody needs any more: finished jobs (every item done or failed) and their
+   * items after `jobsBefore`, sign-in states and relay codes after `signInBefore`, installs
+   * registered before `installsBefore` that hold no connection and no job, expired proofs.
+   * Returns how many rows of each went.
+   */
+  async prune(cut: { now: number; jobsBefore: number; signInBefore: number; installsBefore: number }) {
+    const db = this.db;
+    const finishedJobs = db
+      .selectFrom('invoice_jobs as j')
+      .select('j.id')
+      .where('j.created_at', '<', cut.jobsBefore)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('invoice_job_items as ji')
+              .innerJoin('invoice_items as i', (join) =>
+                join
+                  .onRef('i.connection_id', '=', 'ji.connection_id')
+                  .onRef('i.idempotency_key', '=', 'ji.idempotency_key'),
+              )
+              .whereRef('ji.job_id', '=', 'j.id')
+              .where((eb) =>
+                eb.or([
+                  eb('i.state', 'not in', ['done', 'failed']),
+                  eb('i.updated_at', '>=', cut.jobsBefore),
+                ]),
+              )
+              .select('ji.job_id'),
+          ),
+        ),
+      );
+    const jobIds = (await finishedJobs.execute()).map((r) => r.id);
+    let items = 0;
+    if (jobIds.length > 0) {
+      await db.deleteFrom('invoice_job_items').where('job_id', 'in', jobIds).execute();
+      const gone = await db
+        .deleteFrom('invoice_items')
+        .where('job_id', 'in', jobIds)
+        .where('state', 'in', ['done', 'failed'])
+        .returning('idempotency_key')
+        .execute();
+      items = gone.length;
+      // A job whose key another (newer) job now owns keeps nothing; one still owning a live
+      // item is not finished and was not selected.
+      await db
+        .deleteFrom('invoice_jobs')
+        .where('id', 'in', jobIds)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('invoice_items')
+                .select('job_id')
+                .whereRef('invoice_items.job_id', '=', 'invoice_jobs.id'),
+            ),
+          ),
+        )
+        .execute();
+    }
+    const codes = await db
+      .deleteFrom('relay_codes')
+      .where('expires_at', '<', cut.signInBefore)
+      .returning('code_hash')
+      .execute();
+    const states = await db
+      .deleteFrom('oauth_states')
+      .where('expires_at', '<', cut.signInBefore)
+      .returning('state_hash')
+      .execute();
+    await db.deleteFrom('dpop_proofs').where('expires_at', '<', cut.now).execute();
+    const installs = await db
+      .deleteFrom('installs')
+      .where('created_at', '<', cut.installsBefore)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('connections')
+              .select('connections.id')
+              .whereRef('connections.owner_install_id', '=', 'installs.id'),
+          ),
+        ),
+      )
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('invoice_jobs')
+              .select('invoice_jobs.id')
+              .whereRef('invoice_jobs.install_id', '=', 'installs.id'),
+          ),
+        ),
+      )
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('relay_codes')
+              .select('relay_codes.code_hash')
+              .whereRef('relay_codes.install_id', '=', 'installs.id'),
+          ),
+        ),
+      )
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('oauth_states')
+              .select('oauth_states.state_hash')
+              .whereRef('oauth_states.install_id', '=', 'installs.id'),
+          ),
+        ),
+      )
+      .returning('id')
+      .execute();
+    return {
+      jobs: jobIds.length,
+      items,
+      relayCodes: codes.length,
+      oauthStates: states.length,
+      installs: installs.length,
+    };
   }
 
   // --- refresh lock --------------------------------------------------------------------

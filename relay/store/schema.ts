@@ -56,6 +56,18 @@ export interface RelayCodesTable {
   account_id: string;
   expires_at: number;
   redeemed_at: number | null;
+  /**
+   * The sign-in waiting for redemption: the organisation and its sealed token pair (sealed
+   * with connection_id as associated data). Cleared once redeemed; null on old rows.
+   */
+  tenant_id: string | null;
+  organisation_name: string | null;
+  xero_connection_id: string | null;
+  tenants_json: string | null;
+  access_token_enc: string | null;
+  refresh_token_enc: string | null;
+  access_expires_at: number | null;
+  created_at: number | null;
 }
 
 export interface InvoiceJobsTable {

@@ -1,8 +1,7 @@
 // Installs what `npm start` and `npm test` need on a fresh clone, or says exactly what is
 // missing. Plain Node with no dependencies, because it runs before `npm ci`.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,9 +43,11 @@ function aptInstall(pkg) {
 const BROWSERS = {
   chromium: { env: 'CHROME_PATH', path: '/usr/bin/chromium', pkg: 'chromium' },
   firefox: { env: 'FIREFOX_PATH', path: '/usr/bin/firefox-esr', pkg: 'firefox-esr' },
+  // The X server the `npm start` end-to-end test opens Chromium on.
+  xvfb: { env: 'XVFB_PATH', path: '/usr/bin/Xvfb', pkg: 'xvfb' },
 };
 
-/** Returns the browser's executable path, installing the Debian package when allowed. */
+/** Returns the program's executable path (a browser, or Xvfb), installing the Debian package when allowed. */
 export function ensureBrowser(name) {
   const b = BROWSERS[name];
   const configured = process.env[b.env];
@@ -59,42 +60,5 @@ export function ensureBrowser(name) {
   throw new Error(
     `${name} is not installed. Install the Debian package "${b.pkg}" (apt-get install ${b.pkg}) ` +
       `or set ${b.env} to a ${name} executable.`,
-  );
-}
-
-const portOpen = (host, port) =>
-  new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.setTimeout(1000);
-    const done = (isOpen) => {
-      socket.destroy();
-      resolve(isOpen);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-    socket.once('timeout', () => done(false));
-  });
-
-/**
- * PostgreSQL for the relay's store tests. Uses TEST_DATABASE_URL when set; otherwise the
- * machine's service at 127.0.0.1:5432, started through pg_ctlcluster when it is down.
- * Returns the URL; throws (never skips) when it cannot be reached.
- */
-export async function ensurePostgres() {
-  const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const { hostname, port } = new URL(url);
-  if (await portOpen(hostname, Number(port || 5432))) return url;
-  if (existsSync('/etc/postgresql') && isRoot()) {
-    say('starting PostgreSQL…');
-    const versions = execFileSync('ls', ['/etc/postgresql']).toString().trim().split('\n');
-    for (const v of versions) run('pg_ctlcluster', ['--skip-systemctl-redirect', v, 'main', 'start']);
-    for (let i = 0; i < 30; i++) {
-      if (await portOpen(hostname, Number(port || 5432))) return url;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  throw new Error(
-    `PostgreSQL is not reachable at ${hostname}:${port || 5432}. Start it, or set TEST_DATABASE_URL ` +
-      'to a database the tests may create schemas in.',
   );
 }

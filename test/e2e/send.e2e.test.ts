@@ -66,6 +66,22 @@ describe('send settlements from Seller Central in Chromium', () => {
     await page.mouse.click(target!.x, target!.y);
   }
 
+  /**
+   * The extension's own confirmation window that a Send on the page opened: the preview and
+   * the Send button live there, out of the page's reach (lib/messages.ts header).
+   */
+  async function confirmWindow(): Promise<Page> {
+    const target = await eb!.browser.waitForTarget(
+      (t) => t.url().startsWith(`${eb!.origin}confirm.html`) && !seenConfirms.has(t),
+      { timeout: 30_000 },
+    );
+    seenConfirms.add(target);
+    const confirm = (await target.page())!;
+    await confirm.waitForSelector('[data-testid="sb-send"]');
+    return confirm;
+  }
+  const seenConfirms = new Set<unknown>();
+
   const controlFor = (id: string) => `[data-settlement-id="${id}"]`;
   const statusOf = async (page: Page, id: string) =>
     (await closedShadowQuery(page, 'settlebridge-settlement', controlFor(id)))[0]?.html.match(
@@ -122,11 +138,12 @@ describe('send settlements from Seller Central in Chromium', () => {
     const page = await statementsPage();
     expect(await statusOf(page, '18004731211')).toBe('new');
     await clickIn(page, 'settlebridge-settlement', `${controlFor('18004731211')} button`);
-    const [total] = await waitForClosedShadow(page, 'settlebridge-preview', '[data-testid="sb-total"]');
-    expect(
-      await closedShadowQuery(page, 'settlebridge-preview', '[data-testid="sb-reconciled"]'),
-    ).toHaveLength(1);
-    await clickIn(page, 'settlebridge-preview', '[data-testid="sb-send"]');
+    // Nothing is sent from the page itself: the confirmation is the extension's window.
+    const confirm = await confirmWindow();
+    expect(await invoicesIn(sim, 'AMZ-18004731211')).toHaveLength(0);
+    const total = await confirm.$eval('[data-testid="sb-total"]', (e) => e.textContent ?? '');
+    expect(await confirm.$$('[data-testid="sb-reconciled"]')).toHaveLength(1);
+    await confirm.click('[data-testid="sb-send"]');
     await waitForStatus(page, '18004731211', 'sent');
     const link = (
       await closedShadowQuery(page, 'settlebridge-settlement', `${controlFor('18004731211')} a`)
@@ -134,7 +151,7 @@ describe('send settlements from Seller Central in Chromium', () => {
     expect(link?.html).toContain('InvoiceID=');
     const invoices = await invoicesIn(sim, 'AMZ-18004731211');
     expect(invoices).toHaveLength(1);
-    expect(invoices[0]!.Total.toFixed(2)).toBe(total!.text);
+    expect(invoices[0]!.Total.toFixed(2)).toBe(total.trim());
     await page.close();
   });
 
@@ -167,9 +184,11 @@ describe('send settlements from Seller Central in Chromium', () => {
     const [a, b] = [await statementsPage(), await statementsPage()];
     await clickIn(a, 'settlebridge-settlement', `${controlFor('18100000001')} button`);
     await clickIn(b, 'settlebridge-settlement', `${controlFor('18100000001')} button`);
-    const [sendA] = await waitForClosedShadow(a, 'settlebridge-preview', '[data-testid="sb-send"]');
-    const [sendB] = await waitForClosedShadow(b, 'settlebridge-preview', '[data-testid="sb-send"]');
-    await Promise.all([a.mouse.click(sendA!.x, sendA!.y, { count: 2 }), b.mouse.click(sendB!.x, sendB!.y)]);
+    const [confirmA, confirmB] = [await confirmWindow(), await confirmWindow()];
+    await Promise.all([
+      confirmA.click('[data-testid="sb-send"]', { count: 2 }),
+      confirmB.click('[data-testid="sb-send"]'),
+    ]);
     await waitForStatus(a, '18100000001', 'sent');
     await waitForStatus(b, '18100000001', 'sent');
     // A negative settlement goes to Xero as a bill.
@@ -179,10 +198,10 @@ describe('send settlements from Seller Central in Chromium', () => {
     await b.close();
   });
 
-  /** Opens the preview for one settlement and presses Send in it. */
+  /** Opens the confirmation window for one settlement and presses Send in it. */
   async function sendFromPreview(page: Page, id: string) {
     await clickIn(page, 'settlebridge-settlement', `${controlFor(id)} button`);
-    await clickIn(page, 'settlebridge-preview', '[data-testid="sb-send"]');
+    await (await confirmWindow()).click('[data-testid="sb-send"]');
   }
 
   it('keeps a send queued while the relay is down and sends it once the relay is back', async () => {
@@ -240,14 +259,10 @@ describe('send settlements from Seller Central in Chromium', () => {
     const [bulk] = await waitForClosedShadow(page, 'settlebridge-bar', 'button');
     expect(bulk!.text).toBe('Send all unsent (2)');
     await page.mouse.click(bulk!.x, bulk!.y);
-    await waitForClosedShadow(page, 'settlebridge-preview', '[data-testid="sb-send"]');
-    expect(
-      await closedShadowQuery(page, 'settlebridge-preview', '[data-testid="sb-discrepancy"]'),
-    ).toHaveLength(1);
-    expect(await closedShadowQuery(page, 'settlebridge-preview', '[data-testid="sb-unmapped"]')).toHaveLength(
-      1,
-    );
-    await clickIn(page, 'settlebridge-preview', '[data-testid="sb-send"]');
+    const confirm = await confirmWindow();
+    expect(await confirm.$$('[data-testid="sb-discrepancy"]')).toHaveLength(1);
+    expect(await confirm.$$('[data-testid="sb-unmapped"]')).toHaveLength(1);
+    await confirm.click('[data-testid="sb-send"]');
     await waitForStatus(page, '18400000004', 'sent', 45_000);
     await waitForStatus(page, '18500000005', 'sent', 45_000);
     expect(await invoicesIn(sim, 'AMZ-18400000004')).toHaveLength(1);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'wxt';
+import { DEV_CHROME_KEY } from '../../lib/extension-ids';
 import { sellerCentralMatchPatterns } from '../../lib/marketplaces';
 
 // Pins what the built extension asks the browser for. Widening any of this must be a
@@ -62,6 +63,13 @@ describe('built manifest', () => {
     expect([...(m.host_permissions ?? [])].sort()).toEqual(hosts);
     expect(m.optional_permissions).toBeUndefined();
     expect(m.optional_host_permissions).toBeUndefined();
+  });
+
+  it('gives a local Chrome build the fixed id the relay allows by default', () => {
+    // lib/extension-ids.ts: the public key fixes the unpacked id; store builds (RELAY_URL set)
+    // carry no key.
+    expect(manifests.chrome.key).toBe(DEV_CHROME_KEY);
+    expect(manifests.firefox.key).toBeUndefined();
   });
 
   it('asks Firefox for the same and names its gecko id', () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { serve } from '@hono/node-server';
 import pg from 'pg';
+import { DEV_CHROME_EXTENSION_ID } from '../../lib/extension-ids';
 import { fromKeyPair, generateKeyPair, type InstallKey } from '../../lib/install-key';
 import { createRelayClient, type RelayClient } from '../../lib/relay-client';
 import { parseEnv, type RelayConfig } from '../../relay/env';
@@ -16,7 +17,7 @@ import { SEED_CLIENT_ID, SEED_CLIENT_SECRET } from '../../xero-sim/seed';
 import { type RunningSim, type StartSimOptions, startSim } from '../../xero-sim/start';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const RETURN_URL = 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/xero';
+export const RETURN_URL = `https://${DEV_CHROME_EXTENSION_ID}.chromiumapp.org/xero`;
 export const TOKEN_KEY_A = `a:${Buffer.alloc(32, 1).toString('base64')}`;
 export const TOKEN_KEY_B = `b:${Buffer.alloc(32, 2).toString('base64')}`;
 
@@ -105,6 +106,9 @@ export async function startRelay(opts: StartRelayOptions): Promise<RelayUnderTes
     TOKEN_KEYS: TOKEN_KEY_A,
     LOG_LEVEL: 'info',
     RELAY_DATA_DIR: opts.dataDir ?? 'memory://',
+    // Every test install registers from 127.0.0.1; the per-address limit has its own test.
+    REGISTRATIONS_PER_ADDRESS_PER_MINUTE: '100000',
+    REGISTRATIONS_PER_MINUTE: '100000',
     ...(opts.store === 'postgres' ? { DATABASE_URL: PG_URL, DATABASE_SCHEMA: opts.schema ?? 'public' } : {}),
     ...opts.env,
   });

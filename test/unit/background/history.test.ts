@@ -208,6 +208,10 @@ describe('history handlers (the Settlements page)', () => {
       connectionId: 'c1',
     });
     expect(rows[0]).toMatchObject({ status: 'failed', error: 'Account code 200 is not valid.' });
+    // A link anywhere but Xero's web app is not passed on.
+    await db.sends.where('settlementKey').equals(sent.key).modify({ xeroUrl: 'javascript:alert(1)' });
+    const again = await handlers['history/list']({ offset: 0, limit: 50 }, page);
+    expect(again.rows[1]?.invoices[0]).toEqual({ number: 'AMZ-300', state: 'sent' });
     expect(rows[0]).not.toHaveProperty('sentAt');
   });
 

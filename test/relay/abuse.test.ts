@@ -1,0 +1,223 @@
+// Abuse limits and retention against the real relay and sim: a registration flood from one
+// address, the per-instance request budget, the per-install queue quota, and the sweep that
+// keeps the store from growing without bound.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromKeyPair, generateKeyPair } from '../../lib/install-key';
+import { applyRetention } from '../../relay/runtime';
+import { NZ_TENANT_ID, SEED_CLIENT_ID, SEED_CLIENT_SECRET } from '../../xero-sim/seed';
+import type { RunningSim } from '../../xero-sim/start';
+import {
+  connectAccount,
+  consent,
+  newInstall,
+  RETURN_URL,
+  startRelay,
+  startTestSim,
+  TOKEN_KEY_A,
+} from './harness';
+import { items, waitForJob } from './invoice-helpers';
+import { type RelayProcess, spawnRelay } from './spawn';
+
+const DAY = 24 * 3600_000;
+const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+let sim: RunningSim;
+beforeAll(async () => {
+  sim = await startTestSim();
+});
+afterAll(async () => {
+  await sim?.stop();
+});
+
+describe('registration flood from one address', () => {
+  let relay: RelayProcess;
+  beforeAll(async () => {
+    // A real relay process with its default registration limits, so the flood's client work
+    // in this process does not share the relay's event loop.
+    relay = await spawnRelay({
+      XERO_CLIENT_ID: SEED_CLIENT_ID,
+      XERO_CLIENT_SECRET: SEED_CLIENT_SECRET,
+      XERO_IDENTITY_URL: sim.url,
+      XERO_API_URL: sim.url,
+      TOKEN_KEYS: TOKEN_KEY_A,
+      RELAY_DATA_DIR: 'memory://',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '100000',
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await relay?.stop();
+  });
+
+  it('answers 429 after the per-address limit and keeps a normal install served', async () => {
+    const normal = await newInstall(relay.url);
+    const timed = async () => {
+      const t = performance.now();
+      await normal.client.listConnections();
+      return performance.now() - t;
+    };
+    const idle: number[] = [];
+    for (let i = 0; i < 60; i++) idle.push(await timed());
+
+    // 2,000 registrations, each with its own signed proof, made before the flood starts.
+    const keys = await Promise.all(
+      Array.from({ length: 100 }, async () => fromKeyPair(await generateKeyPair())),
+    );
+    const target = `${relay.url}/v1/installs`;
+    const proofs = await Promise.all(
+      Array.from({ length: 2000 }, (_, i) => keys[i % keys.length]!.createProof('POST', target)),
+    );
+    const statuses = new Map<number, number>();
+    const busy: number[] = [];
+    let flooding = true;
+    const prober = (async () => {
+      while (flooding) busy.push(await timed());
+    })();
+    for (let round = 0; round < 40; round++) {
+      const answers = await Promise.all(
+        proofs.slice(round * 50, round * 50 + 50).map((proof) =>
+          fetch(target, {
+            method: 'POST',
+            headers: { DPoP: proof, 'content-type': 'application/json' },
+            body: '{}',
+          }).then(async (r) => {
+            await r.arrayBuffer();
+            return r.status;
+          }),
+        ),
+      );
+      for (const status of answers) statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+    flooding = false;
+    await prober;
+
+    console.log(
+      `registration flood: ${JSON.stringify(Object.fromEntries(statuses))}; normal install p50 idle ${p50(idle).toFixed(1)} ms, during flood ${p50(busy).toFixed(1)} ms (${busy.length} calls)`,
+    );
+    expect(statuses.get(429)).toBeGreaterThanOrEqual(2000 - 2 * 10);
+    expect((statuses.get(200) ?? 0) + (statuses.get(201) ?? 0)).toBeLessThanOrEqual(2 * 10);
+    expect(busy.length).toBeGreaterThan(0);
+  }, 180_000);
+});
+
+describe('per-instance request budget', () => {
+  it('answers 429 "busy" past GLOBAL_REQUESTS_PER_SECOND, and never for health checks', async () => {
+    const rut = await startRelay({ sim, store: 'pglite', env: { GLOBAL_REQUESTS_PER_SECOND: '5' } });
+    try {
+      const answers = await Promise.all(Array.from({ length: 30 }, () => fetch(`${rut.url}/openapi.json`)));
+      const refused = answers.filter((r) => r.status === 429);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused[0]!.headers.get('retry-after')).toBe('1');
+      expect(((await refused[0]!.json()) as { error: { message: string } }).error.message).toMatch(/busy/);
+      const health = await Promise.all(Array.from({ length: 30 }, () => fetch(`${rut.url}/healthz`)));
+      expect(health.every((r) => r.status === 200)).toBe(true);
+    } finally {
+      await rut.stop();
+    }
+  });
+});
+
+describe('per-install queue quota', () => {
+  it('refuses a job that would pass the install’s queued-invoice limit and queues none of it', async () => {
+    const rut = await startRelay({
+      sim,
+      store: 'pglite',
+      env: { INSTALL_QUEUED_INVOICES_MAX: '3' },
+      build: { isWorkerDisabled: true },
+    });
+    try {
+      const ext = await newInstall(rut.url);
+      const { connectionId } = await connectAccount(ext, 'nz', [NZ_TENANT_ID]);
+      await ext.client.submitInvoices({ connectionId, accountId: 'nz', invoices: items(1, 3) });
+      const err = await ext.client
+        .submitInvoices({ connectionId, accountId: 'nz', invoices: items(3, 5) })
+        .catch((e) => e);
+      expect(err).toMatchObject({ status: 429, code: 'quota_exceeded' });
+      expect(err.message).toMatch(/already has 2 invoices.*limit of 3 invoices/);
+      expect(
+        await rut.relay.store.db.selectFrom('invoice_items').select('idempotency_key').execute(),
+      ).toHaveLength(2);
+      // Another install has its own quota.
+      const other = await newInstall(rut.url);
+      const o = await connectAccount(other, 'nz', [NZ_TENANT_ID]);
+      await other.client.submitInvoices({
+        connectionId: o.connectionId,
+        accountId: 'nz',
+        invoices: items(10, 13),
+      });
+    } finally {
+      await rut.stop();
+    }
+  });
+
+  it('counts bytes as well', async () => {
+    const rut = await startRelay({
+      sim,
+      store: 'pglite',
+      env: { INSTALL_QUEUED_BYTES_MAX: '1000' },
+      build: { isWorkerDisabled: true },
+    });
+    try {
+      const ext = await newInstall(rut.url);
+      const { connectionId } = await connectAccount(ext, 'nz', [NZ_TENANT_ID]);
+      await ext.client.submitInvoices({ connectionId, accountId: 'nz', invoices: items(1, 2) });
+      const err = await ext.client
+        .submitInvoices({ connectionId, accountId: 'nz', invoices: items(2, 4) })
+        .catch((e) => e);
+      expect(err).toMatchObject({ status: 429, code: 'quota_exceeded' });
+    } finally {
+      await rut.stop();
+    }
+  });
+});
+
+describe('retention', () => {
+  it('prunes finished jobs, used sign-ins and idle installs after their periods, and nothing live', async () => {
+    const rut = await startRelay({ sim, store: 'pglite' });
+    try {
+      const db = rut.relay.store.db;
+      const ext = await newInstall(rut.url);
+      const { connectionId } = await connectAccount(ext, 'nz', [NZ_TENANT_ID]);
+      const { jobId } = await ext.client.submitInvoices({
+        connectionId,
+        accountId: 'nz',
+        invoices: items(1, 3),
+      });
+      await waitForJob(ext.client, jobId);
+      const idle = await newInstall(rut.url);
+      // A sign-in never redeemed: its parked token pair must not stay.
+      const abandoned = await newInstall(rut.url);
+      const { authorizeUrl } = await abandoned.client.startConnect({ accountId: 'x', returnUrl: RETURN_URL });
+      await consent(authorizeUrl, 'allow', [NZ_TENANT_ID]);
+      const count = async () => ({
+        jobs: (await db.selectFrom('invoice_jobs').select('id').execute()).length,
+        items: (await db.selectFrom('invoice_items').select('job_id').execute()).length,
+        codes: (await db.selectFrom('relay_codes').select('code_hash').execute()).length,
+        installs: (await db.selectFrom('installs').select('id').execute()).map((r) => r.id).sort(),
+        connections: (await db.selectFrom('connections').select('id').execute()).length,
+      });
+      const before = await count();
+      expect(before).toMatchObject({ jobs: 1, items: 2, codes: 2, connections: 1 });
+
+      const config = rut.config; // defaults: 90 days, 24 hours, 30 days
+      await applyRetention(rut.relay.store, config, Date.now() + 2 * DAY);
+      const soon = await count();
+      expect(soon).toEqual({ ...before, codes: 0 }); // sign-ins go after 24 h, nothing else
+
+      await applyRetention(rut.relay.store, config, Date.now() + 91 * DAY);
+      const later = await count();
+      expect(later).toEqual({
+        jobs: 0,
+        items: 0,
+        codes: 0,
+        installs: [ext.key.installId], // it holds a connection; the idle ones went
+        connections: 1,
+      });
+      expect(later.installs).not.toContain(idle.key.installId);
+      // The kept install still works.
+      expect(await ext.client.listConnections()).toHaveLength(1);
+    } finally {
+      await rut.stop();
+    }
+  }, 120_000);
+});
