@@ -176,6 +176,7 @@ export const protocol = {
         sent: z.number(),
         failed: z.number(),
         parked: z.number(),
+        conflict: z.number(),
       }),
       estimateSeconds: z.number().nullable(),
     }),

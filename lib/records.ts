@@ -62,10 +62,7 @@ export const Mapping = z.object({
 });
 export type Mapping = z.infer<typeof Mapping>;
 
-/**
- * conflict: Xero already holds an invoice with this number but a different total; the user
- * has to look at it in Xero before anything is sent again.
- */
+/** `conflict`: Xero already holds this number for the same contact with another total; nothing was posted. */
 export const SettlementStatus = z.enum([
   'new',
   'queued',

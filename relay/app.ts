@@ -31,7 +31,9 @@ import { XeroFailure } from './xero/errors';
 export interface AppDeps {
   config: Services['config'];
   schedulerClock?: SchedulerClock;
-  orgLimits?: OrgLimits;
+  orgLimits?: Partial<OrgLimits>;
+  /** Deadline of every scheduled call to Xero. */
+  xeroCallDeadlineMs?: number;
   onJobQueued?: () => void;
   store: Store;
   vault: Vault;
@@ -55,7 +57,7 @@ export function createApp(deps: AppDeps): RelayApp {
   const tokens = new TokenService(deps.store, deps.vault, deps.xero, now, deps.log);
   const schedulerClock = deps.schedulerClock ?? realClock;
   const jobs = new JobStore(deps.store, deps.config.XERO_WEB_URL);
-  const scheduler = new OrgScheduler(deps.store, schedulerClock, deps.orgLimits);
+  const scheduler = new OrgScheduler(deps.store, schedulerClock, deps.orgLimits, deps.xeroCallDeadlineMs);
   const s: Services = {
     ...deps,
     now,

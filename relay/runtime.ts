@@ -53,11 +53,13 @@ export interface BuildOptions {
   poolSize?: number;
   /** Clock for job scheduling; a fast-forward clock makes rate-limit waits instant. */
   schedulerClock?: SchedulerClock;
-  orgLimits?: OrgLimits;
+  orgLimits?: Partial<OrgLimits>;
   /** Real-time pause of the worker loop between looks at the queue (default 500 ms). */
   workerPollMs?: number;
   /** Do not start the invoice worker (tests that drive it themselves). */
   isWorkerDisabled?: boolean;
+  /** Deadline of every call to Xero (default 10 s, below the 30 s call and 60 s item leases). */
+  xeroCallDeadlineMs?: number;
 }
 
 export async function buildRelay(config: RelayConfig, options: BuildOptions = {}): Promise<Relay> {
@@ -86,6 +88,7 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
       redirectUri: `${config.PUBLIC_URL}/v1/oauth/callback`,
       scopes: config.XERO_SCOPES,
       now: options.now,
+      timeoutMs: options.xeroCallDeadlineMs,
     });
   let worker: InvoiceWorker | undefined;
   const relayApp = createApp({
@@ -98,6 +101,7 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
     isDraining: options.isDraining,
     schedulerClock: options.schedulerClock,
     orgLimits: options.orgLimits,
+    xeroCallDeadlineMs: options.xeroCallDeadlineMs,
     onJobQueued: () => worker?.wake(),
   });
   worker = new InvoiceWorker({

@@ -42,6 +42,13 @@ export const isDisconnected = () =>
   new RelayHttpError(409, 'disconnected', 'This Xero connection was disconnected. Connect to Xero again.');
 
 export function failureToHttp(f: XeroFailure): RelayHttpError {
+  const e = httpFor(f);
+  // Kept so outcome classification (relay/xero/errors.ts) still sees what Xero did.
+  Object.defineProperty(e, 'cause', { value: f, enumerable: false });
+  return e;
+}
+
+function httpFor(f: XeroFailure): RelayHttpError {
   switch (f.kind) {
     case 'rate_limited':
       return new RelayHttpError(

@@ -146,7 +146,12 @@ async function main() {
       scopes: 'offline_access',
     });
     const token = await directAccessToken(sim.url);
-    const direct = () => gateway.organisationFacts(token, UK_TENANT_ID);
+    const direct = () =>
+      Promise.all([
+        gateway.getOrganisation(token, UK_TENANT_ID),
+        gateway.isMulticurrencyAllowed(token, UK_TENANT_ID),
+        gateway.listCurrencies(token, UK_TENANT_ID),
+      ]);
     const viaRelay = () => client.organisation({ connectionId, accountId: 'bench' });
 
     await timeSequential(30, direct); // warm both paths

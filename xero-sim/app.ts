@@ -107,8 +107,23 @@ function takeFault(deps: SimDeps, path: string, method: string): Fault | undefin
   return fault;
 }
 
+/** Waits `ms` or until the client gives up; true when it gave up. */
+function hold(c: Context, ms: number): Promise<boolean> {
+  const signal = c.req.raw.signal;
+  return new Promise<boolean>((resolve) => {
+    if (signal.aborted) return resolve(true);
+    const timer = setTimeout(() => resolve(false), ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
 async function applyFault(c: Context, fault: Fault): Promise<Response> {
   switch (fault.kind) {
+    case 'hang':
+      throw new Error('hang is applied around the handler');
     case '500':
       return c.json(
         problem(
@@ -153,7 +168,15 @@ export function createSimApp(deps: SimDeps): Hono {
     const state = deps.state;
     const at = state.clock.now();
     const fault = takeFault(deps, path, c.req.method);
-    if (fault) c.res = await applyFault(c, fault);
+    if (fault?.kind === 'hang' && fault.hangPhase === 'before') {
+      // Accepted, then silent: a client that gives up leaves nothing stored.
+      if (await hold(c, fault.holdMs)) c.res = c.json(problem(504, 'The client closed the request'), 504);
+      else await next();
+    } else if (fault?.kind === 'hang') {
+      // Stored, then silent: the answer is held until it no longer matters.
+      await next();
+      await hold(c, fault.holdMs);
+    } else if (fault) c.res = await applyFault(c, fault);
     else await next();
     const isApi = path.startsWith('/api.xro/');
     if (isApi) state.counts.apiCalls++;

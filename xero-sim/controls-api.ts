@@ -8,11 +8,15 @@ export const CONTROLS_PREFIX = '/__sim';
 
 export const FaultRequest = z.object({
   /**
-   * What the next matching calls get: a status, a hang (`timeout`), a dropped socket
-   * (`reset`), or `validation`: Xero's 400 ValidationException (ErrorNumber 10), as Xero
-   * answers an invoice it refuses (developer.xero.com/documentation/api/accounting/responsecodes).
+   * What the next matching calls get: a status, a gateway timeout after `holdMs` (`timeout`:
+   * never processed), a dropped socket (`reset`), `hang`: the call is accepted and its
+   * answer held for `holdMs` (or until the client gives up), before (`hangPhase: 'before'`,
+   * nothing stored if the client leaves) or after Xero stored it (`'after'`), or
+   * `validation`: Xero's 400 ValidationException (ErrorNumber 10), as Xero answers an invoice
+   * it refuses (developer.xero.com/documentation/api/accounting/responsecodes).
    */
-  kind: z.enum(['500', '503', '429', 'timeout', 'reset', 'validation']),
+  kind: z.enum(['500', '503', '429', 'timeout', 'reset', 'hang', 'validation']),
+  hangPhase: z.enum(['before', 'after']).default('after'),
   count: z.number().int().min(1).max(10_000).default(1),
   /** `api`: /connections and /api.xro; `identity`: /connect/* and discovery; `all`: both. */
   scope: z.enum(['api', 'identity', 'all']).default('api'),
@@ -26,6 +30,15 @@ export const FaultRequest = z.object({
   holdMs: z.number().int().min(0).max(600_000).default(60_000),
 });
 export type FaultRequest = z.input<typeof FaultRequest>;
+
+/** Xero's limits, changed at run time (e.g. a low app-wide limit for a multi-instance test). */
+export const LimitsRequest = z.object({
+  concurrentPerTenant: z.number().int().min(1).optional(),
+  perMinutePerTenant: z.number().int().min(1).optional(),
+  perDayPerTenant: z.number().int().min(1).optional(),
+  perMinutePerApp: z.number().int().min(1).optional(),
+});
+export type LimitsRequest = z.infer<typeof LimitsRequest>;
 
 export const LatencyRequest = z.object({ ms: z.number().int().min(0).max(60_000) });
 export const AdvanceRequest = z.object({ ms: z.number().int().min(0) });

@@ -2,12 +2,20 @@
  * Typed HTTP client for the sim's /__sim controls, for any suite that runs the sim in
  * another process or only knows its URL.
  */
-import { CONTROLS_PREFIX, type FaultRequest, type SimCall, type SimStateSnapshot } from './controls-api.ts';
+import {
+  CONTROLS_PREFIX,
+  type FaultRequest,
+  type LimitsRequest,
+  type SimCall,
+  type SimStateSnapshot,
+} from './controls-api.ts';
 
 export interface SimControlsClient {
-  /** The next `count` matching calls fail with `kind` (500, 503, 429, timeout, reset). */
+  /** The next `count` matching calls fail with `kind` (500, 503, 429, timeout, reset, hang). */
   failNext(fault: FaultRequest): Promise<{ queued: number }>;
   clearFaults(): Promise<void>;
+  /** Changes Xero's limits from the next call on (e.g. `{ perMinutePerApp: 120 }`). */
+  setLimits(limits: LimitsRequest): Promise<void>;
   /** Adds `ms` of latency to every Accounting API call (while it holds a concurrency slot). */
   setLatency(ms: number): Promise<void>;
   expireAccessTokens(): Promise<{ expired: number }>;
@@ -36,6 +44,9 @@ export function createControlsClient(baseUrl: string, fetchImpl: typeof fetch = 
     failNext: (fault) => call('POST', '/faults', fault),
     clearFaults: async () => {
       await call('DELETE', '/faults');
+    },
+    setLimits: async (limits) => {
+      await call('POST', '/limits', limits);
     },
     setLatency: async (ms) => {
       await call('POST', '/latency', { ms });

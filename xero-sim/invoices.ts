@@ -1,10 +1,12 @@
 /**
- * Invoice validation and totals, as Xero applies them on PUT/POST /Invoices. Each rule
+ * Invoice validation and totals, as Xero applies them on PUT/POST /Invoices. Invoice numbers
+ * are unique among sales invoices (ACCREC) only; bills (ACCPAY) may repeat a number, as in
+ * Xero (xero_accounting.yaml: "InvoiceNumber: ACCREC – Unique alpha numeric code"). Each rule
  * produces Xero's own message so clients can show it. Totals are exact (bigint 1/10000
  * units), with tax per line from the TaxRate and the LineAmountTypes.
  * https://developer.xero.com/documentation/api/accounting/invoices
  */
-import { currencyDecimals, mulDiv, roundUnits, toNumber, toUnits } from './money.ts';
+import { currencyDecimals, mulDiv, roundUnits, toJsonDecimal, toNumber, toUnits } from './money.ts';
 import type { OrgState, StoredContact, StoredInvoice, StoredLineItem } from './state.ts';
 import { msDate, parseXeroDate, startOfUtcDay, xeroDateString } from './xero-json.ts';
 
@@ -159,7 +161,8 @@ export function buildInvoice(org: OrgState, input: InvoiceInput, ctx: BuildConte
     InvoiceID: existing?.InvoiceID ?? crypto.randomUUID(),
     Type: type as StoredInvoice['Type'],
     InvoiceNumber: number,
-    Reference: str(merged.Reference),
+    // Xero keeps Reference on sales invoices only ("ACCREC only", xero_accounting.yaml Invoice.Reference).
+    Reference: type === 'ACCREC' ? str(merged.Reference) : undefined,
     ContactID: contactId as string,
     Date: date as number,
     DueDate: dueDate,
@@ -315,7 +318,7 @@ export function invoiceJson(
     CreditNotes: [],
     Prepayments: [],
     Overpayments: [],
-    AmountDue: isOpen ? toNumber(inv.Total) : 0,
+    AmountDue: isOpen ? toJsonDecimal(inv.Total) : 0,
     AmountPaid: 0,
     AmountCredited: 0,
     CurrencyRate: inv.CurrencyRate,
@@ -336,16 +339,16 @@ export function invoiceJson(
       LineItemID: l.LineItemID,
       Description: l.Description ?? '',
       Quantity: toNumber(l.Quantity),
-      UnitAmount: toNumber(roundUnits(l.UnitAmount, unitDp)),
+      UnitAmount: toJsonDecimal(roundUnits(l.UnitAmount, unitDp)),
       ...(l.AccountCode ? { AccountCode: l.AccountCode, AccountID: l.AccountID } : {}),
       TaxType: l.TaxType,
-      TaxAmount: toNumber(l.TaxAmount),
-      LineAmount: toNumber(l.LineAmount),
+      TaxAmount: toJsonDecimal(l.TaxAmount),
+      LineAmount: toJsonDecimal(l.LineAmount),
       Tracking: l.Tracking,
     })),
-    SubTotal: toNumber(inv.SubTotal),
-    TotalTax: toNumber(inv.TotalTax),
-    Total: toNumber(inv.Total),
+    SubTotal: toJsonDecimal(inv.SubTotal),
+    TotalTax: toJsonDecimal(inv.TotalTax),
+    Total: toJsonDecimal(inv.Total),
     UpdatedDateUTC: msDate(inv.UpdatedDateUTC),
     CurrencyCode: inv.CurrencyCode,
   };

@@ -3,6 +3,8 @@
  * four places with unitdp=4, quantities up to four places); we hold every amount as a
  * bigint of 1/10000 units so totals never drift the way float sums do.
  */
+import { LosslessNumber } from 'lossless-json';
+
 export const SCALE = 10_000n;
 
 /** Minor-unit digits per currency; Xero rounds line amounts to these. JPY-like have none. */
@@ -15,7 +17,9 @@ export function currencyDecimals(code: string): number {
 /** Parses a JSON number or numeric string into 1/10000 units; undefined when not a number. */
 export function toUnits(value: unknown): bigint | undefined {
   let text: string;
-  if (typeof value === 'number') {
+  if (value instanceof LosslessNumber) {
+    text = value.toString();
+  } else if (typeof value === 'number') {
     if (!Number.isFinite(value)) return undefined;
     text = /e/i.test(String(value)) ? value.toFixed(10) : String(value);
   } else if (typeof value === 'string' && value.trim() !== '') {
@@ -50,7 +54,25 @@ export function roundUnits(units: bigint, dp: number): bigint {
   return mulDiv(units, 1n, step) * step;
 }
 
-/** Back to a JSON number at the edge; exact because every value has at most 4 decimals. */
+/** Back to a JSON number at the edge; exact while |value| stays below 2^53 / 10^4. */
 export function toNumber(units: bigint): number {
   return Number(units) / 10_000;
+}
+
+/** Exact decimal text of 1/10000 units, trailing zeros dropped ("12.5", "-3", "0.0001"). */
+export function toDecimalText(units: bigint): string {
+  const sign = units < 0n ? '-' : '';
+  const abs = units < 0n ? -units : units;
+  const fraction = String(abs % SCALE)
+    .padStart(4, '0')
+    .replace(/0+$/, '');
+  return `${sign}${abs / SCALE}${fraction ? `.${fraction}` : ''}`;
+}
+
+/**
+ * A JSON number that keeps every digit, for amounts beyond what a double holds. Xero's
+ * API is .NET (decimal amounts); the sim answers with the same digits it stored.
+ */
+export function toJsonDecimal(units: bigint): LosslessNumber {
+  return new LosslessNumber(toDecimalText(units));
 }

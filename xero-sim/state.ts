@@ -174,7 +174,7 @@ export interface Connection {
   userId: string;
 }
 
-export type FaultKind = '500' | '503' | '429' | 'timeout' | 'reset' | 'validation';
+export type FaultKind = '500' | '503' | '429' | 'timeout' | 'reset' | 'hang' | 'validation';
 export type FaultScope = 'api' | 'identity' | 'all';
 
 export interface Fault {
@@ -186,8 +186,10 @@ export interface Fault {
   method?: string;
   /** For `validation`: the message Xero gives. */
   message?: string;
-  /** For `timeout`: how long to hold the request before answering 504. */
+  /** For `timeout`: how long to hold the request before answering 504; for `hang`, before answering at all. */
   holdMs: number;
+  /** For `hang`: hold before the handler runs (nothing stored if the client leaves) or after. */
+  hangPhase?: 'before' | 'after';
 }
 
 export interface CallLogEntry {

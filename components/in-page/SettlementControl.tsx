@@ -20,6 +20,7 @@ const LABELS: Record<string, string> = {
   sent: 'Sent to Xero',
   failed: 'Failed',
   needs_reconnect: 'Needs reconnect',
+  conflict: 'Conflict in Xero',
 };
 
 /** Next to each settlement on a statements page: its state and a Send button. */
@@ -37,7 +38,9 @@ export function SettlementControl({ settlementId, state, isBusy, onSend }: Settl
           View in Xero
         </a>
       )}
-      {status === 'failed' && state?.error && <span class="sb-error">{state.error}</span>}
+      {(status === 'failed' || status === 'conflict') && state?.error && (
+        <span class="sb-error">{state.error}</span>
+      )}
       {canSend && (
         <button type="button" disabled={isBusy} onClick={(e) => e.isTrusted && onSend()}>
           {isBusy ? 'Preparing…' : 'Send to Xero'}

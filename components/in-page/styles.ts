@@ -6,7 +6,7 @@ export const IN_PAGE_CSS = `
 .sb-control { display: inline-flex; gap: 6px; align-items: center; margin-left: 8px; }
 .sb-badge { border-radius: 10px; padding: 1px 8px; background: #eef1f4; font-size: 12px; }
 .sb-badge[data-status="sent"] { background: #e6f4ea; color: #0d3b1e; }
-.sb-badge[data-status="failed"], .sb-badge[data-status="needs_reconnect"] { background: #fde8e7; color: #7a1410; }
+.sb-badge[data-status="failed"], .sb-badge[data-status="needs_reconnect"], .sb-badge[data-status="conflict"] { background: #fde8e7; color: #7a1410; }
 button { cursor: pointer; border-radius: 4px; border: 1px solid #0b6bcb; background: #0b6bcb; color: #fff; padding: 3px 10px; }
 button.secondary { background: #fff; color: #0b6bcb; }
 button:disabled { opacity: .6; cursor: default; }

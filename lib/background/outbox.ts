@@ -83,7 +83,7 @@ export function createOutbox(deps: OutboxDeps) {
     const unique = [...new Set(keys)];
     for (const key of unique) {
       const sends = await db.sends.where('settlementKey').equals(key).toArray();
-      const failed = sends.find((s) => s.state === 'failed');
+      const failed = sends.find((s) => s.state === 'conflict') ?? sends.find((s) => s.state === 'failed');
       await db.settlements.update(key, {
         status: settlementStatusFrom(sends.map((s) => s.state)),
         lastError: failed?.lastError,
@@ -98,6 +98,9 @@ export function createOutbox(deps: OutboxDeps) {
       case 'done':
         return { state: 'sent', invoiceId: item.invoiceId, xeroUrl: item.xeroUrl, lastError: undefined };
       case 'failed':
+        // The relay found another invoice under this number in Xero: the user decides, nothing is retried.
+        if (item.error?.code === 'invoice_conflict')
+          return { state: 'conflict', lastError: item.error.message };
         return item.error?.isRetryable
           ? {
               state: 'queued',

@@ -273,7 +273,7 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
 
     'settlement/progress': async ({ settlementKeys }, ctx) => {
       for (const key of settlementKeys) await checkTab(ctx, key);
-      const counts = { queued: 0, sending: 0, sent: 0, failed: 0, parked: 0 };
+      const counts = { queued: 0, sending: 0, sent: 0, failed: 0, parked: 0, conflict: 0 };
       for (const key of settlementKeys) {
         for (const s of await db.sends.where('settlementKey').equals(key).toArray()) {
           // A conflict needs the user just as a failure does.

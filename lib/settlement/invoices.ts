@@ -5,8 +5,10 @@
  * - One invoice per settlement (a settlement has one currency), numbered `AMZ-<settlementId>`,
  *   so the number doubles as the de-duplication key when re-sending.
  * - Xero refuses negative invoices, so a negative settlement becomes a bill to Amazon
- *   (ACCPAY, or a credit note ACCRECCREDIT if asked) with every line's sign flipped, making
- *   the document total positive. `netTotal` keeps the settlement's own sign.
+ *   (ACCPAY) with every line's sign flipped, making the document total positive; `netTotal`
+ *   keeps the settlement's own sign. Bills are the one negative path: the relay posts them
+ *   through PUT /Invoices with the same look-up, ledger and limits as sales invoices, and a
+ *   bill reconciles against the bank deposit just as a credit note would.
  * - If the rows do not add up to the deposit (Amazon sometimes leaves a line out), the
  *   difference becomes its own line on the discrepancy account and is flagged; nothing is
  *   rounded away or hidden.
@@ -17,7 +19,7 @@ import { endOfMonth } from './dates.ts';
 import { formatMinor } from './money.ts';
 import type { SettlementSummary, SummaryGroup } from './summarise.ts';
 
-export type InvoiceType = 'ACCREC' | 'ACCPAY' | 'ACCRECCREDIT';
+export type InvoiceType = 'ACCREC' | 'ACCPAY';
 export type LineAmountTypes = 'NoTax' | 'Exclusive' | 'Inclusive';
 export type InvoiceLineKind = 'mapped' | 'reserve' | 'unmapped' | 'clearing' | 'discrepancy';
 
@@ -78,8 +80,6 @@ export interface InvoiceSet {
 export interface BuildInvoicesOptions {
   /** Split a settlement that spans a month end into two invoices by posted date. */
   splitMonth?: boolean;
-  /** How a negative settlement is posted. Default ACCPAY (a bill from Amazon). */
-  negativeAs?: 'ACCPAY' | 'ACCRECCREDIT';
   /** Days from the invoice date to the due date. Default 0: Amazon has already paid. */
   dueInDays?: number;
 }
@@ -220,7 +220,7 @@ function finishInvoice(
   const { header, mapping } = summary;
   const netTotal = draft.lines.reduce((sum, line) => sum + line.amount, 0n);
   const isNegative = netTotal < 0n;
-  const type: InvoiceType = isNegative ? (options.negativeAs ?? 'ACCPAY') : 'ACCREC';
+  const type: InvoiceType = isNegative ? 'ACCPAY' : 'ACCREC';
   const number = clip(draft.part ? `AMZ-${header.settlementId}-${draft.part}` : `AMZ-${header.settlementId}`);
   const reference = clip(
     `${contactName} settlement ${header.settlementId} ${header.periodStart} to ${header.periodEnd}${draft.referenceSuffix}${spelling}`,
@@ -368,14 +368,8 @@ export interface XeroInvoicePayload {
   }[];
 }
 
-/** The credit note shape (PUT /CreditNotes) for `negativeAs: 'ACCRECCREDIT'`. */
-export interface XeroCreditNotePayload extends Omit<XeroInvoicePayload, 'Type' | 'InvoiceNumber'> {
-  Type: 'ACCRECCREDIT';
-  CreditNoteNumber: string;
-}
-
 /** Maps an invoice to the Xero API's field names; the relay adds Status and sends it. */
-export function toXeroPayload(invoice: SettlementInvoice): XeroInvoicePayload | XeroCreditNotePayload {
+export function toXeroPayload(invoice: SettlementInvoice): XeroInvoicePayload {
   const common = {
     Contact: { Name: invoice.contactName },
     Date: invoice.date,
@@ -392,8 +386,5 @@ export function toXeroPayload(invoice: SettlementInvoice): XeroInvoicePayload | 
       Tracking: line.tracking.map((t) => ({ Name: t.name, Option: t.option })),
     })),
   };
-  if (invoice.type === 'ACCRECCREDIT') {
-    return { ...common, Type: 'ACCRECCREDIT', CreditNoteNumber: invoice.number };
-  }
   return { ...common, Type: invoice.type, InvoiceNumber: invoice.number };
 }

@@ -1,23 +1,65 @@
-// Xero's per-organisation limits (DOMAIN.md §5: 5 calls in flight, 60 per rolling minute,
-// 5,000 per rolling day), kept in the store so every relay instance on one database shares
-// them. Each call to Xero is a row in xero_calls; admission counts rows under a per-tenant
-// lock (an advisory transaction lock on PostgreSQL; PGlite transactions are already serial).
-// A 429 records `blocked_until` from Retry-After for every instance to honour. Organisations
-// never wait on each other: admission and waiting are per tenant.
+// Xero's limits (DOMAIN.md §5: per organisation 5 calls in flight, 60 per rolling minute,
+// 5,000 per rolling day; per app 10,000 per rolling minute across every organisation), kept
+// in the store so every relay instance on one database shares them.
+//
+// Every call to Xero's APIs goes through `call` (or `callInSlot` when the caller took the
+// slot first): it waits for the organisation's and the app's budget, gives the call its
+// deadline, counts it, classifies the outcome (relay/xero/errors.ts) and honours a 429's
+// Retry-After for every instance. Each call to Xero is a row in xero_calls; admission
+// counts rows under one lock (an advisory transaction lock on PostgreSQL, because the app
+// limit spans every organisation; PGlite transactions are already serial), held only for
+// the count and the insert. A 429 records `blocked_until` from Retry-After for every
+// instance to honour. Waiting is per tenant: one organisation's full window never holds
+// up another's calls.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { DialectName } from '../store/db';
 import type { Store } from '../store/queries';
 import type { LimitHeaders } from '../xero/client';
+import { classifyCallOutcome, type XeroCallOutcome, XeroFailure } from '../xero/errors';
 import type { SchedulerClock } from './clock';
 
 export interface OrgLimits {
   concurrent: number;
   perMinute: number;
   perDay: number;
+  /** Calls per rolling minute for the whole app, across every organisation and instance. */
+  appPerMinute: number;
 }
 
-export const XERO_ORG_LIMITS: OrgLimits = { concurrent: 5, perMinute: 60, perDay: 5000 };
+export const XERO_ORG_LIMITS: OrgLimits = {
+  concurrent: 5,
+  perMinute: 60,
+  perDay: 5000,
+  appPerMinute: 10_000,
+};
+
+/** What a call to Xero is for; metrics and logs count calls by it. */
+export type XeroCallKind =
+  | 'invoices.create'
+  | 'invoices.find'
+  | 'organisation'
+  | 'organisation.actions'
+  | 'currencies'
+  | 'currencies.create'
+  | 'accounts'
+  | 'tax-rates'
+  | 'tracking'
+  | 'attachments'
+  | 'connections';
+
+/** Calls shorter than every lease: a call past this is abandoned and treated as "may have happened". */
+export const XERO_CALL_DEADLINE_MS = 10_000;
+
+export interface CallOptions<T> {
+  /** Gives up waiting for a slot (not the call itself) when this aborts. */
+  signal?: AbortSignal;
+  /** Xero's rate-limit headers from the answer, kept for estimates. */
+  limitsOf?: (result: T) => LimitHeaders | undefined;
+}
+
+/** The row that holds the app-wide block in org_limits (no tenant id looks like this). */
+const APP_ROW = '*app*';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -34,11 +76,13 @@ const CONCURRENCY_RETRY_MS = 100;
 export interface CallSlot {
   id: string;
   tenantId: string;
+  /** Set once a call ran in it: a second call (e.g. the retry after a 401) takes a new slot. */
+  isSpent?: boolean;
 }
 
 export type Admission =
   | { isAdmitted: true; slot: CallSlot }
-  | { isAdmitted: false; reason: 'blocked' | 'minute' | 'day' | 'concurrent'; retryAt: number };
+  | { isAdmitted: false; reason: 'blocked' | 'minute' | 'day' | 'concurrent' | 'app'; retryAt: number };
 
 export interface Budget {
   minuteRemaining: number;
@@ -51,12 +95,83 @@ export interface Budget {
 export class OrgScheduler {
   /** Mean seconds one call to Xero takes, for estimates (moving average, per process). */
   callSeconds = 1;
+  /** Calls this process made, by kind and outcome (tests, the benchmark and metrics). */
+  readonly outcomes = new Map<`${XeroCallKind}:${XeroCallOutcome}`, number>();
+  /** Told of every call's outcome (e.g. a metrics counter). */
+  onOutcome?: (kind: XeroCallKind, outcome: XeroCallOutcome, tenantId: string) => void;
 
   constructor(
     private readonly store: Store,
     private readonly clock: SchedulerClock,
-    readonly limits: OrgLimits = XERO_ORG_LIMITS,
-  ) {}
+    limits: Partial<OrgLimits> = {},
+    readonly deadlineMs: number = XERO_CALL_DEADLINE_MS,
+  ) {
+    this.limits = { ...XERO_ORG_LIMITS, ...limits };
+  }
+
+  readonly limits: OrgLimits;
+
+  /**
+   * The one way to call Xero for an organisation: waits for its budget (and the app's),
+   * runs `fn` with a deadline signal, counts the call and its outcome. A 429 blocks the
+   * organisation (or the app) for Retry-After on every instance, then is rethrown.
+   */
+  async call<T>(
+    tenantId: string,
+    kind: XeroCallKind,
+    fn: (signal: AbortSignal) => Promise<T>,
+    options: CallOptions<T> = {},
+  ): Promise<T> {
+    const slot = await this.acquire(tenantId, options.signal);
+    if (!slot) throw new XeroFailure('network', 'The relay is stopping; the call to Xero was not made.');
+    return this.callInSlot(slot, kind, fn, options);
+  }
+
+  /** As `call`, with a slot the caller already took (it is released here; a used slot is replaced). */
+  async callInSlot<T>(
+    slot: CallSlot,
+    kind: XeroCallKind,
+    fn: (signal: AbortSignal) => Promise<T>,
+    options: CallOptions<T> = {},
+  ): Promise<T> {
+    let own = slot;
+    if (slot.isSpent) {
+      const fresh = await this.acquire(slot.tenantId, options.signal);
+      if (!fresh) throw new XeroFailure('network', 'The relay is stopping; the call to Xero was not made.');
+      own = fresh;
+    }
+    own.isSpent = true;
+    const started = performance.now();
+    let limits: LimitHeaders | undefined;
+    let failure: unknown;
+    try {
+      const result = await fn(AbortSignal.timeout(this.deadlineMs));
+      limits = options.limitsOf?.(result);
+      return result;
+    } catch (e) {
+      failure = e ?? new Error('Xero call failed');
+      throw e;
+    } finally {
+      const outcome = classifyCallOutcome(failure);
+      const key = `${kind}:${outcome}` as const;
+      this.outcomes.set(key, (this.outcomes.get(key) ?? 0) + 1);
+      this.onOutcome?.(kind, outcome, own.tenantId);
+      await this.release(own, limits, started);
+      if (failure instanceof XeroFailure && failure.kind === 'rate_limited') {
+        await this.block(own.tenantId, failure.retryAfterSeconds ?? 60, failure.problem === 'appminute');
+      }
+    }
+  }
+
+  /** How many calls of this kind (all outcomes, or one) this process made. */
+  count(kind?: XeroCallKind, outcome?: XeroCallOutcome): number {
+    let n = 0;
+    for (const [key, value] of this.outcomes) {
+      const [k, o] = key.split(':');
+      if ((!kind || k === kind) && (!outcome || o === outcome)) n += value;
+    }
+    return n;
+  }
 
   private get dialect(): DialectName {
     return this.store.dialect;
@@ -69,18 +184,43 @@ export class OrgScheduler {
     return Promise.resolve();
   }
 
+  /** Admission counts every organisation's calls for the app limit: one admission at a time. */
+  private lockApp(trx: Store) {
+    if (this.dialect === 'postgres') {
+      return sql`select pg_advisory_xact_lock(hashtext('settlebridge-app'))`.execute(trx.db);
+    }
+    return Promise.resolve();
+  }
+
   /** One attempt at admission; on success the call is counted at once. */
   async tryAdmit(tenantId: string): Promise<Admission> {
     return this.store.transaction(async (trx) => {
-      await this.lockTenant(trx, tenantId);
+      await this.lockApp(trx);
       const now = this.clock.now();
-      const limits = await trx.db
+      const blocks = await trx.db
         .selectFrom('org_limits')
         .select(['blocked_until'])
-        .where('tenant_id', '=', tenantId)
-        .executeTakeFirst();
-      if (limits && limits.blocked_until > now) {
-        return { isAdmitted: false, reason: 'blocked', retryAt: limits.blocked_until };
+        .where('tenant_id', 'in', [tenantId, APP_ROW])
+        .where('blocked_until', '>', now)
+        .execute();
+      if (blocks.length > 0) {
+        return {
+          isAdmitted: false,
+          reason: 'blocked',
+          retryAt: Math.max(...blocks.map((b) => b.blocked_until)),
+        };
+      }
+      const app = await trx.db
+        .selectFrom('xero_calls')
+        .select((eb) => [eb.fn.countAll<string>().as('minute'), eb.fn.min<number>('started_at').as('oldest')])
+        .where('started_at', '>', now - MINUTE - WINDOW_MARGIN_MS)
+        .executeTakeFirstOrThrow();
+      if (Number(app.minute ?? 0) >= this.limits.appPerMinute) {
+        return {
+          isAdmitted: false,
+          reason: 'app',
+          retryAt: Number(app.oldest) + MINUTE + WINDOW_MARGIN_MS + 1,
+        };
       }
       const counts = await trx.db
         .selectFrom('xero_calls')
@@ -176,18 +316,22 @@ export class OrgScheduler {
     await this.store.db.deleteFrom('xero_calls').where('id', '=', slot.id).execute();
   }
 
-  /** Xero said 429: nobody calls this organisation before Retry-After has passed. */
-  async block(tenantId: string, retryAfterSeconds: number): Promise<number> {
+  /**
+   * Xero said 429: nobody calls this organisation (or, for the app-wide limit, anyone)
+   * before Retry-After has passed.
+   */
+  async block(tenantId: string, retryAfterSeconds: number, isAppWide = false): Promise<number> {
     const until = this.clock.now() + Math.max(1, retryAfterSeconds) * 1000;
+    const row = isAppWide ? APP_ROW : tenantId;
     await this.store.transaction(async (trx) => {
-      await this.lockTenant(trx, tenantId);
-      const row = await trx.db
+      await this.lockTenant(trx, row);
+      const current = await trx.db
         .selectFrom('org_limits')
         .select('blocked_until')
-        .where('tenant_id', '=', tenantId)
+        .where('tenant_id', '=', row)
         .executeTakeFirst();
-      if (!row || row.blocked_until < until)
-        await new OrgScheduler(trx, this.clock, this.limits).upsertLimits(tenantId, { blocked_until: until });
+      if (!current || current.blocked_until < until)
+        await new OrgScheduler(trx, this.clock, this.limits).upsertLimits(row, { blocked_until: until });
     });
     return until;
   }

@@ -2,6 +2,12 @@
 // unique per connection, stored with a hash of its payload, so a re-send can never post the
 // same settlement twice nor quietly post a different one under the same key.
 //
+// The organisation's ledger (org_ledger) sits above that: keyed by (tenant, key), it says
+// what Xero already holds from any connection or install, so a key sent again to the same
+// organisation after Disconnect + Connect, or from another install, is answered from it.
+// Bills (ACCPAY) are looked up by number before they are ever created, because Xero does
+// not keep bill numbers unique; see worker.ts for adoption and conflicts.
+//
 // Item states: queued → posting (claimed, leased) → done | failed | queued again (retry) |
 // needs_reconnect (parked until the connection is reconnected). `needs_check` is set when a
 // post may have reached Xero and cleared once its outcome is known; such items are looked
@@ -57,8 +63,25 @@ export class JobStore {
     private readonly webUrl: string,
   ) {}
 
+  /**
+   * Xero's deep link for a posted invoice or bill, through the organisation login so it
+   * opens in the right organisation (https://developer.xero.com/documentation/api-guides/deep-link-xero).
+   */
+  xeroUrl(invoiceId: string, type: string, shortCode: string | null | undefined): string {
+    const target =
+      type === 'ACCPAY'
+        ? `/AccountsPayable/Edit.aspx?InvoiceID=${encodeURIComponent(invoiceId)}`
+        : `/AccountsReceivable/View.aspx?InvoiceID=${encodeURIComponent(invoiceId)}`;
+    if (!shortCode) return `${this.webUrl}${target}`;
+    // As Xero documents it: the redirect path unencoded (it holds no '&'; the id is encoded).
+    return `${this.webUrl}/organisationlogin/default.aspx?shortcode=${encodeURIComponent(shortCode)}&redirecturl=${target}`;
+  }
+
   toJobItem(
-    row: Pick<ItemRow, 'idempotency_key' | 'invoice_number' | 'state' | 'invoice_id' | 'error'>,
+    row: Pick<ItemRow, 'idempotency_key' | 'invoice_number' | 'state' | 'invoice_id' | 'error'> & {
+      invoice_type?: string;
+    },
+    shortCode?: string | null,
   ): JobItem {
     return {
       idempotencyKey: row.idempotency_key,
@@ -67,11 +90,29 @@ export class JobStore {
       ...(row.invoice_id
         ? {
             invoiceId: row.invoice_id,
-            xeroUrl: `${this.webUrl}/AccountsReceivable/View.aspx?InvoiceID=${encodeURIComponent(row.invoice_id)}`,
+            xeroUrl: this.xeroUrl(row.invoice_id, row.invoice_type ?? 'ACCREC', shortCode),
           }
         : {}),
       ...(row.error ? { error: row.error } : {}),
     };
+  }
+
+  async rememberShortCode(tenantId: string, shortCode: string | undefined, now: number): Promise<void> {
+    if (!shortCode) return;
+    await this.store.db
+      .insertInto('xero_organisations')
+      .values({ tenant_id: tenantId, short_code: shortCode, updated_at: now })
+      .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ short_code: shortCode, updated_at: now }))
+      .execute();
+  }
+
+  async shortCode(tenantId: string): Promise<string | null | undefined> {
+    const row = await this.store.db
+      .selectFrom('xero_organisations')
+      .select('short_code')
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
+    return row?.short_code;
   }
 
   /**
@@ -134,6 +175,32 @@ export class JobStore {
         })
         .execute();
       const fresh = input.invoices.filter((i) => !byKey.has(i.idempotencyKey));
+      // What this organisation already holds under these keys, from any connection or install.
+      const ledger = fresh.length
+        ? await trx.db
+            .selectFrom('org_ledger')
+            .selectAll()
+            .where('tenant_id', '=', input.tenantId)
+            .where(
+              'idempotency_key',
+              'in',
+              fresh.map((i) => i.idempotencyKey),
+            )
+            .execute()
+        : [];
+      const held = new Map(ledger.map((r) => [r.idempotency_key, r]));
+      for (const i of fresh) {
+        const entry = held.get(i.idempotencyKey);
+        if (entry && entry.payload_hash !== hashes.get(i.idempotencyKey)) {
+          throw new RelayHttpError(
+            422,
+            'idempotency_conflict',
+            `This Xero organisation already holds ${entry.invoice_number} under the key "${i.idempotencyKey}", sent with different content. Nothing was queued.`,
+            {},
+            { idempotencyKey: i.idempotencyKey, invoiceId: entry.invoice_id },
+          );
+        }
+      }
       if (fresh.length) {
         const inserted = await trx.db
           .insertInto('invoice_items')
@@ -146,10 +213,12 @@ export class JobStore {
               payload: JSON.stringify(i.invoice),
               payload_hash: hashes.get(i.idempotencyKey) as string,
               invoice_number: i.invoice.InvoiceNumber,
-              state: 'queued' as const,
+              state: held.has(i.idempotencyKey) ? ('done' as const) : ('queued' as const),
+              // Bill numbers are not unique in Xero: look before ever creating one.
+              needs_check: i.invoice.Type === 'ACCPAY',
               next_attempt_at: now,
               lease_until: null,
-              invoice_id: null,
+              invoice_id: held.get(i.idempotencyKey)?.invoice_id ?? null,
               error: null,
               created_at: now,
               updated_at: now,
@@ -183,6 +252,7 @@ export class JobStore {
             next_attempt_at: now,
             error: null,
             updated_at: now,
+            ...(i.invoice.Type === 'ACCPAY' ? { needs_check: true } : {}),
           })
           .where('connection_id', '=', input.connectionId)
           .where('idempotency_key', '=', i.idempotencyKey)
@@ -199,17 +269,22 @@ export class JobStore {
           })),
         )
         .execute();
+      const shortCode = await new JobStore(trx, this.webUrl).shortCode(input.tenantId);
       const items = input.invoices.map((i) => {
         const row = byKey.get(i.idempotencyKey);
-        return row?.state === 'done'
-          ? this.toJobItem(row)
-          : this.toJobItem({
-              idempotency_key: i.idempotencyKey,
-              invoice_number: i.invoice.InvoiceNumber,
-              state: 'queued',
-              invoice_id: null,
-              error: null,
-            });
+        const entry = held.get(i.idempotencyKey);
+        if (row?.state === 'done') return this.toJobItem({ ...row, invoice_type: i.invoice.Type }, shortCode);
+        return this.toJobItem(
+          {
+            idempotency_key: i.idempotencyKey,
+            invoice_number: i.invoice.InvoiceNumber,
+            state: entry ? 'done' : 'queued',
+            invoice_id: entry?.invoice_id ?? null,
+            error: null,
+            invoice_type: i.invoice.Type,
+          },
+          shortCode,
+        );
       });
       return { jobId, items };
     });
@@ -229,10 +304,19 @@ export class JobStore {
           .onRef('i.connection_id', '=', 'j.connection_id')
           .onRef('i.idempotency_key', '=', 'j.idempotency_key'),
       )
-      .select(['i.idempotency_key', 'i.invoice_number', 'i.state', 'i.invoice_id', 'i.error', 'i.tenant_id'])
+      .select([
+        'i.idempotency_key',
+        'i.invoice_number',
+        'i.state',
+        'i.invoice_id',
+        'i.error',
+        'i.tenant_id',
+        sql<string>`i.payload->>'Type'`.as('invoice_type'),
+      ])
       .where('j.job_id', '=', jobId)
       .orderBy('j.position')
       .execute();
+    const shortCode = rows[0] ? await this.shortCode(rows[0].tenant_id) : undefined;
     const counts: Record<JobItemState, number> = {
       queued: 0,
       posting: 0,
@@ -255,7 +339,7 @@ export class JobStore {
       installId: job.install_id,
       state,
       counts,
-      items: rows.map((r) => this.toJobItem(r)),
+      items: rows.map((r) => this.toJobItem(r, shortCode)),
     };
   }
 
@@ -353,14 +437,30 @@ export class JobStore {
     });
   }
 
-  async markDone(connectionId: string, key: string, invoiceId: string, now: number): Promise<void> {
-    await this.update(connectionId, [key], {
-      state: 'done',
-      invoice_id: invoiceId,
-      needs_check: false,
-      lease_until: null,
-      error: null,
-      updated_at: now,
+  /** In Xero (created, or found and adopted): the item is done and the organisation's ledger says so. */
+  async markDone(item: ItemRow, invoiceId: string, now: number): Promise<void> {
+    await this.store.transaction(async (trx) => {
+      await new JobStore(trx, this.webUrl).update(item.connection_id, [item.idempotency_key], {
+        state: 'done',
+        invoice_id: invoiceId,
+        needs_check: false,
+        lease_until: null,
+        error: null,
+        updated_at: now,
+      });
+      await trx.db
+        .insertInto('org_ledger')
+        .values({
+          tenant_id: item.tenant_id,
+          idempotency_key: item.idempotency_key,
+          invoice_id: invoiceId,
+          invoice_number: item.invoice_number,
+          invoice_type: (item.payload as InvoicePayload).Type,
+          payload_hash: item.payload_hash,
+          recorded_at: now,
+        })
+        .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing())
+        .execute();
     });
   }
 
@@ -411,6 +511,17 @@ export class JobStore {
 
   async park(connectionId: string, keys: string[], now: number): Promise<void> {
     await this.update(connectionId, keys, { state: 'needs_reconnect', lease_until: null, updated_at: now });
+  }
+
+  /** May have reached Xero (e.g. "must be unique"): back in the queue for a look-up first. */
+  async requeueForCheck(connectionId: string, keys: string[], now: number): Promise<void> {
+    await this.update(connectionId, keys, {
+      state: 'queued',
+      needs_check: true,
+      lease_until: null,
+      next_attempt_at: now,
+      updated_at: now,
+    });
   }
 
   private async update(

@@ -2,11 +2,15 @@
 // each organisation keeps up to its concurrency limit of tasks going. A task takes a call
 // slot from the shared scheduler first, then claims work, so nothing sits claimed while it
 // waits for a rate-limit window:
-//  - items that may already be in Xero (`needs_check`) are looked up by invoice number
-//    (one GET for up to 50) and marked done if found: the cure for a crash between Xero
-//    accepting and us recording;
-//  - the rest go out 50 per PUT /Invoices with summarizeErrors=false and an
-//    Idempotency-Key derived from the batch's item keys, so a retried batch replays.
+//  - items that may already be in Xero (`needs_check`: every bill before it is created,
+//    since Xero does not keep bill numbers unique; anything whose post may have landed —
+//    a crash, a timeout, a 5xx; a sales invoice refused as "must be unique") are looked up
+//    by invoice number (one GET for up to 50). An invoice of the same type, number, contact
+//    and total is adopted as ours; the same number for the same contact with a different
+//    total is a conflict, reported and never overwritten or duplicated;
+//  - the rest go out up to 50 (and under 3.5 MB) per PUT /Invoices with summarizeErrors=
+//    false and an Idempotency-Key derived from the batch's item keys, so a retry replays.
+// Every call goes through the scheduler (scheduler.callInSlot), which gives it a deadline.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { InvoicePayload } from '../../lib/relay-api';
@@ -14,12 +18,16 @@ import { RelayHttpError } from '../errors';
 import type { ConnectionRow, Store } from '../store/queries';
 import type { InvoiceItemError } from '../store/schema';
 import type { TokenService } from '../tokens';
-import type { LimitHeaders, OutgoingInvoice, XeroGateway } from '../xero/client';
+import { type FoundInvoice, type OutgoingInvoice, stringifyXeroJson, type XeroGateway } from '../xero/client';
 import type { SchedulerClock } from './clock';
-import type { OrgScheduler } from './scheduler';
+import type { CallSlot, OrgScheduler } from './scheduler';
 import type { ItemRow, JobStore } from './store';
 
 export const BATCH_SIZE = 50;
+/** Xero refuses a PUT/POST body over 3.5 MB (https://developer.xero.com/documentation/api/accounting/overview). */
+export const MAX_REQUEST_BYTES = 3.5 * 1024 * 1024;
+/** Room left for the envelope and anything the SDK adds around our invoices. */
+const REQUEST_BYTES_MARGIN = 16 * 1024;
 const MAX_ATTEMPTS = 10;
 const MAX_IDLE_MS = 5_000;
 
@@ -150,64 +158,118 @@ export class InvoiceWorker {
   private async runTask(connectionId: string, tenantId: string): Promise<void> {
     const slot = await this.o.scheduler.acquire(tenantId, this.stopCtl.signal);
     if (!slot) return;
-    let limits: LimitHeaders | undefined;
     let isUsed = false;
-    const started = performance.now();
     try {
       const conn = await this.o.store.findConnection(connectionId);
       if (conn?.status !== 'connected') return;
+      if (!this.knownOrgs.has(tenantId)) {
+        this.knownOrgs.add(tenantId);
+        if ((await this.o.jobs.shortCode(tenantId)) === undefined) {
+          // Links open the right organisation only with its ShortCode: one task learns it.
+          isUsed = true;
+          await this.learnOrganisation(conn, slot);
+          return;
+        }
+      }
       const now = this.o.clock.now();
       const toCheck = await this.o.jobs.claim(connectionId, 'check', now, this.o.leaseMs, BATCH_SIZE);
       if (toCheck.length > 0) {
         isUsed = true;
-        limits = await this.check(conn, toCheck);
+        await this.check(conn, toCheck, slot);
         return;
       }
-      const toPost = await this.o.jobs.claim(connectionId, 'post', now, this.o.leaseMs, BATCH_SIZE);
+      const claimed = await this.o.jobs.claim(connectionId, 'post', now, this.o.leaseMs, BATCH_SIZE);
+      const toPost = await this.withinRequestSize(conn, claimed, now);
       if (toPost.length > 0) {
         isUsed = true;
-        limits = await this.post(conn, toPost);
+        await this.post(conn, toPost, slot);
       }
     } finally {
-      if (isUsed) await this.o.scheduler.release(slot, limits, started);
-      else await this.o.scheduler.cancel(slot);
+      if (!isUsed) await this.o.scheduler.cancel(slot);
     }
   }
 
-  private async check(conn: ConnectionRow, items: ItemRow[]): Promise<LimitHeaders | undefined> {
+  private readonly knownOrgs = new Set<string>();
+
+  private async learnOrganisation(conn: ConnectionRow, slot: CallSlot): Promise<void> {
+    try {
+      const org = await this.o.tokens.withToken(conn, (token) =>
+        this.o.scheduler.callInSlot(slot, 'organisation', (signal) =>
+          this.o.xero.getOrganisation(token, conn.tenant_id, { signal }),
+        ),
+      );
+      await this.o.jobs.rememberShortCode(conn.tenant_id, org.shortCode ?? '', this.o.clock.now());
+    } catch (e) {
+      // Not worth holding invoices back for: links fall back to the plain path.
+      this.o.log.warn({ connectionId: conn.id, code: (e as RelayHttpError).code }, 'organisation not read');
+    }
+  }
+
+  /** Xero caps a request at 3.5 MB: keep the longest prefix under it, the rest waits its turn. */
+  private async withinRequestSize(conn: ConnectionRow, items: ItemRow[], now: number): Promise<ItemRow[]> {
+    let bytes = 32;
+    let fit = 0;
+    for (const item of items) {
+      bytes += Buffer.byteLength(stringifyXeroJson(item.payload)) + 32;
+      if (bytes > MAX_REQUEST_BYTES - REQUEST_BYTES_MARGIN && fit > 0) break;
+      fit++;
+    }
+    const rest = items.slice(fit);
+    if (rest.length > 0) {
+      await this.o.jobs.requeue(
+        conn.id,
+        rest.map((r) => r.idempotency_key),
+        now,
+        now,
+        { isKnownAbsent: true },
+      );
+    }
+    return items.slice(0, fit);
+  }
+
+  private async check(conn: ConnectionRow, items: ItemRow[], slot: CallSlot): Promise<void> {
     const keysOf = (rows: ItemRow[]) => rows.map((r) => r.idempotency_key);
     try {
       this.stats.gets++;
-      const { found, limits } = await this.o.tokens.withToken(conn, (token) =>
-        this.o.xero.findInvoicesByNumber(
-          token,
-          conn.tenant_id,
-          items.map((i) => i.invoice_number),
+      const { found } = await this.o.tokens.withToken(conn, (token) =>
+        this.o.scheduler.callInSlot(
+          slot,
+          'invoices.find',
+          (signal) =>
+            this.o.xero.findInvoicesByNumber(
+              token,
+              conn.tenant_id,
+              items.map((i) => i.invoice_number),
+              { signal },
+            ),
+          { limitsOf: (r) => r.limits },
         ),
       );
       const now = this.o.clock.now();
       const absent: ItemRow[] = [];
+      let adopted = 0;
+      let conflicts = 0;
       for (const item of items) {
-        const type = (item.payload as InvoicePayload).Type;
-        const hit = found.find(
-          (f) => f.invoiceNumber.toLowerCase() === item.invoice_number.toLowerCase() && f.type === type,
-        );
-        if (hit) await this.o.jobs.markDone(conn.id, item.idempotency_key, hit.invoiceId, now);
-        else absent.push(item);
+        const match = matchExisting(item.payload as InvoicePayload, found);
+        if (match.kind === 'adopt') {
+          adopted++;
+          await this.o.jobs.markDone(item, match.invoice.invoiceId, now);
+        } else if (match.kind === 'conflict') {
+          conflicts++;
+          await this.o.jobs.markFailed(conn.id, [item.idempotency_key], match.error, now, true);
+        } else absent.push(item);
       }
       await this.o.jobs.checkedAbsent(conn.id, keysOf(absent), now);
       this.o.log.info(
-        { connectionId: conn.id, checked: items.length, alreadyInXero: items.length - absent.length },
+        { connectionId: conn.id, checked: items.length, alreadyInXero: adopted, conflicts },
         'invoice numbers checked',
       );
-      return limits;
     } catch (e) {
       await this.failed(conn, items, e, 'check');
-      return undefined;
     }
   }
 
-  private async post(conn: ConnectionRow, items: ItemRow[]): Promise<LimitHeaders | undefined> {
+  private async post(conn: ConnectionRow, items: ItemRow[], slot: CallSlot): Promise<void> {
     const status = this.o.invoiceStatus;
     const invoices: OutgoingInvoice[] = items.map((i) => ({
       ...(i.payload as InvoicePayload),
@@ -218,15 +280,19 @@ export class InvoiceWorker {
       status,
     );
     let results: Awaited<ReturnType<XeroGateway['createInvoices']>>['results'];
-    let limits: LimitHeaders;
     try {
       this.stats.puts++;
-      ({ results, limits } = await this.o.tokens.withToken(conn, (token) =>
-        this.o.xero.createInvoices(token, conn.tenant_id, invoices, key),
+      ({ results } = await this.o.tokens.withToken(conn, (token) =>
+        this.o.scheduler.callInSlot(
+          slot,
+          'invoices.create',
+          (signal) => this.o.xero.createInvoices(token, conn.tenant_id, invoices, key, { signal }),
+          { limitsOf: (r) => r.limits },
+        ),
       ));
     } catch (e) {
       await this.failed(conn, items, e, 'post');
-      return undefined;
+      return;
     }
     if (this.o.crashAfterAccept) {
       this.o.log.warn('RELAY_TEST_CRASH_AFTER_ACCEPT: dying after Xero accepted, before recording');
@@ -236,11 +302,15 @@ export class InvoiceWorker {
     let done = 0;
     let failed = 0;
     const unknown: string[] = [];
+    const taken: string[] = [];
     for (const [index, item] of items.entries()) {
       // Xero answers in request order; the number confirms the pairing.
       const r = results[index];
       if (!r || (r.invoiceNumber && r.invoiceNumber.toLowerCase() !== item.invoice_number.toLowerCase())) {
         unknown.push(item.idempotency_key);
+      } else if (r.hasErrors && r.messages.some((m) => /must be unique/i.test(m))) {
+        // Already in Xero, perhaps from an earlier connection: look it up and adopt it (or report the clash).
+        taken.push(item.idempotency_key);
       } else if (r.hasErrors) {
         failed++;
         await this.o.jobs.markFailed(
@@ -256,16 +326,23 @@ export class InvoiceWorker {
         );
       } else if (r.invoiceId) {
         done++;
-        await this.o.jobs.markDone(conn.id, item.idempotency_key, r.invoiceId, now);
+        await this.o.jobs.markDone(item, r.invoiceId, now);
       } else unknown.push(item.idempotency_key);
     }
     // Answers we cannot pair are looked up by number before anything is sent again.
     await this.o.jobs.requeue(conn.id, unknown, now, now);
+    await this.o.jobs.requeueForCheck(conn.id, taken, now);
     this.o.log.info(
-      { connectionId: conn.id, sent: items.length, done, failed, unpaired: unknown.length },
+      {
+        connectionId: conn.id,
+        sent: items.length,
+        done,
+        failed,
+        unpaired: unknown.length,
+        taken: taken.length,
+      },
       'invoice batch posted',
     );
-    return limits;
   }
 
   private async failed(
@@ -281,11 +358,9 @@ export class InvoiceWorker {
     this.o.log.warn({ connectionId: conn.id, mode, items: items.length, code }, 'invoice batch not sent');
     if (code === 'rate_limited') {
       this.stats.rateLimited++;
+      // The scheduler already blocked the organisation (or the app) for every instance.
       const retryAfter = Number((e as RelayHttpError).headers['retry-after'] ?? 60);
-      const until = await this.o.scheduler.block(
-        conn.tenant_id,
-        Number.isFinite(retryAfter) ? retryAfter : 60,
-      );
+      const until = now + (Number.isFinite(retryAfter) ? Math.max(1, retryAfter) : 60) * 1000;
       // A 429 is refused at the door: nothing was created, so no look-up is needed.
       await this.o.jobs.requeue(conn.id, keys, until, now, { isKnownAbsent: mode === 'post' });
       return;
@@ -316,6 +391,81 @@ export class InvoiceWorker {
     }
     await this.o.jobs.requeue(conn.id, keys, now + backoffMs(attempts), now, { error });
   }
+}
+
+type Match =
+  | { kind: 'adopt'; invoice: FoundInvoice }
+  | { kind: 'conflict'; error: InvoiceItemError }
+  | { kind: 'absent' };
+
+/**
+ * What Xero's invoices with this number mean for the item. Bill numbers repeat across
+ * suppliers in Xero, so only an invoice of the same type for the same contact counts; of
+ * those, one with the same total (the date preferred) is ours, and any other is a clash.
+ */
+export function matchExisting(payload: InvoicePayload, found: FoundInvoice[]): Match {
+  const same = found.filter(
+    (f) =>
+      f.type === payload.Type &&
+      f.invoiceNumber.toLowerCase() === payload.InvoiceNumber.toLowerCase() &&
+      f.contactName.trim().toLowerCase() === payload.Contact.Name.trim().toLowerCase(),
+  );
+  if (same.length === 0) return { kind: 'absent' };
+  const expected = expectedTotal(payload);
+  const amountOf = (f: FoundInvoice) =>
+    decimalUnits(payload.LineAmountTypes === 'Exclusive' ? f.subTotal : f.total);
+  const equal = same.filter((f) => amountOf(f) === expected);
+  if (equal.length > 0) {
+    return {
+      kind: 'adopt',
+      invoice: equal.find((f) => f.date === payload.Date) ?? (equal[0] as FoundInvoice),
+    };
+  }
+  const other = same[0] as FoundInvoice;
+  const what = payload.Type === 'ACCPAY' ? 'bill' : 'invoice';
+  return {
+    kind: 'conflict',
+    error: {
+      code: 'invoice_conflict',
+      message: `Xero already has ${what} ${other.invoiceNumber} for ${payload.Contact.Name} dated ${other.date} with a different total (${other.total} ${payload.CurrencyCode} in Xero, ${formatUnits(expected)} in this settlement). Nothing was posted or changed; check it in Xero, then void it there or keep it.`,
+      isRetryable: false,
+    },
+  };
+}
+
+/** 1/10000 units of a decimal string, exactly; undefined when it is not one. */
+export function decimalUnits(text: string): bigint | undefined {
+  const m = /^(-)?(\d+)(?:\.(\d{1,4})\d*)?$/.exec(text.trim());
+  if (!m) return undefined;
+  const units = BigInt(m[2] as string) * 10_000n + BigInt((m[3] ?? '').padEnd(4, '0'));
+  return m[1] ? -units : units;
+}
+
+function formatUnits(units: bigint | undefined): string {
+  if (units === undefined) return '?';
+  const sign = units < 0n ? '-' : '';
+  const abs = units < 0n ? -units : units;
+  const cents = (abs + 50n) / 100n;
+  return `${sign}${cents / 100n}.${String(cents % 100n).padStart(2, '0')}`;
+}
+
+const ZERO_DECIMAL = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'HUF', 'TWD', 'UGX', 'XOF', 'XAF']);
+
+/**
+ * The total Xero will show: every line (quantity 1) rounded half away from zero to the
+ * currency's minor units; for Exclusive amounts it is compared with Xero's SubTotal.
+ */
+export function expectedTotal(payload: InvoicePayload): bigint | undefined {
+  const step = ZERO_DECIMAL.has(payload.CurrencyCode) ? 10_000n : 100n;
+  let sum = 0n;
+  for (const line of payload.LineItems) {
+    const units = decimalUnits(line.UnitAmount);
+    if (units === undefined) return undefined;
+    const abs = units < 0n ? -units : units;
+    const rounded = ((abs + step / 2n) / step) * step;
+    sum += units < 0n ? -rounded : rounded;
+  }
+  return sum;
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {

@@ -14,6 +14,7 @@ import type { AppEnv, Services } from '../services';
 import type { ConnectionRow, TenantRecord } from '../store/queries';
 import { isDisconnected, needsReconnect } from '../tokens';
 import { validate } from '../validate';
+import { xeroCall } from '../xero/calls';
 
 export function connectionRoutes(s: Services) {
   async function owned(installId: string, connectionId: string): Promise<ConnectionRow> {
@@ -40,13 +41,22 @@ export function connectionRoutes(s: Services) {
     return row;
   }
 
+  /** Three calls, each through the organisation's scheduler like every other Xero call. */
   async function facts(row: ConnectionRow): Promise<Organisation> {
-    const f = await s.tokens.withToken(row, (token) => s.xero.organisationFacts(token, row.tenant_id));
+    const tenant = row.tenant_id;
+    const [org, multiCurrency, codes] = await Promise.all([
+      xeroCall(s, row, 'organisation', (token, signal) => s.xero.getOrganisation(token, tenant, { signal })),
+      xeroCall(s, row, 'organisation.actions', (token, signal) =>
+        s.xero.isMulticurrencyAllowed(token, tenant, { signal }),
+      ),
+      xeroCall(s, row, 'currencies', (token, signal) => s.xero.listCurrencies(token, tenant, { signal })),
+    ]);
+    await s.jobs.rememberShortCode(tenant, org.shortCode, s.now());
     return {
-      name: f.name,
-      baseCurrency: f.baseCurrency,
-      multiCurrency: f.multiCurrency,
-      currencies: f.currencies,
+      name: org.name,
+      baseCurrency: org.baseCurrency,
+      multiCurrency,
+      currencies: [...new Set([org.baseCurrency, ...codes].filter(Boolean))].sort(),
     };
   }
 
@@ -140,7 +150,9 @@ export function connectionRoutes(s: Services) {
             `${org.name}'s Xero plan does not include multi-currency, so ${currency} cannot be added. Upgrade the plan in Xero or post in ${org.baseCurrency}.`,
           );
         }
-        await s.tokens.withToken(row, (token) => s.xero.enableCurrency(token, row.tenant_id, currency));
+        await xeroCall(s, row, 'currencies.create', (token, signal) =>
+          s.xero.enableCurrency(token, row.tenant_id, currency, { signal }),
+        );
         return c.json({ currencies: [...org.currencies, currency].sort() });
       },
     );

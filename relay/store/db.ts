@@ -9,6 +9,7 @@ import { lockFolder } from './folder-lock';
 import * as initial from './migrations/0001-initial';
 import * as invoiceJobs from './migrations/0002-invoice-jobs';
 import * as pendingConnections from './migrations/0003-pending-connections';
+import * as orgLedger from './migrations/0004-org-ledger';
 import { SerialPGliteDialect } from './pglite-dialect';
 import type { Database } from './schema';
 
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-invoice-jobs': invoiceJobs,
   '0003-pending-connections': pendingConnections,
+  '0004-org-ledger': orgLedger,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -130,7 +130,25 @@ export interface XeroCallsTable {
   finished_at: number | null;
 }
 
+export interface OrgLedgerTable {
+  tenant_id: string;
+  idempotency_key: string;
+  invoice_id: string;
+  invoice_number: string;
+  invoice_type: string;
+  payload_hash: string;
+  recorded_at: number;
+}
+
+export interface XeroOrganisationsTable {
+  tenant_id: string;
+  short_code: string | null;
+  updated_at: number;
+}
+
 export interface Database {
+  org_ledger: OrgLedgerTable;
+  xero_organisations: XeroOrganisationsTable;
   invoice_jobs: InvoiceJobsTable;
   invoice_items: InvoiceItemsTable;
   invoice_job_items: InvoiceJobItemsTable;

@@ -3,10 +3,25 @@
 // between logins); /connections through fetch; accounting through a fresh xero-node
 // AccountingApi per call. The only configuration is two base URLs, which is what lets
 // the tests point at xero-sim. See shared DOMAIN.md §6 for why XeroClient itself is unsafe here.
+//
+// Every call has a deadline: openid-client through its http_options, fetch and xero-node
+// (axios underneath) through an AbortSignal plus a timeout. A call past its deadline fails
+// as `timeout`, which the invoice worker treats as "may have happened" (look up first).
+//
+// Money crosses as decimal text both ways: xero-node's ObjectSerializer passes values of
+// type "number" through untouched, so amounts go in as lossless-json numbers and are written
+// into the JSON body digit for digit; answers are parsed the same way, so a total beyond
+// 2^53 minor units is compared exactly rather than as a rounded double.
 import { decodeJwt } from 'jose';
+import {
+  isSafeNumber,
+  LosslessNumber,
+  parse as parseLossless,
+  stringify as stringifyLossless,
+} from 'lossless-json';
 import { type BaseClient, custom, Issuer, type TokenSet } from 'openid-client';
 import { AccountingApi, type CurrencyCode, type Invoice, type Invoices } from 'xero-node';
-import { failureFromHttp, normaliseXeroError } from './errors';
+import { failureFromHttp, normaliseXeroError, XeroFailure } from './errors';
 
 export interface XeroTokens {
   accessToken: string;
@@ -27,6 +42,19 @@ export interface OrganisationFacts {
   baseCurrency: string;
   multiCurrency: boolean;
   currencies: string[];
+}
+
+/** GET /Organisation, the parts the relay uses. */
+export interface OrganisationSummary {
+  name: string;
+  baseCurrency: string;
+  /** Xero's organisation short code ("!a1b2C"), for deep links through /organisationlogin. */
+  shortCode?: string;
+}
+
+/** Every call takes the caller's deadline signal (the scheduler's); the gateway adds its own too. */
+export interface CallOpts {
+  signal?: AbortSignal;
 }
 
 /** An invoice as the relay sends it: Xero's PascalCase fields (lib/relay-api.ts InvoicePayload) plus Status. */
@@ -69,6 +97,12 @@ export interface FoundInvoice {
   invoiceNumber: string;
   type: string;
   status: string;
+  contactName: string;
+  /** YYYY-MM-DD */
+  date: string;
+  /** Decimal strings exactly as Xero wrote them. */
+  total: string;
+  subTotal: string;
 }
 
 export interface XeroGateway {
@@ -76,23 +110,67 @@ export interface XeroGateway {
   exchangeCode(input: { code: string; state: string; codeVerifier: string }): Promise<XeroTokens>;
   refresh(refreshToken: string): Promise<XeroTokens>;
   revoke(refreshToken: string): Promise<void>;
-  listTenants(accessToken: string, authEventId?: string): Promise<XeroTenant[]>;
-  deleteConnection(accessToken: string, xeroConnectionId: string): Promise<void>;
-  organisationFacts(accessToken: string, tenantId: string): Promise<OrganisationFacts>;
-  enableCurrency(accessToken: string, tenantId: string, currency: string): Promise<void>;
+  listTenants(accessToken: string, authEventId?: string, opts?: CallOpts): Promise<XeroTenant[]>;
+  deleteConnection(accessToken: string, xeroConnectionId: string, opts?: CallOpts): Promise<void>;
+  getOrganisation(accessToken: string, tenantId: string, opts?: CallOpts): Promise<OrganisationSummary>;
+  /** GET /Organisation/Actions: may this organisation use more than one currency? */
+  isMulticurrencyAllowed(accessToken: string, tenantId: string, opts?: CallOpts): Promise<boolean>;
+  listCurrencies(accessToken: string, tenantId: string, opts?: CallOpts): Promise<string[]>;
+  enableCurrency(accessToken: string, tenantId: string, currency: string, opts?: CallOpts): Promise<void>;
   /** PUT /Invoices with summarizeErrors=false: one result per invoice, in order. */
   createInvoices(
     accessToken: string,
     tenantId: string,
     invoices: OutgoingInvoice[],
     idempotencyKey: string,
+    opts?: CallOpts,
   ): Promise<{ results: InvoiceResult[]; limits: LimitHeaders }>;
   /** GET /Invoices?InvoiceNumbers=…: which of these numbers Xero already holds (not deleted/voided). */
   findInvoicesByNumber(
     accessToken: string,
     tenantId: string,
     numbers: string[],
+    opts?: CallOpts,
   ): Promise<{ found: FoundInvoice[]; limits: LimitHeaders }>;
+}
+
+/** Amount fields Xero answers with: kept as their exact decimal text. */
+const MONEY_FIELDS = new Set([
+  'UnitAmount',
+  'LineAmount',
+  'TaxAmount',
+  'SubTotal',
+  'TotalTax',
+  'Total',
+  'AmountDue',
+  'AmountPaid',
+  'AmountCredited',
+  'TotalDiscount',
+]);
+
+/** Parses Xero's JSON keeping money exact (as text) and every other safe number as a number. */
+export function parseXeroJson(text: string): unknown {
+  return parseLossless(text, (key, value) => {
+    if (value instanceof LosslessNumber) {
+      if (MONEY_FIELDS.has(key)) return value.toString();
+      return isSafeNumber(value.toString()) ? Number(value.toString()) : value.toString();
+    }
+    return value;
+  });
+}
+
+/** Writes a request body with amounts (LosslessNumber) digit for digit. */
+export function stringifyXeroJson(value: unknown): string {
+  return stringifyLossless(value) ?? '';
+}
+
+/** A decimal string as a JSON number that keeps every digit (no Number() on money). */
+export function exactNumber(decimal: string): number {
+  if (!/^-?\d+(\.\d+)?$/.test(decimal)) {
+    throw new XeroFailure('validation', `"${decimal}" is not a decimal amount.`);
+  }
+  // The SDK's model says number; the serializer passes it through and stringifyXeroJson writes it.
+  return new LosslessNumber(decimal) as unknown as number;
 }
 
 function limitHeaders(headers: unknown): LimitHeaders {
@@ -105,7 +183,7 @@ function limitHeaders(headers: unknown): LimitHeaders {
 }
 
 /** xero-node serialises its own camelCase models, not Xero's JSON: translate once, here. */
-function toSdkInvoice(i: OutgoingInvoice): Invoice {
+export function toSdkInvoice(i: OutgoingInvoice): Invoice {
   return {
     type: i.Type as unknown as Invoice.TypeEnum,
     status: i.Status as unknown as Invoice.StatusEnum,
@@ -114,13 +192,13 @@ function toSdkInvoice(i: OutgoingInvoice): Invoice {
     dueDate: i.DueDate,
     lineAmountTypes: i.LineAmountTypes as unknown as Invoice['lineAmountTypes'],
     invoiceNumber: i.InvoiceNumber,
-    reference: i.Reference,
+    // Xero ignores Reference on bills (ACCPAY); the bill's InvoiceNumber carries it.
+    ...(i.Type === 'ACCREC' ? { reference: i.Reference } : {}),
     currencyCode: i.CurrencyCode as unknown as CurrencyCode,
     lineItems: i.LineItems.map((l) => ({
       description: l.Description,
       quantity: l.Quantity,
-      // Decimal strings of at most 4 places: a double holds them exactly enough for JSON.
-      unitAmount: Number(l.UnitAmount),
+      unitAmount: exactNumber(l.UnitAmount),
       accountCode: l.AccountCode,
       taxType: l.TaxType,
       tracking: l.Tracking.map((t) => ({ name: t.Name, option: t.Option })),
@@ -184,25 +262,61 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
     return clientPromise;
   }
 
-  async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  /** The caller's deadline and ours, whichever comes first. */
+  function deadline(opts?: CallOpts): AbortSignal {
+    const own = AbortSignal.timeout(timeout);
+    return opts?.signal ? AbortSignal.any([own, opts.signal]) : own;
+  }
+
+  async function guarded<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     try {
       return await fn();
     } catch (e) {
+      // xero-node flattens axios's abort into status 0; the signal says what happened.
+      if (signal?.aborted && !(e instanceof XeroFailure)) {
+        throw new XeroFailure(
+          'timeout',
+          'Xero did not answer in time; the request may still have reached it.',
+        );
+      }
       throw normaliseXeroError(e);
     }
   }
 
-  function accounting(accessToken: string): AccountingApi {
+  function accounting(accessToken: string, signal: AbortSignal): AccountingApi {
     const api = new AccountingApi(`${config.apiUrl}/api.xro/2.0`);
     api.accessToken = accessToken;
+    // xero-node takes no per-call options beyond headers; its default authentication hook
+    // sees the axios request config, which is where the deadline and exact JSON go.
+    api.setDefaultAuthentication({
+      applyToRequest: (request) => {
+        request.signal = signal;
+        request.timeout = timeout;
+        request.transformRequest = [
+          (data, headers) => {
+            if (data === undefined || typeof data === 'string') return data;
+            headers.set('Content-Type', 'application/json');
+            return stringifyXeroJson(data);
+          },
+        ];
+        request.transformResponse = [
+          (data) => (typeof data === 'string' && data.trim() !== '' ? parseXeroJson(data) : data),
+        ];
+      },
+    });
     return api;
   }
 
-  async function apiFetch(path: string, accessToken: string, init: RequestInit = {}): Promise<Response> {
+  async function apiFetch(
+    path: string,
+    accessToken: string,
+    init: RequestInit = {},
+    signal?: AbortSignal,
+  ): Promise<Response> {
     const res = await fetch(`${config.apiUrl}${path}`, {
       ...init,
       headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', ...init.headers },
-      signal: AbortSignal.timeout(timeout),
+      signal: signal ?? deadline(),
     });
     if (!res.ok) {
       const text = await res.text().catch(() => '');
@@ -237,10 +351,11 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
 
     revoke: (refreshToken) => guarded(async () => (await oidc()).revoke(refreshToken, 'refresh_token')),
 
-    listTenants: (accessToken, authEventId) =>
-      guarded(async () => {
+    listTenants: (accessToken, authEventId, opts) => {
+      const signal = deadline(opts);
+      return guarded(async () => {
         const query = authEventId ? `?authEventId=${encodeURIComponent(authEventId)}` : '';
-        const res = await apiFetch(`/connections${query}`, accessToken);
+        const res = await apiFetch(`/connections${query}`, accessToken, {}, signal);
         const list = (await res.json()) as {
           id: string;
           tenantId: string;
@@ -254,45 +369,66 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
             tenantId: c.tenantId,
             tenantName: c.tenantName ?? 'Xero organisation',
           }));
-      }),
+      }, signal);
+    },
 
-    deleteConnection: (accessToken, xeroConnectionId) =>
-      guarded(async () => {
-        await apiFetch(`/connections/${encodeURIComponent(xeroConnectionId)}`, accessToken, {
-          method: 'DELETE',
-        });
-      }),
+    deleteConnection: (accessToken, xeroConnectionId, opts) => {
+      const signal = deadline(opts);
+      return guarded(async () => {
+        await apiFetch(
+          `/connections/${encodeURIComponent(xeroConnectionId)}`,
+          accessToken,
+          { method: 'DELETE' },
+          signal,
+        );
+      }, signal);
+    },
 
-    organisationFacts: (accessToken, tenantId) =>
-      guarded(async () => {
-        const api = accounting(accessToken);
-        const [orgs, actions, currencies] = await Promise.all([
-          api.getOrganisations(tenantId),
-          api.getOrganisationActions(tenantId),
-          api.getCurrencies(tenantId),
-        ]);
+    getOrganisation: (accessToken, tenantId, opts) => {
+      const signal = deadline(opts);
+      return guarded(async () => {
+        const orgs = await accounting(accessToken, signal).getOrganisations(tenantId);
         const org = orgs.body.organisations?.[0];
-        const useMulti = actions.body.actions?.find((a) => a.name === 'UseMulticurrency');
-        const base = String(org?.baseCurrency ?? '');
-        const codes = (currencies.body.currencies ?? []).map((c) => String(c.code));
         return {
           name: org?.name ?? 'Xero organisation',
-          baseCurrency: base,
-          multiCurrency: String(useMulti?.status ?? '') === 'ALLOWED',
-          currencies: [...new Set([base, ...codes].filter(Boolean))].sort(),
+          baseCurrency: String(org?.baseCurrency ?? ''),
+          ...(org?.shortCode ? { shortCode: org.shortCode } : {}),
         };
-      }),
+      }, signal);
+    },
 
-    enableCurrency: (accessToken, tenantId, currency) =>
-      guarded(async () => {
-        await accounting(accessToken).createCurrency(tenantId, { code: currency as unknown as CurrencyCode });
-      }),
+    isMulticurrencyAllowed: (accessToken, tenantId, opts) => {
+      const signal = deadline(opts);
+      return guarded(async () => {
+        const actions = await accounting(accessToken, signal).getOrganisationActions(tenantId);
+        const useMulti = actions.body.actions?.find((a) => a.name === 'UseMulticurrency');
+        return String(useMulti?.status ?? '') === 'ALLOWED';
+      }, signal);
+    },
 
-    createInvoices: (accessToken, tenantId, invoices, idempotencyKey) =>
-      guarded(async () => {
+    listCurrencies: (accessToken, tenantId, opts) => {
+      const signal = deadline(opts);
+      return guarded(async () => {
+        const currencies = await accounting(accessToken, signal).getCurrencies(tenantId);
+        return (currencies.body.currencies ?? []).map((c) => String(c.code));
+      }, signal);
+    },
+
+    enableCurrency: (accessToken, tenantId, currency, opts) => {
+      const signal = deadline(opts);
+      return guarded(async () => {
+        await accounting(accessToken, signal).createCurrency(tenantId, {
+          code: currency as unknown as CurrencyCode,
+        });
+      }, signal);
+    },
+
+    createInvoices: (accessToken, tenantId, invoices, idempotencyKey, opts) => {
+      const signal = deadline(opts);
+      return guarded(async () => {
         const body: Invoices = { invoices: invoices.map(toSdkInvoice) };
         const needsUnitdp4 = invoices.some((i) => i.LineItems.some((l) => /\.\d{3,}$/.test(l.UnitAmount)));
-        const res = await accounting(accessToken).createInvoices(
+        const res = await accounting(accessToken, signal).createInvoices(
           tenantId,
           body,
           false,
@@ -308,11 +444,13 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
             .filter((m): m is string => typeof m === 'string'),
         }));
         return { results, limits: limitHeaders(res.response.headers) };
-      }),
+      }, signal);
+    },
 
-    findInvoicesByNumber: (accessToken, tenantId, numbers) =>
-      guarded(async () => {
-        const res = await accounting(accessToken).getInvoices(
+    findInvoicesByNumber: (accessToken, tenantId, numbers, opts) => {
+      const signal = deadline(opts);
+      return guarded(async () => {
+        const res = await accounting(accessToken, signal).getInvoices(
           tenantId,
           undefined,
           undefined,
@@ -330,8 +468,24 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
             invoiceNumber: String(i.invoiceNumber ?? ''),
             type: String(i.type ?? ''),
             status: String(i.status ?? ''),
+            contactName: String(i.contact?.name ?? ''),
+            date: isoDay(i.date),
+            total: String(i.total ?? ''),
+            subTotal: String(i.subTotal ?? ''),
           }));
         return { found, limits: limitHeaders(res.response.headers) };
-      }),
+      }, signal);
+    },
   };
+}
+
+/** xero-node turns Xero's "/Date(…)/" into a Date; the relay compares days as YYYY-MM-DD. */
+function isoDay(value: unknown): string {
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
+  if (typeof value === 'string') {
+    const ms = /^\/Date\((-?\d+)/.exec(value);
+    if (ms) return new Date(Number(ms[1])).toISOString().slice(0, 10);
+    return value.slice(0, 10);
+  }
+  return '';
 }

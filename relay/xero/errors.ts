@@ -16,6 +16,7 @@ export type XeroFailureKind =
   | 'not_found'
   | 'server'
   | 'network'
+  | 'timeout'
   | 'oauth';
 
 export class XeroFailure extends Error {
@@ -25,6 +26,8 @@ export class XeroFailure extends Error {
     message: string,
     readonly status?: number,
     readonly retryAfterSeconds?: number,
+    /** For a 429: which limit (X-Rate-Limit-Problem: minute, day, appminute, concurrent). */
+    readonly problem?: string,
   ) {
     super(message);
   }
@@ -83,6 +86,7 @@ export function failureFromHttp(status: number, headers: Headers | undefined, bo
       `Xero's ${problem ?? 'API'} rate limit was reached.`,
       status,
       Number.isFinite(retry) && retry >= 0 ? retry : undefined,
+      problem?.toLowerCase(),
     );
   }
   if (status >= 500)
@@ -143,10 +147,13 @@ export function normaliseXeroError(e: unknown): XeroFailure {
     }
     if (err.name === 'RPError')
       return new XeroFailure('oauth', 'Xero’s sign-in service answered in an unexpected way.');
-    // network: fetch TypeError('fetch failed'), AbortError/TimeoutError, got/axios codes
+    // Our own deadline: the request may have reached Xero and may still land there.
+    if (err.name === 'TimeoutError' || err.code === 'ECONNABORTED' || err.code === 'ERR_CANCELED') {
+      return new XeroFailure('timeout', 'Xero did not answer in time.');
+    }
+    // network: fetch TypeError('fetch failed'), AbortError, got/axios codes
     if (
       err.name === 'AbortError' ||
-      err.name === 'TimeoutError' ||
       (err.name === 'TypeError' && (err as Error).message === 'fetch failed') ||
       (typeof err.code === 'string' && /^(E[A-Z]+|UND_ERR_\w+)$/.test(err.code))
     ) {
@@ -155,3 +162,32 @@ export function normaliseXeroError(e: unknown): XeroFailure {
   }
   return new XeroFailure('server', 'An unexpected error happened while talking to Xero.');
 }
+
+/**
+ * How one call to Xero ended, in the words metrics and the scheduler count by. The one
+ * place that decides it: `timeout` and `network` mean the call may still have happened.
+ */
+export type XeroCallOutcome = 'ok' | '429' | '4xx' | '5xx' | 'timeout' | 'network' | 'other';
+
+export function classifyCallOutcome(e: unknown): XeroCallOutcome {
+  if (e === undefined) return 'ok';
+  const f =
+    e instanceof XeroFailure ? e : e instanceof Error && e.cause instanceof XeroFailure ? e.cause : undefined;
+  if (!f) return 'other';
+  switch (f.kind) {
+    case 'rate_limited':
+      return '429';
+    case 'server':
+      return f.status === undefined ? 'other' : '5xx';
+    case 'timeout':
+      return 'timeout';
+    case 'network':
+      return 'network';
+    default:
+      return '4xx';
+  }
+}
+
+/** True when Xero may have acted on the request although we never saw its answer. */
+export const mayHaveHappened = (outcome: XeroCallOutcome) =>
+  outcome === 'timeout' || outcome === 'network' || outcome === '5xx' || outcome === 'other';

@@ -66,7 +66,7 @@ describe.each(STORE_KINDS)('invoice jobs (%s store)', (storeKind: StoreKind) => 
     const [item] = job.items;
     expect(item?.invoiceId).toBeTruthy();
     expect(item?.xeroUrl).toBe(
-      `https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=${item?.invoiceId}`,
+      `https://go.xero.com/organisationlogin/default.aspx?shortcode=!hBr4q&redirecturl=/AccountsReceivable/View.aspx?InvoiceID=${item?.invoiceId}`,
     );
 
     const inSim = [...(sim.state.orgs.get(UK_TENANT_ID)?.invoices.values() ?? [])].filter(

@@ -5,6 +5,12 @@
  * https://developer.xero.com/documentation/api/accounting/overview
  */
 import { type Context, Hono } from 'hono';
+import {
+  isSafeNumber,
+  LosslessNumber,
+  parse as parseLossless,
+  stringify as stringifyLossless,
+} from 'lossless-json';
 import { authenticate, connectionFor } from '../auth.ts';
 import type { SimDeps } from '../deps.ts';
 import {
@@ -22,6 +28,8 @@ import { envelope, msDate } from '../xero-json.ts';
 type Env = { Variables: { token: AccessTokenRecord; org: OrgState } };
 
 export const MAX_INVOICES_PER_CALL = 50;
+/** Xero refuses a PUT/POST body over 3.5 MB (https://developer.xero.com/documentation/api/accounting/overview). */
+export const MAX_REQUEST_BYTES = 3.5 * 1024 * 1024;
 const PAGE_SIZE = 100;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -59,6 +67,16 @@ export function accountingRoutes(deps: SimDeps): Hono<Env> {
       admission.release();
     }
     for (const [name, value] of Object.entries(admission.headers)) c.res.headers.set(name, value);
+  });
+
+  app.use('*', async (c, next) => {
+    if (!['PUT', 'POST'].includes(c.req.method)) return next();
+    const length = Number(c.req.header('content-length') ?? 0);
+    const size = length > 0 ? length : (await c.req.raw.clone().arrayBuffer()).byteLength;
+    if (size > MAX_REQUEST_BYTES) {
+      return c.json(problem(413, `The request is larger than Xero's 3.5 MB limit (${size} bytes)`), 413);
+    }
+    return next();
   });
 
   app.use('*', async (c, next) => {
@@ -108,8 +126,11 @@ export function accountingRoutes(deps: SimDeps): Hono<Env> {
   });
 
   const provider = (c: Context<Env>) => state.clients.get(c.get('token').clientId)?.name ?? 'Xero (sim)';
+  // Amounts are written digit for digit (lossless-json), as Xero's .NET decimals are.
   const ok = (c: Context<Env>, resource: string, items: unknown) =>
-    c.json(envelope(provider(c), state.clock.now(), resource, items));
+    c.body(stringifyLossless(envelope(provider(c), state.clock.now(), resource, items)) ?? '', 200, {
+      'Content-Type': 'application/json; charset=utf-8',
+    });
 
   function filtered<T extends Record<string, unknown>>(c: Context<Env>, items: T[]): T[] | Response {
     const where = c.req.query('where');
@@ -123,9 +144,12 @@ export function accountingRoutes(deps: SimDeps): Hono<Env> {
     }
   }
 
+  /** Numbers beyond a double's precision stay exact (as LosslessNumber) for money parsing. */
   async function readJson(c: Context<Env>): Promise<unknown> {
     try {
-      return JSON.parse(await c.req.text());
+      return parseLossless(await c.req.text(), null, (text) =>
+        isSafeNumber(text) ? Number(text) : new LosslessNumber(text),
+      );
     } catch {
       return undefined;
     }
@@ -305,7 +329,9 @@ export function accountingRoutes(deps: SimDeps): Hono<Env> {
         pageCount: Math.ceil(rendered.length / size),
         itemCount: rendered.length,
       };
-      return c.json(body);
+      return c.body(stringifyLossless(body) ?? '', 200, {
+        'Content-Type': 'application/json; charset=utf-8',
+      });
     }
     return ok(c, 'Invoices', rendered);
   });

@@ -9,6 +9,7 @@ import {
   AdvanceRequest,
   FaultRequest,
   LatencyRequest,
+  LimitsRequest,
   type SimCall,
   type SimStateSnapshot,
 } from '../controls-api.ts';
@@ -30,6 +31,7 @@ export function controlRoutes(deps: SimDeps): Hono {
       ...(f.method ? { method: f.method } : {}),
       ...(f.kind === 'validation' ? { message: f.message } : {}),
       holdMs: f.holdMs,
+      hangPhase: f.hangPhase,
     });
     return c.json({ queued: state().faults.reduce((n, q) => n + q.remaining, 0) });
   });
@@ -37,6 +39,12 @@ export function controlRoutes(deps: SimDeps): Hono {
   app.delete('/faults', (c) => {
     state().faults = [];
     return c.json({ queued: 0 });
+  });
+
+  // The limiter reads the same object, so a change applies to the next call.
+  app.post('/limits', zValidator('json', LimitsRequest), (c) => {
+    Object.assign(state().config.limits, c.req.valid('json'));
+    return c.json(state().config.limits);
   });
 
   app.post('/latency', zValidator('json', LatencyRequest), (c) => {

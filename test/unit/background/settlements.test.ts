@@ -243,6 +243,7 @@ describe('settlementStatusFrom', () => {
     [['queued'], 'queued'],
     [['sent', 'parked'], 'needs_reconnect'],
     [['parked', 'failed'], 'failed'],
+    [['sent', 'conflict', 'failed'], 'conflict'],
   ] as const)('%o → %s', (states, expected) => {
     expect(settlementStatusFrom(states)).toBe(expected);
   });
@@ -298,5 +299,67 @@ describe('outbox after a reconnect made elsewhere', () => {
     await outbox.drain();
     expect((await db.sends.toArray())[0]?.state).toBe('sent');
     expect((await db.settlements.get('a:1'))?.status).toBe('sent');
+  });
+});
+
+describe('outbox when Xero already holds the number with another total', () => {
+  it("shows the send and its settlement as a conflict with the relay's message, and does not retry it", async () => {
+    const db = new SettlebridgeDb(`test-${crypto.randomUUID()}`);
+    const relay = new FakeJobs();
+    relay.finishOnRead = false;
+    const outbox = createOutbox({ db, relay: async () => relay });
+    await db.xeroConnections.put({
+      id: 'c1',
+      tenantId: 't1',
+      organisationName: 'Org',
+      status: 'connected',
+      updatedAt: 0,
+    });
+    const { jobId } = await relay.submitInvoices({
+      invoices: [{ idempotencyKey: 'k1', invoice: { InvoiceNumber: 'AMZ-1' } }],
+    });
+    const message = 'Xero already has bill AMZ-1 for Amazon dated 2025-06-21 with a different total.';
+    Object.assign(relay.jobs.get(jobId)![0]!, {
+      state: 'failed',
+      error: { code: 'invoice_conflict', message, isRetryable: false },
+    });
+    await db.settlements.put({
+      key: 'a:1',
+      accountId: crypto.randomUUID(),
+      settlementId: '1',
+      currency: 'USD',
+      depositTotalMinor: '100',
+      periodStart: '',
+      periodEnd: '',
+      depositDate: '',
+      status: 'sending',
+      report: {},
+      payloads: [],
+      source: '',
+      updatedAt: 0,
+    });
+    await db.sends.add({
+      idempotencyKey: 'k1',
+      accountId: crypto.randomUUID(),
+      settlementKey: 'a:1',
+      part: 0,
+      state: 'sending',
+      connectionId: 'c1',
+      invoiceNumber: 'AMZ-1',
+      payload: {},
+      jobId,
+      attempts: 1,
+      nextAttemptAt: 0,
+      createdAt: 0,
+    });
+    await outbox.drain();
+    const [send] = await db.sends.toArray();
+    expect(send?.state).toBe('conflict');
+    expect(send?.lastError).toBe(message);
+    const settlement = await db.settlements.get('a:1');
+    expect(settlement?.status).toBe('conflict');
+    expect(settlement?.lastError).toBe(message);
+    await outbox.drain();
+    expect(relay.submitted).toHaveLength(1);
   });
 });

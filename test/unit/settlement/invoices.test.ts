@@ -107,12 +107,7 @@ describe('invoices', () => {
     expect(lineSum(set)).toBe(16574n);
     expect(amountOf(set, 'ServiceFee/Cost of Advertising/TransactionTotalAmount')).toBe('120.40');
     expect(net(set)).toBe(summary.header.depositTotal);
-    const credit = buildInvoices(summary, { negativeAs: 'ACCRECCREDIT' });
-    expect(credit.invoices[0]!.type).toBe('ACCRECCREDIT');
-    expect(toXeroPayload(credit.invoices[0]!)).toMatchObject({
-      Type: 'ACCRECCREDIT',
-      CreditNoteNumber: 'AMZ-18100000001',
-    });
+    expect(toXeroPayload(bill!)).toMatchObject({ Type: 'ACCPAY', InvoiceNumber: 'AMZ-18100000001' });
   });
 
   it('splits a settlement spanning a month end through the clearing account', async () => {
