@@ -6,43 +6,66 @@ import { sendMessage } from '@/lib/message-client';
 import { readPageContext } from '@/lib/seller-central/detect';
 import { isStatementsPage, isSwitchRefused } from '@/lib/seller-central/page';
 
+/**
+ * Requests as the page itself makes them. Firefox gives content scripts their own `fetch`,
+ * which sends the extension's origin; `content.fetch` is the page's (MDN: "Content script
+ * environment > XHR and Fetch"). Chrome's content-script fetch already acts for the page.
+ */
+const pageFetch: typeof fetch =
+  (globalThis as { content?: { fetch?: typeof fetch } }).content?.fetch?.bind(window) ?? fetch.bind(window);
+
 export default defineContentScript({
   matches: sellerCentralMatchPatterns(),
   runAt: 'document_idle',
   async main(ctx) {
     const send = (m: unknown) => browser.runtime.sendMessage(m);
     if (isSwitchRefused(document)) {
-      await sendMessage(send, 'page/switch-refused', { host: location.host });
+      await sendMessage(send, 'page/switch-refused', { host: location.host }).catch(() => {});
       return;
     }
-    const url = new URL(location.href);
-    const context = await readPageContext(document, url, fetch);
-    await sendMessage(send, 'page/report', context);
-    if (!context.recognised || !isStatementsPage(url)) return;
 
-    await startStatements({
-      doc: document,
-      url,
-      send,
-      signal: ctx.signal,
-      fetchFile: async (href) => {
-        const res = await fetch(href, { credentials: 'include' });
-        if (!res.ok) throw new Error(`Seller Central did not hand over the file (HTTP ${res.status}).`);
-        return res.text();
-      },
-      mount: async (name, anchor) => {
-        const ui = await createShadowRootUi(ctx, {
-          name,
-          position: 'inline',
-          anchor: anchor ?? document.body,
-          append: anchor ? 'after' : 'last',
-          mode: 'closed',
-          isolateEvents: true,
-          onMount: (container) => container,
-        });
-        ui.mount();
-        return { container: ui.mounted as HTMLElement, remove: () => ui.remove() };
-      },
+    let statements: AbortController | null = null;
+    /** Reads and reports this page, then starts "Send to Xero" when it is a statements page. */
+    const visit = async () => {
+      statements?.abort();
+      statements = null;
+      const url = new URL(location.href);
+      const context = await readPageContext(document, url, pageFetch, { signal: ctx.signal });
+      if (ctx.signal.aborted || location.href !== url.href) return;
+      await sendMessage(send, 'page/report', { ...context, path: url.pathname });
+      if (!context.recognised || !isStatementsPage(url)) return;
+      const controller = new AbortController();
+      statements = controller;
+      ctx.signal.addEventListener('abort', () => controller.abort(), { once: true });
+      await startStatements({
+        doc: document,
+        url,
+        send,
+        signal: controller.signal,
+        fetchFile: async (href) => {
+          const res = await pageFetch(href, { credentials: 'include' });
+          if (!res.ok) throw new Error(`Seller Central did not hand over the file (HTTP ${res.status}).`);
+          return res.text();
+        },
+        mount: async (name, anchor, where = 'after') => {
+          const ui = await createShadowRootUi(ctx, {
+            name,
+            position: 'inline',
+            anchor: anchor ?? document.body,
+            append: anchor ? where : 'last',
+            mode: 'closed',
+            isolateEvents: true,
+            onMount: (container) => container,
+          });
+          ui.mount();
+          return { container: ui.mounted as HTMLElement, remove: () => ui.remove() };
+        },
+      });
+    };
+    // Seller Central's newer pages navigate without reloading (pagination, menus).
+    ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl, oldUrl }) => {
+      if (newUrl.pathname !== oldUrl.pathname) void visit().catch(() => {});
     });
+    await visit().catch(() => {});
   },
 });

@@ -5,7 +5,14 @@
  * `version(n + 1)` with its `upgrade()` and a test that opens the previous schema first.
  */
 import Dexie, { type EntityTable } from 'dexie';
-import type { Account, Mapping, Send, Settlement, XeroConnection } from './records';
+import {
+  type Account,
+  type Mapping,
+  type Send,
+  type Settlement,
+  upgradeStoredAccountIds,
+  type XeroConnection,
+} from './records';
 
 export const DB_NAME = 'settlebridge';
 
@@ -27,15 +34,31 @@ export class SettlebridgeDb extends Dexie {
       settlements: 'key, accountId, settlementId, status',
       sends: '++seq, &idempotencyKey, state, nextAttemptAt, settlementKey, connectionId, jobId',
     });
-    // Version 2: the Settlements page lists newest first and pages through IndexedDB's own
+
+    // ---- Seller Central ids (version 2) --------------------------------------------------
+    // Accounts: merchant and partner account ids now follow Amazon's real formats
+    // (records.ts); a stored id that does not is dropped so the account asks to be connected
+    // to Amazon again. Settlements: indexed by the statements page's referenceId.
+    this.version(2)
+      .stores({ settlements: 'key, accountId, settlementId, status, referenceId' })
+      .upgrade(async (tx) => {
+        await tx
+          .table('accounts')
+          .toCollection()
+          .modify((account: Record<string, unknown>, ref: { value: Record<string, unknown> }) => {
+            ref.value = upgradeStoredAccountIds(account);
+          });
+      });
+    // ---------------------------------------------------------------------------------------
+    // Version 3: the Settlements page lists newest first and pages through IndexedDB's own
     // indexes, so a first screen reads 50 records rather than every settlement (with its
     // source file). Only indexes are added; records keep their shape, so the upgrade has
     // nothing to rewrite: it checks that every settlement can be indexed by its period end,
-    // and fails the upgrade (keeping version 1) rather than silently hiding one.
-    this.version(2)
+    // and fails the upgrade (keeping version 2) rather than silently hiding one.
+    this.version(3)
       .stores({
         settlements:
-          'key, accountId, settlementId, status, periodEnd, [accountId+periodEnd], [status+periodEnd]',
+          'key, accountId, settlementId, status, referenceId, periodEnd, [accountId+periodEnd], [status+periodEnd]',
       })
       .upgrade(async (tx) => {
         const unindexable = await tx
@@ -44,7 +67,7 @@ export class SettlebridgeDb extends Dexie {
           .primaryKeys();
         if (unindexable.length) {
           throw new Error(
-            `Settlements ${unindexable.slice(0, 5).join(', ')} have no period end and could not be indexed; the database was left at version 1.`,
+            `Settlements ${unindexable.slice(0, 5).join(', ')} have no period end and could not be indexed; the database was left at version 2.`,
           );
         }
       });

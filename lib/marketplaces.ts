@@ -1,7 +1,10 @@
 /**
  * Amazon marketplaces Settlebridge supports, with Amazon's published ids, currencies and
- * Seller Central hosts (see DOMAIN.md §3). This is the one list: the manifest's host
- * permissions, the content script's matches and the popup's pickers all derive from it.
+ * Seller Central hosts (see DOMAIN.md §3 and §4: the per-country hosts .fr/.it/.es/.ie/.sa,
+ * `.com.sa` and the legacy `sellercentral-japan.amazon.com` appear in public automation
+ * code; Ireland's id A28R8C7NBKEWEA is in Amazon's SP-API marketplace table). This is the
+ * one list: the manifest's host permissions, the content script's matches and the popup's
+ * pickers all derive from it.
  */
 export interface Marketplace {
   code: string;
@@ -65,9 +68,38 @@ export const MARKETPLACES = [
     host: EU,
     altHosts: ['sellercentral.amazon.de'],
   },
-  { code: 'FR', id: 'A13V1IB3VIYZZH', name: 'France', currency: 'EUR', host: EU, altHosts: [] },
-  { code: 'IT', id: 'APJ6JRA9NG5V4', name: 'Italy', currency: 'EUR', host: EU, altHosts: [] },
-  { code: 'ES', id: 'A1RKKUPIHCS9HS', name: 'Spain', currency: 'EUR', host: EU, altHosts: [] },
+  {
+    code: 'FR',
+    id: 'A13V1IB3VIYZZH',
+    name: 'France',
+    currency: 'EUR',
+    host: EU,
+    altHosts: ['sellercentral.amazon.fr'],
+  },
+  {
+    code: 'IT',
+    id: 'APJ6JRA9NG5V4',
+    name: 'Italy',
+    currency: 'EUR',
+    host: EU,
+    altHosts: ['sellercentral.amazon.it'],
+  },
+  {
+    code: 'ES',
+    id: 'A1RKKUPIHCS9HS',
+    name: 'Spain',
+    currency: 'EUR',
+    host: EU,
+    altHosts: ['sellercentral.amazon.es'],
+  },
+  {
+    code: 'IE',
+    id: 'A28R8C7NBKEWEA',
+    name: 'Ireland',
+    currency: 'EUR',
+    host: EU,
+    altHosts: ['sellercentral.amazon.ie'],
+  },
   {
     code: 'NL',
     id: 'A1805IZSGTT6HS',
@@ -121,8 +153,8 @@ export const MARKETPLACES = [
     id: 'A17E79C6D8DWNP',
     name: 'Saudi Arabia',
     currency: 'SAR',
-    host: 'sellercentral.amazon.com.sa',
-    altHosts: [],
+    host: 'sellercentral.amazon.sa',
+    altHosts: ['sellercentral.amazon.com.sa'],
   },
   {
     code: 'EG',
@@ -154,7 +186,8 @@ export const MARKETPLACES = [
     name: 'Japan',
     currency: 'JPY',
     host: 'sellercentral.amazon.co.jp',
-    altHosts: [],
+    // The older Japanese Seller Central host, still served.
+    altHosts: ['sellercentral-japan.amazon.com'],
   },
   {
     code: 'AU',

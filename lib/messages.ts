@@ -50,6 +50,14 @@ const CurrencyCheck = z.discriminatedUnion('state', [
 const BOTH = ['extension-page', 'content-script'] as const;
 const SettlementId = z.string().regex(/^[0-9A-Za-z-]{1,40}$/, 'Not an Amazon settlement id.');
 const SettlementKey = z.string().min(1).max(200);
+/** The current statements page's report id for a row's file; not the settlement id. */
+const ReferenceId = z.string().regex(/^\d{1,30}$/, 'Not a Seller Central report reference.');
+const RowState = z.object({
+  status: z.string(),
+  settlementKey: z.string(),
+  xeroUrl: z.string().optional(),
+  error: z.string().optional(),
+});
 /** Chrome caps one message at 64 MiB; beyond this a file must be imported on the options page in parts. */
 const SettlementText = z
   .string()
@@ -128,7 +136,13 @@ export const protocol = {
   /** A V2 flat file fetched by the content script through the page's own download link. */
   'settlement/ingest': {
     from: 'content-script',
-    input: z.object({ settlementId: SettlementId, text: SettlementText }),
+    input: z
+      .object({
+        settlementId: SettlementId.optional(),
+        referenceId: ReferenceId.optional(),
+        text: SettlementText,
+      })
+      .refine((i) => i.settlementId || i.referenceId, 'Say which settlement or report this file is for.'),
     output: View,
   },
   /** A file the user dropped on the options page. */
@@ -140,18 +154,16 @@ export const protocol = {
   'settlement/preview': { from: BOTH, input: z.object({ settlementKey: SettlementKey }), output: View },
   'settlement/states': {
     from: 'content-script',
-    input: z.object({ settlementIds: z.array(SettlementId).max(500) }),
+    input: z.object({
+      settlementIds: z.array(SettlementId).max(500),
+      referenceIds: z.array(ReferenceId).max(500).optional(),
+    }),
     output: z.object({
       accountName: z.string().nullable(),
-      states: z.record(
-        z.string(),
-        z.object({
-          status: z.string(),
-          settlementKey: z.string(),
-          xeroUrl: z.string().optional(),
-          error: z.string().optional(),
-        }),
-      ),
+      /** By settlement id. */
+      states: z.record(z.string(), RowState),
+      /** By the statements page's referenceId (current UI), for settlements read from such a row. */
+      byReference: z.record(z.string(), RowState).optional(),
     }),
   },
   /** Queues a settlement for Xero: only from an extension page (the confirmation window, options). */

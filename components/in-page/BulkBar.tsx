@@ -16,7 +16,10 @@ export interface BulkBarProps {
 
 const minutes = (s: number) => (s < 60 ? `${Math.max(1, Math.round(s))} s` : `${Math.round(s / 60)} min`);
 
-/** Above the statements table: who this page is for, "Send all unsent" and its progress. */
+/**
+ * Above the statements table: who this page is for, "Send all unsent" (the rows this page
+ * shows: Seller Central pages its statements) and its progress.
+ */
 export function BulkBar({ accountName, unsent, preparing, progress, onSendAll }: BulkBarProps) {
   if (!accountName) {
     return (
@@ -43,7 +46,7 @@ export function BulkBar({ accountName, unsent, preparing, progress, onSendAll }:
         </span>
       ) : (
         <button type="button" disabled={unsent === 0} onClick={(e) => e.isTrusted && onSendAll()}>
-          Send all unsent ({unsent})
+          Send all unsent on this page ({unsent})
         </button>
       )}
     </div>

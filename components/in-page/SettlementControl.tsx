@@ -7,7 +7,9 @@ export interface SettlementState {
 }
 
 export interface SettlementControlProps {
+  /** Empty until the file has been read when the page only names its report (referenceId). */
   settlementId: string;
+  referenceId?: string;
   state: SettlementState | undefined;
   isBusy: boolean;
   onSend(): void;
@@ -24,12 +26,23 @@ const LABELS: Record<string, string> = {
 };
 
 /** Next to each settlement on a statements page: its state and a Send button. */
-export function SettlementControl({ settlementId, state, isBusy, onSend }: SettlementControlProps) {
+export function SettlementControl({
+  settlementId,
+  referenceId,
+  state,
+  isBusy,
+  onSend,
+}: SettlementControlProps) {
   const status = state?.status ?? 'new';
   const canSend = status === 'new' || !state;
   const xeroUrl = safeXeroUrl(state?.xeroUrl);
   return (
-    <span class="sb-control" data-settlement-id={settlementId} data-status={status}>
+    <span
+      class="sb-control"
+      data-settlement-id={settlementId}
+      data-reference-id={referenceId}
+      data-status={status}
+    >
       <span class="sb-badge" data-status={status} title={state?.error}>
         {LABELS[status] ?? status}
       </span>

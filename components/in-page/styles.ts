@@ -21,6 +21,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .sb-flag { background: #fff4ce; color: #3b2f00; padding: 6px 8px; border-radius: 4px; margin: 8px 0; }
 .sb-ok { background: #e6f4ea; color: #0d3b1e; padding: 6px 8px; border-radius: 4px; margin: 8px 0; }
 .sb-error { color: #7a1410; }
+.sb-hint { font-size: 12px; color: #3b4752; }
 .sb-actions { display: flex; gap: 8px; justify-content: flex-end; margin-top: 12px; }
 .sb-bar { display: flex; gap: 12px; align-items: center; padding: 8px 10px; margin: 8px 0; border: 1px solid #cfd6dd; border-radius: 6px; background: #f7f9fb; }
 progress { width: 200px; }

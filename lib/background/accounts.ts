@@ -58,21 +58,29 @@ export function createAccountHandlers(
           'Open Seller Central in this browser, signed in to the account and marketplace you want, then try again.',
         );
       }
-      const pageMarket = context.marketplaceId ? marketplaceById(context.marketplaceId) : undefined;
       const market = marketplaceByCode(account.marketplace);
-      if (pageMarket && pageMarket.code !== account.marketplace) {
+      const pageMarket = context.marketplaceId ? marketplaceById(context.marketplaceId) : undefined;
+      // The page's own marketplace first; otherwise the switcher's list of every regional
+      // account of this global account (one EU merchant id covers every EU marketplace).
+      const merchantId =
+        pageMarket?.code === account.marketplace
+          ? context.merchantId
+          : context.regionalAccounts?.find(
+              (r) => marketplaceById(r.marketplaceId)?.code === account.marketplace,
+            )?.merchantId;
+      if (!merchantId && pageMarket && pageMarket.code !== account.marketplace) {
         throw new AppError(
           'marketplace_mismatch',
-          `Seller Central is showing ${pageMarket.name}, but ${account.name} is for ${market?.name}. Switch the marketplace in Seller Central, then try again.`,
+          `Seller Central is showing ${pageMarket.name}, and this Seller Central account has no ${market?.name} marketplace that Settlebridge could see. Switch to ${market?.name} in Seller Central, then try again.`,
         );
       }
-      if (!context.merchantId) {
+      if (!merchantId) {
         throw new AppError(
           'merchant_unknown',
           'Seller Central did not reveal the merchant id on this page. Open the Seller Central home page and try again.',
         );
       }
-      const clash = (await db.accounts.where('merchantId').equals(context.merchantId).toArray()).find(
+      const clash = (await db.accounts.where('merchantId').equals(merchantId).toArray()).find(
         (a) => a.id !== accountId && a.marketplace === account.marketplace,
       );
       if (clash) {
@@ -82,13 +90,16 @@ export function createAccountHandlers(
         );
       }
       const changes = {
-        merchantId: context.merchantId,
+        merchantId,
         ...(context.accountName ? { amazonAccountName: context.accountName } : {}),
-        ...(context.partnerAccountId ? { partnerAccountId: context.partnerAccountId } : {}),
+        partnerAccountId: context.partnerAccountId,
+        delegationContext: context.delegationContext,
         updatedAt: clock.now(),
       };
       await db.accounts.update(accountId, changes);
-      return Account.parse({ ...account, ...changes });
+      return Account.parse(
+        Object.fromEntries(Object.entries({ ...account, ...changes }).filter(([, v]) => v !== undefined)),
+      );
     },
 
     'account/create': async ({ name, marketplace }) => {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { SettlebridgeDb } from '../db';
 import { AppError, describeZodError } from '../errors';
 import type { Handlers } from '../messages';
-import { Account, Mapping, XeroConnection } from '../records';
+import { Account, Mapping, upgradeStoredAccountIds, XeroConnection } from '../records';
 
 export const BACKUP_FORMAT = 'settlebridge-backup';
 
@@ -17,7 +17,15 @@ export const Backup = z.object({
     error: 'This backup was made by a newer Settlebridge; update the extension first.',
   }),
   exportedAt: z.string(),
-  accounts: z.array(Account).max(10_000),
+  // Backups made before Amazon's real id formats were enforced carry ids in the old shape.
+  accounts: z
+    .array(
+      z.preprocess(
+        (a) => (a && typeof a === 'object' ? upgradeStoredAccountIds(a as Record<string, unknown>) : a),
+        Account,
+      ),
+    )
+    .max(10_000),
   xeroConnections: z.array(XeroConnection).max(1_000),
   mappings: z.array(Mapping).max(1_000),
 });

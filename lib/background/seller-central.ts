@@ -30,7 +30,7 @@ const SWITCH_FALLBACK_MS = 60_000;
 interface Stored {
   byTab: Record<string, PageContext & { at: number }>;
   lastTabId?: number;
-  pendingSwitch?: { tabId: number; host: string; at: number };
+  pendingSwitch?: { tabId: number; host: string; returnTo: string; at: number };
 }
 
 type SellerCentralHandlers = Pick<
@@ -81,7 +81,7 @@ export function createSellerCentralHandlers(
 
     'page/current': async () => ({ context: (await currentTab())?.context ?? null }),
 
-    'page/switch-refused': async ({ host }, { tabId }) => {
+    'page/switch-refused': async (_refused, { tabId }) => {
       const stored = await read();
       const pending = stored.pendingSwitch;
       if (
@@ -94,7 +94,8 @@ export function createSellerCentralHandlers(
       }
       delete stored.pendingSwitch;
       await write(stored);
-      await tabs.update(tabId, pickerUrl(host));
+      // The host and path come from our own record of the switch, not from the page.
+      await tabs.update(tabId, pickerUrl(pending.host, pending.returnTo));
       return {};
     },
 
@@ -108,13 +109,24 @@ export function createSellerCentralHandlers(
           `${account.name} is not linked to Seller Central yet: open Seller Central in that account, then choose "Connect to Amazon".`,
         );
       }
+      const current = await currentTab();
+      // Stay on the user's host when it serves the account's marketplace (e.g. .de for DE),
+      // and on their page when it is an ordinary one, else go to the regional host's home.
+      const hosts: readonly string[] = [market.host, ...market.altHosts];
+      const host = current && hosts.includes(current.context.host) ? current.context.host : market.host;
+      const currentPath = current?.context.path;
+      const path =
+        currentPath && !currentPath.startsWith('/ap/') && !currentPath.startsWith('/account-switcher/')
+          ? currentPath
+          : '/home';
       const url = switchUrl({
-        host: market.host,
+        host,
+        path,
         merchantId: account.merchantId,
         marketplaceId: market.id,
         ...(account.partnerAccountId ? { partnerAccountId: account.partnerAccountId } : {}),
+        ...(account.delegationContext ? { delegationContext: account.delegationContext } : {}),
       });
-      const current = await currentTab();
       let tabId: number;
       if (current) {
         tabId = current.tabId;
@@ -123,7 +135,7 @@ export function createSellerCentralHandlers(
         tabId = await tabs.create(url);
       }
       const stored = await read();
-      stored.pendingSwitch = { tabId, host: market.host, at: clock.now() };
+      stored.pendingSwitch = { tabId, host, returnTo: path, at: clock.now() };
       await write(stored);
       return { url, tabId };
     },

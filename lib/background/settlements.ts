@@ -115,7 +115,12 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
     };
   }
 
-  async function ingest(account: Account, text: string, expectedId?: string): Promise<SettlementView> {
+  async function ingest(
+    account: Account,
+    text: string,
+    expectedId?: string,
+    referenceId?: string,
+  ): Promise<SettlementView> {
     const built = await build(text, account);
     const { report } = built;
     if (expectedId && report.settlementId !== expectedId) {
@@ -133,6 +138,11 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
         key,
         accountId: account.id,
         settlementId: report.settlementId,
+        ...(referenceId
+          ? { referenceId }
+          : existing?.referenceId
+            ? { referenceId: existing.referenceId }
+            : {}),
         currency: report.currency,
         depositTotalMinor: report.depositTotal.replace('.', '').replace(/^(-?)0+(?=\d)/, '$1'),
         periodStart: report.periodStart,
@@ -169,8 +179,8 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
   }
 
   return {
-    'settlement/ingest': async ({ settlementId, text }, ctx) =>
-      ingest(await accountFor(ctx), text, settlementId),
+    'settlement/ingest': async ({ settlementId, referenceId, text }, ctx) =>
+      ingest(await accountFor(ctx), text, settlementId, referenceId),
 
     'settlement/import': async ({ accountId, text }, ctx) => ingest(await accountFor(ctx, accountId), text),
 
@@ -179,27 +189,39 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
       return view(settlementKey);
     },
 
-    'settlement/states': async ({ settlementIds }, ctx) => {
+    'settlement/states': async ({ settlementIds, referenceIds }, ctx) => {
       const account = await deps.accountForTab(ctx.tabId);
       if (!account) return { accountName: null, states: {} };
-      const states: Record<
-        string,
-        { status: string; settlementKey: string; xeroUrl?: string; error?: string }
-      > = {};
-      for (const id of settlementIds) {
-        const key = `${account.id}:${id}`;
-        const settlement = await db.settlements.get(key);
-        if (!settlement) continue;
-        const sends = await db.sends.where('settlementKey').equals(key).toArray();
+      const stateOf = async (settlement: Settlement) => {
+        const sends = await db.sends.where('settlementKey').equals(settlement.key).toArray();
         const url = sends.find((s) => s.xeroUrl)?.xeroUrl;
-        states[id] = {
+        return {
           status: settlement.status,
-          settlementKey: key,
+          settlementKey: settlement.key,
           ...(url ? { xeroUrl: url } : {}),
           ...(settlement.lastError ? { error: settlement.lastError } : {}),
         };
+      };
+      const states: Record<string, Awaited<ReturnType<typeof stateOf>>> = {};
+      for (const id of settlementIds) {
+        const settlement = await db.settlements.get(`${account.id}:${id}`);
+        if (settlement) states[id] = await stateOf(settlement);
       }
-      return { accountName: account.name, states };
+      const byReference: typeof states = {};
+      if (referenceIds && referenceIds.length > 0) {
+        const wanted = new Set(referenceIds);
+        const found = await db.settlements.where('referenceId').anyOf(referenceIds).toArray();
+        for (const settlement of found) {
+          if (
+            settlement.accountId !== account.id ||
+            !settlement.referenceId ||
+            !wanted.has(settlement.referenceId)
+          )
+            continue;
+          byReference[settlement.referenceId] = await stateOf(settlement);
+        }
+      }
+      return { accountName: account.name, states, byReference };
     },
 
     'settlement/send': async ({ settlementKey }, ctx) => {

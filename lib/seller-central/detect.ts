@@ -1,37 +1,58 @@
 import { marketplaceById } from '../marketplaces';
-import type { PageContext } from '../page-context';
-import { parseContextJson } from './context-json';
-import { PATHS, readHeader } from './page';
+import type { PageContext, RegionalAccount } from '../page-context';
+import { type JsonContext, parseContextJson, parseRegionalAccountsJson } from './context-json';
+import { PATHS, waitForHeader } from './page';
+
+/** How long to wait for the header widget when the JSON endpoints gave no ids. */
+export const HEADER_WAIT_MS = 8000;
+
+async function getJson(fetchImpl: typeof fetch, url: URL): Promise<unknown> {
+  try {
+    const res = await fetchImpl(url, {
+      credentials: 'include',
+      headers: { Accept: 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
+    });
+    if (!res.ok || !(res.headers.get('content-type') ?? '').includes('json')) return undefined;
+    return await res.json();
+  } catch {
+    // Absent or changed endpoint: the header is the fallback.
+    return undefined;
+  }
+}
 
 /**
  * What account and marketplace this Seller Central page is in: the switcher's JSON first
- * (it carries ids), the page header as the fallback. Never throws; never writes the page.
+ * (current selection, then every regional account of that global account), the page header
+ * as the fallback (waited for, since a widget renders it late). Never throws; never writes
+ * the page.
  */
 export async function readPageContext(
   doc: Document,
   url: URL,
   fetchImpl: typeof fetch,
+  opts: { headerWaitMs?: number; signal?: AbortSignal } = {},
 ): Promise<PageContext> {
-  const header = readHeader(doc, url);
-  let json: ReturnType<typeof parseContextJson> = {};
-  try {
-    const res = await fetchImpl(new URL(PATHS.contextJson, url.origin), {
-      credentials: 'include',
-      headers: { Accept: 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
-    });
-    if (res.ok && (res.headers.get('content-type') ?? '').includes('json'))
-      json = parseContextJson(await res.json());
-  } catch {
-    // Absent or changed endpoint: the header is enough to mark the page.
+  const json: JsonContext = parseContextJson(
+    await getJson(fetchImpl, new URL(PATHS.contextJson, url.origin)),
+  );
+  let regionalAccounts: RegionalAccount[] = [];
+  if (json.partnerAccountId) {
+    const listUrl = new URL(PATHS.regionalAccountsJson, url.origin);
+    listUrl.searchParams.set('globalAccountId', json.partnerAccountId);
+    regionalAccounts = parseRegionalAccountsJson(await getJson(fetchImpl, listUrl));
   }
-  const marketplaceId = json.marketplaceId ?? header.marketplaceId;
-  const merged: PageContext = {
-    ...header,
-    ...Object.fromEntries(Object.entries(json).filter(([, v]) => v !== undefined)),
-    ...(marketplaceId ? { marketplaceId } : {}),
-  };
-  if (!merged.marketplaceName && marketplaceId) {
-    const market = marketplaceById(marketplaceId);
+  const hasIds = Boolean(json.merchantId && json.marketplaceId);
+  const header = await waitForHeader(
+    doc,
+    url,
+    hasIds ? 0 : (opts.headerWaitMs ?? HEADER_WAIT_MS),
+    opts.signal,
+  );
+  // Ids from the JSON replace any the URL suggested: they are the selection actually in force.
+  const merged: PageContext = { ...header, ...json };
+  if (regionalAccounts.length > 0) merged.regionalAccounts = regionalAccounts;
+  if (!merged.marketplaceName && merged.marketplaceId) {
+    const market = marketplaceById(merged.marketplaceId);
     if (market) merged.marketplaceName = market.name;
   }
   merged.recognised = Boolean(merged.accountName || merged.marketplaceName || merged.merchantId);

@@ -24,9 +24,13 @@ const ROUTES = {
   'sellercentral.amazon.com/home': 'seller-central/home.html',
   'sellercentral.amazon.com/account-switcher/global-and-regional-account/merchantMarketplace':
     'seller-central/context-us.json',
+  'sellercentral.amazon.com/account-switcher/regional-accounts/merchantMarketplace':
+    'seller-central/regional-accounts-us.json',
   'sellercentral-europe.amazon.com/home': 'seller-central/home-uk.html',
   'sellercentral-europe.amazon.com/account-switcher/global-and-regional-account/merchantMarketplace':
     'seller-central/context-uk.json',
+  'sellercentral-europe.amazon.com/account-switcher/regional-accounts/merchantMarketplace':
+    'seller-central/regional-accounts-uk.json',
 };
 
 const AXE_OK: never[] = [];
@@ -138,7 +142,8 @@ describe('account flows in Chromium against the relay and xero-sim', () => {
     await navigated;
     const url = new URL(sellerCentral.url());
     expect(url.host).toBe('sellercentral.amazon.com');
-    expect(url.searchParams.get('mons_sel_dir_mcid')).toBe('A1FIXTUREUS001');
+    expect(url.searchParams.get('mons_sel_dir_mcid')).toBe('amzn1.merchant.d.AFIXTURENA7Q3ZK2WPX9LM4RT5HV');
+    expect(url.searchParams.get('mons_sel_dir_paid')).toBe('amzn1.pa.d.AFIXTUREACMEGLOBALQ7K2M9XW3');
     expect(url.searchParams.get('mons_sel_mkid')).toBe('amzn1.mp.o.ATVPDKIKX0DER');
     await popup.close();
   });

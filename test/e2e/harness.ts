@@ -135,9 +135,11 @@ export async function serveFixtures(page: Page, routes: Record<string, string>):
     if (!file) return void request.respond({ status: 404, contentType: 'text/plain', body: 'not a fixture' });
     const contentType = file.endsWith('.json')
       ? 'application/json'
-      : file.endsWith('.tsv')
-        ? 'text/tab-separated-values; charset=utf-8'
-        : 'text/html; charset=utf-8';
+      : file.endsWith('.js')
+        ? 'text/javascript'
+        : file.endsWith('.tsv')
+          ? 'text/tab-separated-values; charset=utf-8'
+          : 'text/html; charset=utf-8';
     void readFile(join(ROOT, 'test', 'fixtures', file), 'utf8').then((body) =>
       request.respond({ status: 200, contentType, body }),
     );
@@ -198,6 +200,8 @@ export async function closedShadowQuery(
   hostTag: string,
   selector: string,
 ): Promise<{ x: number; y: number; text: string; html: string }[]> {
+  if ((await page.browser().version()).toLowerCase().includes('firefox'))
+    return closedShadowQueryBidi(page, hostTag, selector);
   const cdp = await page.createCDPSession();
   try {
     const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: CdpNode };
@@ -231,6 +235,71 @@ export async function closedShadowQuery(
   } finally {
     await cdp.detach();
   }
+}
+
+interface BidiRemoteValue {
+  type: string;
+  value?: unknown;
+  sharedId?: string;
+}
+interface BidiPort {
+  send(method: string, params: object): Promise<{ result: { type: string; result?: BidiRemoteValue } }>;
+}
+
+/**
+ * Firefox's counterpart of the DevTools walk above, over WebDriver BiDi: serialising nodes
+ * with `includeShadowTree: "all"` hands back closed shadow roots too (the spec's way for test
+ * tools to reach them), which are then queried in the page. Reaches into puppeteer's BiDi
+ * connection, which it does not expose as API.
+ */
+async function closedShadowQueryBidi(
+  page: Page,
+  hostTag: string,
+  selector: string,
+): Promise<{ x: number; y: number; text: string; html: string }[]> {
+  const connection = (page.browser() as unknown as { connection: BidiPort }).connection;
+  const context = (page.mainFrame() as unknown as { browsingContext: { id: string } }).browsingContext.id;
+  const call = async (functionDeclaration: string, args: object[], includeShadowTree: 'none' | 'all') => {
+    const answer = await connection.send('script.callFunction', {
+      functionDeclaration,
+      arguments: args,
+      target: { context },
+      awaitPromise: false,
+      resultOwnership: 'none',
+      serializationOptions: { maxDomDepth: 1, includeShadowTree },
+    });
+    if (answer.result.type !== 'success')
+      throw new Error(`BiDi call failed: ${JSON.stringify(answer.result)}`);
+    return answer.result.result;
+  };
+  const hosts = await call(
+    '(tag) => [...document.querySelectorAll(tag)]',
+    [{ type: 'string', value: hostTag }],
+    'all',
+  );
+  const found: { x: number; y: number; text: string; html: string }[] = [];
+  for (const host of (hosts?.value as BidiRemoteValue[] | undefined) ?? []) {
+    const root = (host.value as { shadowRoot?: BidiRemoteValue } | undefined)?.shadowRoot;
+    if (!root?.sharedId) continue;
+    const matches = await call(
+      `(root, sel) => [...root.querySelectorAll(sel)].map((e) => {
+        e.scrollIntoView({ block: 'center' });
+        const r = e.getBoundingClientRect();
+        return JSON.stringify({ x: r.x + r.width / 2, y: r.y + r.height / 2, html: e.outerHTML });
+      })`,
+      [{ sharedId: root.sharedId }, { type: 'string', value: selector }],
+      'none',
+    );
+    for (const m of (matches?.value as BidiRemoteValue[] | undefined) ?? []) {
+      const { x, y, html } = JSON.parse(String(m.value)) as { x: number; y: number; html: string };
+      const text = html
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+      found.push({ x, y, html, text });
+    }
+  }
+  return found;
 }
 
 /** Waits until `closedShadowQuery` finds at least one match. */

@@ -257,7 +257,7 @@ describe('send settlements from Seller Central in Chromium', () => {
   it('sends all unsent settlements from one preview, flagging the discrepancy and the unmapped fee', async () => {
     const page = await statementsPage();
     const [bulk] = await waitForClosedShadow(page, 'settlebridge-bar', 'button');
-    expect(bulk!.text).toBe('Send all unsent (2)');
+    expect(bulk!.text).toBe('Send all unsent on this page (2)');
     await page.mouse.click(bulk!.x, bulk!.y);
     const confirm = await confirmWindow();
     expect(await confirm.$$('[data-testid="sb-discrepancy"]')).toHaveLength(1);

@@ -1,83 +1,77 @@
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { SettlebridgeDb } from '../../lib/db';
+import { Account } from '../../lib/records';
 
-const US = '11111111-1111-4111-8111-111111111111';
-
-/** Version 1 exactly as it shipped (lib/db.ts before the Settlements page). */
+/** Version 1 exactly as it shipped, to write data the way an older extension did. */
 function openVersion1(name: string) {
-  const v1 = new Dexie(name);
-  v1.version(1).stores({
+  const db = new Dexie(name);
+  db.version(1).stores({
     accounts: 'id, name, marketplace, merchantId, xeroConnectionId',
     xeroConnections: 'id, tenantId, status',
     mappings: 'id',
     settlements: 'key, accountId, settlementId, status',
     sends: '++seq, &idempotencyKey, state, nextAttemptAt, settlementKey, connectionId, jobId',
   });
-  return v1;
+  return db;
 }
 
-const settlement = (id: string, periodEnd: unknown, status = 'sent') => ({
-  key: `${US}:${id}`,
-  accountId: US,
-  settlementId: id,
-  currency: 'USD',
-  depositTotalMinor: '100',
-  periodStart: '2025-01-01',
-  periodEnd,
-  depositDate: '2025-01-20',
-  status,
-  report: {},
-  payloads: [],
-  source: 'file',
-  updatedAt: 1,
-});
+const base = { marketplace: 'US', currency: 'USD', createdAt: 1, updatedAt: 1 };
 
-describe('SettlebridgeDb upgrade from version 1', () => {
-  it('keeps every record and indexes settlements by period end, per account and per status', async () => {
+describe('SettlebridgeDb version 2 (Seller Central ids)', () => {
+  it('upgrades accounts stored by version 1: good ids kept, ids in no real format dropped', async () => {
     const name = `upgrade-${crypto.randomUUID()}`;
-    const v1 = openVersion1(name);
-    await v1
-      .table('settlements')
-      .bulkPut([
-        settlement('1', '2025-01-15'),
-        settlement('2', '2025-03-15', 'failed'),
-        settlement('3', '2025-02-15'),
-      ]);
-    await v1.table('sends').add({ idempotencyKey: 'k', settlementKey: `${US}:2`, state: 'failed' });
-    v1.close();
+    const old = openVersion1(name);
+    const short = { id: crypto.randomUUID(), name: 'Short id', ...base, merchantId: 'A1FIXTUREUS001' };
+    const odd = {
+      id: crypto.randomUUID(),
+      name: 'Odd ids',
+      ...base,
+      merchantId: 'not-an-id',
+      partnerAccountId: 'amzn1.pa.o.fixture-global-1',
+      amazonAccountName: 'Acme Trading LLC',
+    };
+    await old.table('accounts').bulkAdd([short, odd]);
+    old.close();
 
     const db = new SettlebridgeDb(name);
-    await db.open();
-    expect(db.verno).toBe(2);
-    expect(await db.sends.count()).toBe(1);
-    expect(
-      (await db.settlements.orderBy('periodEnd').reverse().toArray()).map((s) => s.settlementId),
-    ).toEqual(['2', '3', '1']);
-    const forAccount = await db.settlements
-      .where('[accountId+periodEnd]')
-      .between([US, ''], [US, '\uffff'])
-      .primaryKeys();
-    expect(forAccount).toHaveLength(3);
-    expect(
-      await db.settlements.where('[status+periodEnd]').between(['failed', ''], ['failed', '\uffff']).count(),
-    ).toBe(1);
+    const accounts = await db.accounts.toArray();
+    // Opened at the latest version (3 adds the Settlements page indexes) after running version 2.
+    expect(db.verno).toBe(3);
+    const byName = Object.fromEntries(accounts.map((a) => [a.name, a]));
+    expect(byName['Short id']).toEqual(short);
+    expect(byName['Odd ids']).toEqual({
+      id: odd.id,
+      name: 'Odd ids',
+      ...base,
+      amazonAccountName: 'Acme Trading LLC',
+    });
+    // Every upgraded account passes today's schema, so nothing breaks when it is read.
+    for (const a of accounts) expect(Account.safeParse(a).success).toBe(true);
     db.close();
   });
 
-  it('fails the upgrade, keeping version 1 and its data, when a settlement has no period end', async () => {
-    const name = `upgrade-${crypto.randomUUID()}`;
-    const v1 = openVersion1(name);
-    await v1.table('settlements').bulkPut([settlement('1', '2025-01-15'), settlement('2', undefined)]);
-    v1.close();
-
-    const db = new SettlebridgeDb(name);
-    await expect(db.open()).rejects.toThrow(/no period end/);
+  it('finds settlements by the statements page referenceId', async () => {
+    const db = new SettlebridgeDb(`ref-${crypto.randomUUID()}`);
+    await db.settlements.put({
+      key: 'a:1',
+      accountId: crypto.randomUUID(),
+      settlementId: '18004731211',
+      referenceId: '52630017891',
+      currency: 'USD',
+      depositTotalMinor: '6259',
+      periodStart: '',
+      periodEnd: '',
+      depositDate: '',
+      status: 'new',
+      report: {},
+      payloads: [],
+      source: '',
+      updatedAt: 1,
+    });
+    expect((await db.settlements.where('referenceId').equals('52630017891').first())?.settlementId).toBe(
+      '18004731211',
+    );
     db.close();
-    const again = openVersion1(name);
-    await again.open();
-    expect(again.verno).toBe(1);
-    expect(await again.table('settlements').count()).toBe(2);
-    again.close();
   });
 });

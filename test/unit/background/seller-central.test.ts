@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createAccountHandlers } from '../../../lib/background/accounts';
 import { createSellerCentralHandlers, type TabsPort } from '../../../lib/background/seller-central';
 import { SettlebridgeDb } from '../../../lib/db';
+import type { PageContext } from '../../../lib/page-context';
 
 class MemorySession {
   data: Record<string, unknown> = {};
@@ -15,6 +16,11 @@ class MemorySession {
 
 const US = 'ATVPDKIKX0DER';
 const UK = 'A1F83G8C2ARO7P';
+const DE = 'A1PA6795UKMFR9';
+/** Real-format ids (invented): what Seller Central's switcher uses. */
+const NA_MERCHANT = 'amzn1.merchant.d.AFIXTURENA7Q3ZK2WPX9LM4RT5HV';
+const EU_MERCHANT = 'amzn1.merchant.d.AFIXTUREEU4M8N2QX7KZ3WR9PL6T';
+const PARTNER = 'amzn1.pa.d.AFIXTUREACMEGLOBALQ7K2M9XW3';
 const tabCtx = (tabId: number) => ({ sender: {}, tabId });
 
 describe('seller central handlers', () => {
@@ -55,33 +61,56 @@ describe('seller central handlers', () => {
     merchantId: string,
     marketplaceId: string,
     accountName = 'Acme Trading LLC',
+    more: Partial<PageContext> = {},
   ) =>
     sc['page/report'](
-      { host: 'sellercentral.amazon.com', recognised: true, merchantId, marketplaceId, accountName },
+      { host: 'sellercentral.amazon.com', recognised: true, merchantId, marketplaceId, accountName, ...more },
       tabCtx(tabId),
     );
 
   it('sets the toolbar badge to the marketplace of the tab', async () => {
-    await report(5, 'A1B2C3D4E5F6G7', `amzn1.mp.o.${UK}`);
+    await report(5, EU_MERCHANT, `amzn1.mp.o.${UK}`);
     expect(tabs.badges.get(5)).toBe('UK');
   });
 
   it('binds an account to the merchant shown in Seller Central and marks it active there', async () => {
     const a = await accounts['account/create']({ name: 'Acme US', marketplace: 'US' }, tabCtx(0));
-    await report(5, 'A1B2C3D4E5F6G7', US);
+    await report(5, NA_MERCHANT, US, 'Acme Trading LLC', { partnerAccountId: PARTNER });
     const bound = await accounts['account/bind-amazon']({ accountId: a.id }, tabCtx(0));
-    expect(bound).toMatchObject({ merchantId: 'A1B2C3D4E5F6G7', amazonAccountName: 'Acme Trading LLC' });
+    expect(bound).toMatchObject({
+      merchantId: NA_MERCHANT,
+      partnerAccountId: PARTNER,
+      marketplace: 'US',
+      amazonAccountName: 'Acme Trading LLC',
+    });
+    expect(await db.accounts.get(a.id)).toMatchObject({ merchantId: NA_MERCHANT, partnerAccountId: PARTNER });
     const state = await accounts['popup/state']({}, tabCtx(0));
     expect(state.activeAccountId).toBe(a.id);
   });
 
   it('refuses to bind when Seller Central shows another marketplace, and changes nothing', async () => {
     const a = await accounts['account/create']({ name: 'Acme US', marketplace: 'US' }, tabCtx(0));
-    await report(5, 'A1B2C3D4E5F6G7', UK);
+    await report(5, EU_MERCHANT, UK);
     await expect(accounts['account/bind-amazon']({ accountId: a.id }, tabCtx(0))).rejects.toMatchObject({
       code: 'marketplace_mismatch',
     });
     expect((await db.accounts.get(a.id))?.merchantId).toBeUndefined();
+  });
+
+  it('binds an EU account from a page of another EU marketplace through the regional-accounts list', async () => {
+    const de = await accounts['account/create']({ name: 'Acme DE', marketplace: 'DE' }, tabCtx(0));
+    await report(5, EU_MERCHANT, UK, 'Acme Trading LLC', {
+      partnerAccountId: PARTNER,
+      regionalAccounts: [
+        { merchantId: EU_MERCHANT, marketplaceId: UK },
+        { merchantId: EU_MERCHANT, marketplaceId: DE, label: 'Deutschland' },
+      ],
+    });
+    const bound = await accounts['account/bind-amazon']({ accountId: de.id }, tabCtx(0));
+    expect(bound).toMatchObject({ merchantId: EU_MERCHANT, marketplace: 'DE', partnerAccountId: PARTNER });
+    // Matched by ids once the page shows Germany, whatever the header calls it.
+    await report(5, EU_MERCHANT, DE, 'Irgendein Name');
+    expect((await accounts['popup/state']({}, tabCtx(0))).activeAccountId).toBe(de.id);
   });
 
   it('refuses to bind when no Seller Central tab has reported', async () => {
@@ -93,24 +122,50 @@ describe('seller central handlers', () => {
 
   it('switches the current Seller Central tab with the deep link, prefix included', async () => {
     const a = await accounts['account/create']({ name: 'Acme UK', marketplace: 'UK' }, tabCtx(0));
-    await db.accounts.update(a.id, { merchantId: 'A9EUROPE12345' });
-    await report(5, 'A1B2C3D4E5F6G7', US);
+    await db.accounts.update(a.id, { merchantId: EU_MERCHANT, partnerAccountId: PARTNER });
+    await report(5, NA_MERCHANT, US);
     tabs.active = 5;
     const { url, tabId } = await sc['account/switch']({ accountId: a.id }, tabCtx(0));
     expect(tabId).toBe(5);
-    expect(url).toBe(
-      'https://sellercentral-europe.amazon.com/home?mons_sel_dir_mcid=A9EUROPE12345&mons_sel_mkid=amzn1.mp.o.A1F83G8C2ARO7P&ignore_selection_changed=true',
-    );
+    const link = new URL(url);
+    expect(link.origin + link.pathname).toBe('https://sellercentral-europe.amazon.com/home');
+    expect(Object.fromEntries(link.searchParams)).toEqual({
+      mons_sel_dir_mcid: EU_MERCHANT,
+      mons_sel_mkid: `amzn1.mp.o.${UK}`,
+      mons_sel_dir_paid: PARTNER,
+      ignore_selection_changed: 'true',
+    });
     expect(tabs.updates).toEqual([[5, url]]);
+  });
+
+  it('stays on the current page and host when switching, and passes the delegation context', async () => {
+    const a = await accounts['account/create']({ name: 'Acme DE', marketplace: 'DE' }, tabCtx(0));
+    await db.accounts.update(a.id, { merchantId: EU_MERCHANT, delegationContext: 'DC1' });
+    await sc['page/report'](
+      {
+        host: 'sellercentral.amazon.de',
+        path: '/payments/past-settlements',
+        recognised: true,
+        merchantId: EU_MERCHANT,
+        marketplaceId: UK,
+      },
+      tabCtx(7),
+    );
+    tabs.active = 7;
+    const { url } = await sc['account/switch']({ accountId: a.id }, tabCtx(0));
+    const link = new URL(url);
+    expect(link.origin + link.pathname).toBe('https://sellercentral.amazon.de/payments/past-settlements');
+    expect(link.searchParams.get('mons_sel_mkid')).toBe(`amzn1.mp.o.${DE}`);
+    expect(link.searchParams.get('mons_sel_dc')).toBe('DC1');
   });
 
   it('opens a new tab when no Seller Central tab is open', async () => {
     const a = await accounts['account/create']({ name: 'Acme US', marketplace: 'US' }, tabCtx(0));
-    await db.accounts.update(a.id, { merchantId: 'A1B2C3D4E5F6G7' });
+    await db.accounts.update(a.id, { merchantId: NA_MERCHANT });
     await sc['account/switch']({ accountId: a.id }, tabCtx(0));
     expect(tabs.created).toHaveLength(1);
     expect(tabs.created[0]).toContain(
-      'https://sellercentral.amazon.com/home?mons_sel_dir_mcid=A1B2C3D4E5F6G7',
+      `https://sellercentral.amazon.com/home?mons_sel_dir_mcid=${encodeURIComponent(NA_MERCHANT)}`,
     );
   });
 
@@ -124,17 +179,21 @@ describe('seller central handlers', () => {
 
   it('falls back to the picker page when Seller Central refuses the switch link, once', async () => {
     const a = await accounts['account/create']({ name: 'Acme US', marketplace: 'US' }, tabCtx(0));
-    await db.accounts.update(a.id, { merchantId: 'A1B2C3D4E5F6G7' });
-    await report(5, 'A1B2C3D4E5F6G7', US);
+    await db.accounts.update(a.id, { merchantId: NA_MERCHANT });
+    await report(5, NA_MERCHANT, US, 'Acme Trading LLC', { path: '/payments/past-settlements' });
     tabs.active = 5;
     await sc['account/switch']({ accountId: a.id }, tabCtx(0));
-    await sc['page/switch-refused']({ host: 'sellercentral.amazon.com' }, tabCtx(5));
+    // The refusal may come from the sign-in redirect on another host: the picker opens on ours.
+    await sc['page/switch-refused']({ host: 'www.amazon.com' }, tabCtx(5));
     await sc['page/switch-refused']({ host: 'sellercentral.amazon.com' }, tabCtx(5));
     const pickerVisits = tabs.updates.filter(([, u]) =>
       u.includes('/account-switcher/default/merchantMarketplace'),
     );
     expect(pickerVisits).toEqual([
-      [5, 'https://sellercentral.amazon.com/account-switcher/default/merchantMarketplace'],
+      [
+        5,
+        'https://sellercentral.amazon.com/account-switcher/default/merchantMarketplace?returnTo=%2Fpayments%2Fpast-settlements',
+      ],
     ]);
   });
 

@@ -1,0 +1,11 @@
+/**
+ * Seller Central's header and switcher labels as people read them: whitespace collapsed,
+ * the trailing " ." some layouts render after a label removed (DOMAIN.md §4), capped.
+ */
+export function cleanLabel(raw: string | null | undefined): string | undefined {
+  const t = raw
+    ?.replace(/\s+/g, ' ')
+    .replace(/\s+\.$/, '')
+    .trim();
+  return t ? t.slice(0, 200) : undefined;
+}
