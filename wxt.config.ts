@@ -17,7 +17,7 @@ function buildRelayUrl(): string {
   return parsed.data;
 }
 
-/** Entrypoints that exist only for `npm run bench:popup`; never part of a shipped build. */
+/** Entrypoints that exist only for the benchmarks (bench:popup, bench:settlements-page); never shipped. */
 const BENCH_ONLY_ENTRYPOINTS = new Set(['bench-blank']);
 
 export default defineConfig({
@@ -43,8 +43,10 @@ export default defineConfig({
     description:
       'Switch between your Amazon seller accounts and send their settlements to one Xero organisation.',
     // storage: account metadata and settings; alarms: draining the send outbox;
-    // identity: the Xero consent window (launchWebAuthFlow), which shows no install warning.
-    permissions: ['storage', 'alarms', 'identity'],
+    // identity: the Xero consent window (launchWebAuthFlow), which shows no install warning;
+    // notifications: telling the user once when a background send fails or a Xero
+    // connection needs reconnecting (the Settlements page has a switch to turn them off).
+    permissions: ['storage', 'alarms', 'identity', 'notifications'],
     host_permissions: sellerCentralMatchPatterns(),
     commands: {
       // Firefox builds MV2, where the toolbar button is the browser_action.

@@ -3,6 +3,7 @@ import { storage } from 'wxt/utils/storage';
 import { createAccountHandlers } from '@/lib/background/accounts';
 import { createBackupHandlers } from '@/lib/background/backup';
 import { createBooksHandlers } from '@/lib/background/books';
+import { createHistoryHandlers, createProblemWatch } from '@/lib/background/history';
 import { createOutbox } from '@/lib/background/outbox';
 import { createRelayPort } from '@/lib/background/relay';
 import { createSellerCentralHandlers } from '@/lib/background/seller-central';
@@ -11,7 +12,7 @@ import { createSettlementHandlers } from '@/lib/background/settlements';
 import { createXeroHandlers } from '@/lib/background/xero';
 import { getDb } from '@/lib/db';
 import { matchAccount } from '@/lib/match-account';
-import { dispatch, type Sender } from '@/lib/messages';
+import { dispatch, Envelope, type Sender } from '@/lib/messages';
 import type { Settings } from '@/lib/settings';
 
 const OUTBOX_ALARM = 'settlebridge-outbox';
@@ -19,6 +20,21 @@ const OUTBOX_ALARM = 'settlebridge-outbox';
 // No fallback: an unset value is how the UI knows the relay is a default nobody chose.
 const settingsItem = storage.defineItem<Settings>('local:settings', {
   version: 1,
+});
+
+/** Browser notifications for failed sends and lost connections; the user can turn them off. */
+const notifyProblemsItem = storage.defineItem<boolean>('local:notifyProblems', {
+  fallback: true,
+  version: 1,
+});
+/** Problems already announced, so each is announced once, across worker restarts. */
+const announcedProblemsItem = storage.defineItem<string[]>('local:announcedProblems', {
+  fallback: [],
+  version: 1,
+});
+const preference = <T>(item: { getValue(): Promise<T>; setValue(v: T): Promise<void> }) => ({
+  get: () => item.getValue(),
+  set: (v: T) => item.setValue(v),
 });
 
 export default defineBackground(() => {
@@ -36,12 +52,36 @@ export default defineBackground(() => {
   });
   const relay = createRelayPort(async () => (await settings.read()).relayUrl);
 
+  // Firefox's MV2 build has browserAction where Chrome's MV3 has action.
+  const toolbar = browser.action ?? browser.browserAction;
+  const problems = createProblemWatch({
+    db,
+    setBadge: async (text) => {
+      await toolbar.setBadgeBackgroundColor({ color: '#b3261e' });
+      await toolbar.setBadgeText({ text });
+    },
+    notify: async ({ key, title, message }) => {
+      // A fresh id each time: a repeat would show up as a second notification, not replace one.
+      await browser.notifications.create(`${key}#${Date.now()}`, {
+        type: 'basic',
+        iconUrl: browser.runtime.getURL('/notification-icon.png'),
+        title,
+        message,
+      });
+    },
+    notificationsEnabled: preference(notifyProblemsItem),
+    announced: preference(announcedProblemsItem),
+  });
+  const openSettlementsPage = () => browser.tabs.create({ url: browser.runtime.getURL('/settlements.html') });
+  browser.notifications.onClicked.addListener(() => void openSettlementsPage());
+
   // The outbox wakes on start, on new work, on its own timer while the worker lives, and
   // on an alarm that restarts a stopped worker.
   let wakeTimer: ReturnType<typeof setTimeout> | undefined;
   const outbox = createOutbox({
     db,
     relay,
+    onSettlementsChanged: () => void problems.refresh(),
     wakeAt: (at) => {
       clearTimeout(wakeTimer);
       wakeTimer = setTimeout(() => void outbox.drain(), Math.max(0, at - Date.now()));
@@ -49,28 +89,40 @@ export default defineBackground(() => {
   });
   void browser.alarms.create(OUTBOX_ALARM, { periodInMinutes: 1 });
   browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === OUTBOX_ALARM) void outbox.drain();
+    if (alarm.name === OUTBOX_ALARM) void outbox.drain().then(problems.refresh);
   });
 
+  const settlementHandlers = createSettlementHandlers({
+    db,
+    outbox,
+    accountForTab: async (tabId) => {
+      if (tabId === undefined) return undefined;
+      return matchAccount(await db.accounts.toArray(), await sellerCentral.contextForTab(tabId));
+    },
+    estimateSeconds: async () => outbox.estimateSeconds(),
+    // The send is confirmed in an extension-origin window the page cannot script.
+    openConfirm: async (settlementKeys) => {
+      const url = `${browser.runtime.getURL('/confirm.html')}#${encodeURIComponent(JSON.stringify(settlementKeys))}`;
+      await browser.windows.create({ url, type: 'popup', width: 760, height: 820 });
+    },
+  });
+  // The Settlements page is an extension page: no tab, so no "which account does this tab
+  // show" check applies to it.
+  const pageContext = { sender: {} };
   const handlers = {
     ...createAccountHandlers(db, Date, sellerCentral.currentContext),
     ...sellerCentral,
     ...settings,
     ...createBackupHandlers(db),
     ...createBooksHandlers({ db, relay }),
-    ...createSettlementHandlers({
+    ...settlementHandlers,
+    ...createHistoryHandlers({
       db,
       outbox,
-      accountForTab: async (tabId) => {
-        if (tabId === undefined) return undefined;
-        return matchAccount(await db.accounts.toArray(), await sellerCentral.contextForTab(tabId));
-      },
-      estimateSeconds: async () => outbox.estimateSeconds(),
-      // The send is confirmed in an extension-origin window the page cannot script.
-      openConfirm: async (settlementKeys) => {
-        const url = `${browser.runtime.getURL('/confirm.html')}#${encodeURIComponent(JSON.stringify(settlementKeys))}`;
-        await browser.windows.create({ url, type: 'popup', width: 760, height: 820 });
-      },
+      send: (settlementKey) => settlementHandlers['settlement/send']({ settlementKey }, pageContext),
+      preview: (settlementKey) => settlementHandlers['settlement/preview']({ settlementKey }, pageContext),
+      notificationsEnabled: preference(notifyProblemsItem),
+      onChanged: () => void problems.refresh(),
     }),
     ...createXeroHandlers({
       db,
@@ -89,9 +141,14 @@ export default defineBackground(() => {
   };
   const self = { id: browser.runtime.id, origin: browser.runtime.getURL('/') };
 
-  browser.runtime.onMessage.addListener((message: unknown, sender: Sender) =>
-    dispatch(handlers, message, sender, self),
-  );
+  browser.runtime.onMessage.addListener(async (message: unknown, sender: Sender) => {
+    const reply = await dispatch(handlers, message, sender, self);
+    // Connection checks and reconnects change what needs the user: the badge follows.
+    const type = Envelope.safeParse(message).data?.type ?? '';
+    if (reply?.ok && /^(connection|xero)\//.test(type)) void problems.refresh();
+    return reply;
+  });
   browser.tabs.onRemoved.addListener((tabId) => void sellerCentral.forgetTab(tabId));
   void outbox.drain();
+  void problems.refresh();
 });

@@ -50,6 +50,27 @@ export class SettlebridgeDb extends Dexie {
           });
       });
     // ---------------------------------------------------------------------------------------
+    // Version 3: the Settlements page lists newest first and pages through IndexedDB's own
+    // indexes, so a first screen reads 50 records rather than every settlement (with its
+    // source file). Only indexes are added; records keep their shape, so the upgrade has
+    // nothing to rewrite: it checks that every settlement can be indexed by its period end,
+    // and fails the upgrade (keeping version 2) rather than silently hiding one.
+    this.version(3)
+      .stores({
+        settlements:
+          'key, accountId, settlementId, status, referenceId, periodEnd, [accountId+periodEnd], [status+periodEnd]',
+      })
+      .upgrade(async (tx) => {
+        const unindexable = await tx
+          .table<Settlement, string>('settlements')
+          .filter((s) => typeof s.periodEnd !== 'string')
+          .primaryKeys();
+        if (unindexable.length) {
+          throw new Error(
+            `Settlements ${unindexable.slice(0, 5).join(', ')} have no period end and could not be indexed; the database was left at version 2.`,
+          );
+        }
+      });
   }
 }
 

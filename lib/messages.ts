@@ -23,6 +23,7 @@ import { z } from 'zod';
 import type { BooksLoadResult } from './background/books';
 import type { SettlementView } from './background/settlements';
 import { AppError, describeZodError, type ErrorInfo, toErrorInfo } from './errors';
+import { HistoryPage, HistoryQuery, ProblemSummary } from './history';
 import { isSellerCentralHost } from './marketplaces';
 import { PageContext } from './page-context';
 import { Account, AccountName, MarketplaceCode, XeroConnection } from './records';
@@ -263,6 +264,26 @@ export const protocol = {
     from: 'extension-page',
     input: Empty,
     output: z.object({ context: PageContext.nullable() }),
+  },
+
+  // The Settlements page (entrypoints/settlements). It is an extension-owned surface, so
+  // sending and retrying from it are accepted only from extension pages: a content script
+  // (inside an untrusted page) can never start a send through these.
+  /** One page of every account's settlements, newest period first, with the filters applied. */
+  'history/list': { from: 'extension-page', input: HistoryQuery, output: HistoryPage },
+  /** What needs the user (failed, needs reconnect, conflict): the popup's one-line summary. */
+  'history/summary': { from: 'extension-page', input: Empty, output: ProblemSummary },
+  'history/send': { from: 'extension-page', input: z.object({ settlementKey: SettlementKey }), output: View },
+  /** Puts a failed or conflicting settlement's sends back in the outbox (the relay re-checks Xero first). */
+  'history/retry': {
+    from: 'extension-page',
+    input: z.object({ settlementKey: SettlementKey }),
+    output: View,
+  },
+  'history/notifications': {
+    from: 'extension-page',
+    input: z.object({ enabled: z.boolean().optional() }),
+    output: z.object({ enabled: z.boolean() }),
   },
 } as const satisfies Record<string, MessageSpec>;
 

@@ -190,7 +190,8 @@ export type Settlement = z.infer<typeof Settlement>;
 
 /**
  * queued: written, not yet accepted by the relay; sending: the relay holds it in a job;
- * sent: Xero has it; failed: a retry cannot fix it; parked: waits for Reconnect.
+ * sent: Xero has it; failed: a retry cannot fix it; parked: waits for Reconnect;
+ * conflict: Xero has the same number with a different total.
  */
 export const SendState = z.enum(['queued', 'sending', 'sent', 'failed', 'parked', 'conflict']);
 export type SendState = z.infer<typeof SendState>;

@@ -8,7 +8,7 @@ import { type Context, Hono } from 'hono';
 import { createClock, type SimClock } from './clock.ts';
 import { CONTROLS_PREFIX } from './controls-api.ts';
 import type { SimDeps } from './deps.ts';
-import { problem } from './errors.ts';
+import { problem, requestValidationException } from './errors.ts';
 import { createSigningKey, type SigningKey } from './keys.ts';
 import { accountingRoutes, TENANT_HEADER } from './routes/accounting.ts';
 import { connectionRoutes } from './routes/connections.ts';
@@ -92,11 +92,14 @@ function scopeOf(path: string): 'api' | 'identity' | undefined {
   return undefined;
 }
 
-function takeFault(deps: SimDeps, path: string): Fault | undefined {
+function takeFault(deps: SimDeps, path: string, method: string): Fault | undefined {
   const scope = scopeOf(path);
   if (!scope) return undefined;
   const fault = deps.state.faults.find(
-    (f) => (f.scope === 'all' || f.scope === scope) && (!f.pathPrefix || path.startsWith(f.pathPrefix)),
+    (f) =>
+      (f.scope === 'all' || f.scope === scope) &&
+      (!f.pathPrefix || path.startsWith(f.pathPrefix)) &&
+      (!f.method || f.method === method),
   );
   if (!fault) return undefined;
   fault.remaining--;
@@ -145,6 +148,8 @@ async function applyFault(c: Context, fault: Fault): Promise<Response> {
       });
       return c.json(problem(504, 'The request timed out'), 504);
     }
+    case 'validation':
+      return c.json(requestValidationException(fault.message ?? 'A validation exception occurred'), 400);
     case 'reset': {
       const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
       incoming?.socket.destroy();
@@ -162,7 +167,7 @@ export function createSimApp(deps: SimDeps): Hono {
     if (path.startsWith(`${CONTROLS_PREFIX}/`)) return next();
     const state = deps.state;
     const at = state.clock.now();
-    const fault = takeFault(deps, path);
+    const fault = takeFault(deps, path, c.req.method);
     if (fault?.kind === 'hang' && fault.hangPhase === 'before') {
       // Accepted, then silent: a client that gives up leaves nothing stored.
       if (await hold(c, fault.holdMs)) c.res = c.json(problem(504, 'The client closed the request'), 504);

@@ -9,17 +9,23 @@ export const CONTROLS_PREFIX = '/__sim';
 export const FaultRequest = z.object({
   /**
    * What the next matching calls get: a status, a gateway timeout after `holdMs` (`timeout`:
-   * never processed), a dropped socket (`reset`), or `hang`: the call is accepted and its
+   * never processed), a dropped socket (`reset`), `hang`: the call is accepted and its
    * answer held for `holdMs` (or until the client gives up), before (`hangPhase: 'before'`,
-   * nothing stored if the client leaves) or after Xero stored it (`'after'`).
+   * nothing stored if the client leaves) or after Xero stored it (`'after'`), or
+   * `validation`: Xero's 400 ValidationException (ErrorNumber 10), as Xero answers an invoice
+   * it refuses (developer.xero.com/documentation/api/accounting/responsecodes).
    */
-  kind: z.enum(['500', '503', '429', 'timeout', 'reset', 'hang']),
+  kind: z.enum(['500', '503', '429', 'timeout', 'reset', 'hang', 'validation']),
   hangPhase: z.enum(['before', 'after']).default('after'),
   count: z.number().int().min(1).max(10_000).default(1),
   /** `api`: /connections and /api.xro; `identity`: /connect/* and discovery; `all`: both. */
   scope: z.enum(['api', 'identity', 'all']).default('api'),
   /** Only calls whose path starts with this (e.g. "/api.xro/2.0/Invoices"). */
   pathPrefix: z.string().optional(),
+  /** Only calls with this HTTP method. */
+  method: z.enum(['GET', 'PUT', 'POST', 'DELETE']).optional(),
+  /** For `validation`: the message in ValidationErrors. */
+  message: z.string().max(500).default("Account code '200' is not a valid code for this document."),
   /** For `timeout`: how long to hold the call before answering 504 (the client usually gives up first). */
   holdMs: z.number().int().min(0).max(600_000).default(60_000),
 });

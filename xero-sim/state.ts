@@ -183,7 +183,7 @@ export interface Connection {
   userId: string;
 }
 
-export type FaultKind = '500' | '503' | '429' | 'timeout' | 'reset' | 'hang';
+export type FaultKind = '500' | '503' | '429' | 'timeout' | 'reset' | 'hang' | 'validation';
 export type FaultScope = 'api' | 'identity' | 'all';
 
 export interface Fault {
@@ -191,6 +191,10 @@ export interface Fault {
   remaining: number;
   scope: FaultScope;
   pathPrefix?: string;
+  /** Only calls with this HTTP method (e.g. PUT), when set. */
+  method?: string;
+  /** For `validation`: the message Xero gives. */
+  message?: string;
   /** For `timeout`: how long to hold the request before answering 504; for `hang`, before answering at all. */
   holdMs: number;
   /** For `hang`: hold before the handler runs (nothing stored if the client leaves) or after. */

@@ -6,10 +6,18 @@ export interface SettlementPreviewProps {
   onSend(): Promise<void>;
   onCancel(): void;
   onMapAccount(settlementKey: string, key: string, accountCode: string): Promise<void>;
+  /** False for a settlement already on its way: the preview is shown again, read-only. */
+  canSend?: boolean;
 }
 
 /** What will be posted, before the first send: lines, accounts, tax, total against deposit. */
-export function SettlementPreview({ views, onSend, onCancel, onMapAccount }: SettlementPreviewProps) {
+export function SettlementPreview({
+  views,
+  onSend,
+  onCancel,
+  onMapAccount,
+  canSend = true,
+}: SettlementPreviewProps) {
   const [isBusy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [codes, setCodes] = useState<Record<string, string>>({});
@@ -25,8 +33,9 @@ export function SettlementPreview({ views, onSend, onCancel, onMapAccount }: Set
       setBusy(false);
     }
   };
-  const title =
-    views.length === 1
+  const title = !canSend
+    ? `Settlement ${views[0]?.settlementId}`
+    : views.length === 1
       ? `Send settlement ${views[0]?.settlementId} to Xero`
       : `Send ${views.length} settlements to Xero`;
 
@@ -92,7 +101,7 @@ export function SettlementPreview({ views, onSend, onCancel, onMapAccount }: Set
                   for a missing line.
                 </p>
               )}
-              {r.unmapped.length > 0 && (
+              {canSend && r.unmapped.length > 0 && (
                 <div class="sb-flag" data-testid="sb-unmapped">
                   <p>
                     These amounts have no mapping yet and go to the Unmapped account. Give each an account
@@ -130,16 +139,18 @@ export function SettlementPreview({ views, onSend, onCancel, onMapAccount }: Set
         )}
         <div class="sb-actions">
           <button type="button" class="secondary" onClick={(e) => e.isTrusted && onCancel()}>
-            Cancel
+            {canSend ? 'Cancel' : 'Close'}
           </button>
-          <button
-            type="button"
-            disabled={isBusy || views.every((v) => v.report.isNothingToSend)}
-            onClick={guard(onSend)}
-            data-testid="sb-send"
-          >
-            {isBusy ? 'Sending…' : views.length === 1 ? 'Send' : `Send all ${views.length}`}
-          </button>
+          {canSend && (
+            <button
+              type="button"
+              disabled={isBusy || views.every((v) => v.report.isNothingToSend)}
+              onClick={guard(onSend)}
+              data-testid="sb-send"
+            >
+              {isBusy ? 'Sending…' : views.length === 1 ? 'Send' : `Send all ${views.length}`}
+            </button>
+          )}
         </div>
       </div>
     </div>

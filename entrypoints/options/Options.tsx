@@ -51,6 +51,11 @@ export function Options() {
   return (
     <main class="options">
       <h1>Settlebridge settings</h1>
+      <p>
+        <a href={browser.runtime.getURL('/settlements.html')}>
+          Settlements: every account's history and problems
+        </a>
+      </p>
 
       <section aria-labelledby="connections-title">
         <h2 id="connections-title">Xero connections</h2>

@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import { AccountSwitcher, type SwitcherItem } from '@/components/AccountSwitcher';
 import { CreateAccountWizard } from '@/components/CreateAccountWizard';
 import { PageStatus } from '@/components/PageStatus';
+import { ProblemLine } from '@/components/ProblemLine';
 import { RelayDefaultNotice } from '@/components/RelayDefaultNotice';
 import { accountXeroStatus } from '@/lib/account-status';
 import { marketplaceByCode } from '@/lib/marketplaces';
@@ -22,6 +23,7 @@ export function Popup() {
   const [state, setState] = useState<State | null>(null);
   const [view, setView] = useState<View>({ kind: 'switcher' });
   const [message, setMessage] = useState<{ text: string; isError: boolean } | null>(null);
+  const [problems, setProblems] = useState<MessageOutput<'history/summary'> | null>(null);
   const [settings, setSettings] = useState<SettingsView | null>(null);
 
   const refresh = async () => {
@@ -34,10 +36,16 @@ export function Popup() {
 
   useEffect(() => {
     void refresh();
+    sendMessage(send, 'history/summary', {}).then(setProblems);
     sendMessage(send, 'settings/get', {})
       .then(setSettings)
       .catch(() => {});
   }, []);
+
+  const openSettlements = async () => {
+    await browser.tabs.create({ url: browser.runtime.getURL('/settlements.html') });
+    if (isToolbarPopup()) window.close();
+  };
 
   const items = useMemo<SwitcherItem[]>(() => {
     if (!state) return [];
@@ -68,6 +76,11 @@ export function Popup() {
     <main class="popup">
       <h1>Settlebridge</h1>
       <PageStatus context={state?.context ?? null} />
+      <ProblemLine
+        summary={problems}
+        href={browser.runtime.getURL('/settlements.html')}
+        onOpen={() => void openSettlements()}
+      />
       <RelayDefaultNotice settings={settings} />
       {message && (
         <p class={message.isError ? 'error' : 'status'} role={message.isError ? 'alert' : 'status'}>

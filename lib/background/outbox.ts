@@ -15,6 +15,8 @@ export interface OutboxDeps {
   relay: () => Promise<RelayJobsPort>;
   clock?: { now(): number };
   random?: () => number;
+  /** Told after settlements' statuses were recomputed (the badge and notifications follow). */
+  onSettlementsChanged?: (keys: string[]) => void;
   /** Asks to be woken at `at` (a timer while the worker lives; the alarm covers the rest). */
   wakeAt?: (at: number) => void;
 }
@@ -78,7 +80,8 @@ export function createOutbox(deps: OutboxDeps) {
   const estimates = new Map<string, number>();
 
   async function updateSettlements(keys: Iterable<string>) {
-    for (const key of new Set(keys)) {
+    const unique = [...new Set(keys)];
+    for (const key of unique) {
       const sends = await db.sends.where('settlementKey').equals(key).toArray();
       const failed = sends.find((s) => s.state === 'conflict') ?? sends.find((s) => s.state === 'failed');
       await db.settlements.update(key, {
@@ -87,6 +90,7 @@ export function createOutbox(deps: OutboxDeps) {
         updatedAt: now(),
       });
     }
+    if (unique.length) deps.onSettlementsChanged?.(unique);
   }
 
   function applyItem(send: Send, item: JobItem): Partial<Send> {
@@ -261,6 +265,11 @@ export function createOutbox(deps: OutboxDeps) {
 
     /** After Reconnect: parked intents go back to work (the relay resumes their jobs). */
     async resume(connectionId: string) {
+      const resumed = await db.sends
+        .where('connectionId')
+        .equals(connectionId)
+        .filter((s) => s.state === 'parked')
+        .toArray();
       await db.sends
         .where('connectionId')
         .equals(connectionId)
@@ -269,6 +278,8 @@ export function createOutbox(deps: OutboxDeps) {
           s.state = s.jobId ? 'sending' : 'queued';
           s.nextAttemptAt = now();
         });
+      // Their settlements stop saying "needs reconnect" at once (the badge follows).
+      await updateSettlements(resumed.map((s) => s.settlementKey));
     },
 
     updateSettlements,

@@ -339,7 +339,10 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
       for (const key of settlementKeys) await checkTab(ctx, key);
       const counts = { queued: 0, sending: 0, sent: 0, failed: 0, parked: 0, conflict: 0 };
       for (const key of settlementKeys) {
-        for (const s of await db.sends.where('settlementKey').equals(key).toArray()) counts[s.state] += 1;
+        for (const s of await db.sends.where('settlementKey').equals(key).toArray()) {
+          // A conflict needs the user just as a failure does.
+          counts[s.state === 'conflict' ? 'failed' : s.state] += 1;
+        }
       }
       return { counts, estimateSeconds: (await deps.estimateSeconds?.()) ?? null };
     },

@@ -90,6 +90,25 @@ describe('test controls', () => {
     expect((await api(sim, token, NZ_TENANT_ID, '/Invoices')).status).toBe(500);
   });
 
+  it('answers a PUT with a ValidationException when a validation fault is queued for PUTs only', async () => {
+    await sim.controls.failNext({
+      kind: 'validation',
+      method: 'PUT',
+      pathPrefix: '/api.xro/2.0/Invoices',
+      message: 'Account code 999 is not valid.',
+    });
+    // A GET on the same path is not the fault's method: it passes untouched.
+    expect((await api(sim, token, NZ_TENANT_ID, '/Invoices')).status).toBe(200);
+    const put = await api(sim, token, NZ_TENANT_ID, '/Invoices', { method: 'PUT', body: { Invoices: [] } });
+    expect(put.status).toBe(400);
+    expect(await put.json()).toMatchObject({
+      ErrorNumber: 10,
+      Type: 'ValidationException',
+      Elements: [{ ValidationErrors: [{ Message: 'Account code 999 is not valid.' }] }],
+    });
+    expect((await sim.controls.state()).pendingFaults).toBe(0);
+  });
+
   it('expires every access token issued so far', async () => {
     expect(await sim.controls.expireAccessTokens()).toMatchObject({ expired: expect.any(Number) });
     expect((await org()).status).toBe(401);

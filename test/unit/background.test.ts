@@ -50,6 +50,20 @@ describe('background message listener', () => {
     expect(await getDb().accounts.count()).toBe(0);
   });
 
+  it.each(['history/send', 'history/retry'])(
+    'refuses %s from a Seller Central tab: only the Settlements page may send or retry from there',
+    async (type) => {
+      const reply = await trigger({ type, input: { settlementKey: 'x:1' } }, contentSender());
+      expect(reply).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+      expect(await getDb().sends.count()).toBe(0);
+    },
+  );
+
+  it('answers the Settlements page with an honest empty list', async () => {
+    const reply = await trigger({ type: 'history/list', input: {} }, popupSender());
+    expect(reply).toMatchObject({ ok: true, value: { rows: [], total: 0, accounts: [] } });
+  });
+
   it('accepts an extension page opened in a tab, since its origin is the extension', async () => {
     const reply = await trigger(create, { ...popupSender(), tab: { id: 3 }, frameId: 0 });
     expect(reply).toMatchObject({ ok: true });

@@ -28,6 +28,8 @@ export function controlRoutes(deps: SimDeps): Hono {
       remaining: f.count,
       scope: f.scope,
       pathPrefix: f.pathPrefix,
+      ...(f.method ? { method: f.method } : {}),
+      ...(f.kind === 'validation' ? { message: f.message } : {}),
       holdMs: f.holdMs,
       hangPhase: f.hangPhase,
     });

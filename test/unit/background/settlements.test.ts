@@ -212,6 +212,8 @@ describe('settlements and the outbox', () => {
     await outbox.drain();
     expect((await db.settlements.get(view.settlementKey))?.status).toBe('needs_reconnect');
     await outbox.resume('c1');
+    // Shown as back in the queue at once, before the relay is asked anything.
+    expect((await db.settlements.get(view.settlementKey))?.status).toBe('queued');
     await outbox.drain();
     expect((await db.settlements.get(view.settlementKey))?.status).toBe('sent');
   });

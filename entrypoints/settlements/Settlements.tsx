@@ -1,0 +1,265 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { SettlementPreview } from '@/components/in-page/SettlementPreview';
+import { IN_PAGE_CSS } from '@/components/in-page/styles';
+import { type FilterValues, NO_FILTERS, SettlementFilters } from '@/components/SettlementFilters';
+import { type RowAction, SettlementsTable, STATUS_LABELS } from '@/components/SettlementsTable';
+import type { SettlementView } from '@/lib/background/settlements';
+import type { HistoryPage, HistoryRow } from '@/lib/history';
+import { HISTORY_PAGE_SIZE } from '@/lib/history-constants';
+import { historyCsv } from '@/lib/history-csv';
+import { sendMessage } from '@/lib/message-client';
+import type { MessageInput } from '@/lib/messages';
+
+const send = (m: unknown) => browser.runtime.sendMessage(m);
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+/** While anything is on its way, the page reads the outbox again this often... */
+const FOLLOW_MS = 2_000;
+/** ...and otherwise this often, for sends that other pages or the background start. */
+const IDLE_MS = 15_000;
+
+function query(filters: FilterValues, offset: number): MessageInput<'history/list'> {
+  return {
+    offset,
+    limit: HISTORY_PAGE_SIZE,
+    ...(filters.accountId ? { accountId: filters.accountId } : {}),
+    ...(filters.status ? { status: filters.status as HistoryRow['status'] } : {}),
+    ...(filters.from ? { from: filters.from } : {}),
+    ...(filters.to ? { to: filters.to } : {}),
+    ...(filters.search ? { search: filters.search } : {}),
+  };
+}
+
+export function Settlements() {
+  const [filters, setFilters] = useState<FilterValues>(NO_FILTERS);
+  const [offset, setOffset] = useState(0);
+  const [page, setPage] = useState<HistoryPage | null>(null);
+  const [isLoading, setLoading] = useState(true);
+  const [message, setMessage] = useState<{ text: string; isError: boolean } | null>(null);
+  const [busyKey, setBusyKey] = useState<string | null>(null);
+  const [preview, setPreview] = useState<{ view: SettlementView; canSend: boolean } | null>(null);
+  const [notify, setNotify] = useState<boolean | null>(null);
+  const latest = useRef(0);
+
+  const load = async () => {
+    const ticket = ++latest.current;
+    setLoading(true);
+    try {
+      const next = await sendMessage(send, 'history/list', query(filters, offset));
+      // A slower answer to an older query never replaces a newer one.
+      if (ticket === latest.current) setPage(next);
+    } catch (e) {
+      if (ticket === latest.current) setMessage({ text: errorText(e), isError: true });
+    } finally {
+      if (ticket === latest.current) setLoading(false);
+    }
+  };
+
+  useEffect(() => {
+    void load();
+  }, [filters, offset]);
+
+  useEffect(() => {
+    sendMessage(send, 'history/notifications', {})
+      .then((r) => setNotify(r.enabled))
+      .catch(() => {});
+  }, []);
+
+  // Follow sends in progress, and catch up when the user comes back to the tab.
+  const isMoving = page?.rows.some((r) => r.status === 'queued' || r.status === 'sending') ?? false;
+  useEffect(() => {
+    const onFocus = () => void load();
+    addEventListener('focus', onFocus);
+    const timer = setInterval(() => void load(), isMoving ? FOLLOW_MS : IDLE_MS);
+    return () => {
+      removeEventListener('focus', onFocus);
+      clearInterval(timer);
+    };
+  }, [isMoving, filters, offset]);
+
+  const changeFilters = (next: FilterValues) => {
+    setFilters(next);
+    setOffset(0);
+  };
+
+  const act = async (action: RowAction, row: HistoryRow) => {
+    setMessage(null);
+    setBusyKey(row.settlementKey);
+    try {
+      const key = { settlementKey: row.settlementKey };
+      if (action === 'preview' || action === 'send') {
+        const view = await sendMessage(send, 'settlement/preview', key);
+        setPreview({ view, canSend: view.status === 'new' });
+      } else if (action === 'retry' || action === 'recheck') {
+        await sendMessage(send, 'history/retry', key);
+        setMessage({
+          text:
+            action === 'retry'
+              ? `Settlement ${row.settlementId} is queued to be sent again.`
+              : `Settlement ${row.settlementId} is queued: Xero is checked for the invoice before anything is posted.`,
+          isError: false,
+        });
+      } else if (action === 'reconnect' && row.connectionId) {
+        await sendMessage(send, 'connection/reconnect', { connectionId: row.connectionId });
+        setMessage({ text: 'Reconnected to Xero. Waiting settlements are being sent.', isError: false });
+      }
+    } catch (e) {
+      setMessage({ text: errorText(e), isError: true });
+    } finally {
+      setBusyKey(null);
+      await load();
+    }
+  };
+
+  const exportCsv = () => {
+    if (!page) return;
+    const csv = historyCsv(page.rows, (s) => STATUS_LABELS[s as HistoryRow['status']] ?? s);
+    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `settlements-${new Date().toISOString().slice(0, 10)}.csv`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+
+  const total = page?.total ?? 0;
+  const known = page ? Object.values(page.counts).reduce((a, b) => a + b, 0) : 0;
+  const problems = page
+    ? (page.counts.failed ?? 0) + (page.counts.needs_reconnect ?? 0) + (page.counts.conflict ?? 0)
+    : 0;
+  const first = total ? offset + 1 : 0;
+  const last = Math.min(offset + HISTORY_PAGE_SIZE, total);
+  const isFiltered = JSON.stringify(filters) !== JSON.stringify(NO_FILTERS);
+
+  return (
+    <main class="settlements-page">
+      <h1>Settlements</h1>
+      {page && (
+        <p class="summary" data-testid="problem-summary">
+          {known} settlement{known === 1 ? '' : 's'} across {page.accounts.length} account
+          {page.accounts.length === 1 ? '' : 's'}.{' '}
+          {problems > 0 ? (
+            <strong>
+              {problems} need{problems === 1 ? 's' : ''} you.
+            </strong>
+          ) : (
+            'Nothing needs you.'
+          )}
+        </p>
+      )}
+      <SettlementFilters
+        values={filters}
+        accounts={page?.accounts ?? []}
+        counts={page?.counts ?? {}}
+        onChange={changeFilters}
+      />
+      <div class="toolbar">
+        <p role="status" aria-live="polite" class="range">
+          {isLoading && !page ? 'Loading settlements…' : total ? `Showing ${first}–${last} of ${total}` : ''}
+        </p>
+        <button type="button" class="secondary" disabled={!page?.rows.length} onClick={exportCsv}>
+          Export {page?.rows.length ?? 0} visible row{page?.rows.length === 1 ? '' : 's'} as CSV
+        </button>
+        <label class="notify-toggle">
+          <input
+            type="checkbox"
+            name="notify"
+            checked={notify ?? false}
+            disabled={notify === null}
+            onChange={async (e) => {
+              const enabled = e.currentTarget.checked;
+              try {
+                setNotify((await sendMessage(send, 'history/notifications', { enabled })).enabled);
+              } catch (err) {
+                setMessage({ text: errorText(err), isError: true });
+              }
+            }}
+          />
+          Notify me when a send fails or a Xero connection needs reconnecting
+        </label>
+      </div>
+      {message && (
+        <p class={message.isError ? 'error' : 'status'} role={message.isError ? 'alert' : 'status'}>
+          {message.text}
+        </p>
+      )}
+      {!page && isLoading && (
+        <p aria-busy="true" data-testid="settlements-loading">
+          Loading settlements…
+        </p>
+      )}
+      {page && total === 0 && !isFiltered && (
+        <div class="empty" data-testid="settlements-empty">
+          <p>
+            <strong>No settlements yet.</strong>
+          </p>
+          <p>
+            Open Seller Central's statements page for one of your accounts, or import a settlement file in{' '}
+            <a href={browser.runtime.getURL('/options.html')}>settings</a>. Every settlement you preview or
+            send shows up here.
+          </p>
+        </div>
+      )}
+      {page && total === 0 && isFiltered && (
+        <div class="empty" data-testid="settlements-none-match">
+          <p>No settlements match these filters.</p>
+          <button type="button" class="secondary" onClick={() => changeFilters(NO_FILTERS)}>
+            Clear filters
+          </button>
+        </div>
+      )}
+      {page && total > 0 && (
+        <>
+          <SettlementsTable
+            rows={page.rows}
+            busyKey={busyKey}
+            caption={`Settlements, newest period first${isFiltered ? ' (filtered)' : ''}`}
+            onAction={(action, row) => void act(action, row)}
+          />
+          <nav class="pager" aria-label="Pages">
+            <button
+              type="button"
+              class="secondary"
+              disabled={offset === 0}
+              onClick={() => setOffset(Math.max(0, offset - HISTORY_PAGE_SIZE))}
+            >
+              Previous page
+            </button>
+            <button
+              type="button"
+              class="secondary"
+              disabled={last >= total}
+              onClick={() => setOffset(offset + HISTORY_PAGE_SIZE)}
+            >
+              Next page
+            </button>
+          </nav>
+        </>
+      )}
+      {preview && (
+        <>
+          <style>{IN_PAGE_CSS}</style>
+          <SettlementPreview
+            views={[preview.view]}
+            canSend={preview.canSend}
+            onCancel={() => setPreview(null)}
+            onSend={async () => {
+              const sent = await sendMessage(send, 'history/send', {
+                settlementKey: preview.view.settlementKey,
+              });
+              setPreview(null);
+              setMessage({ text: `Settlement ${sent.settlementId} is on its way to Xero.`, isError: false });
+              await load();
+            }}
+            onMapAccount={async (settlementKey, key, accountCode) =>
+              setPreview({
+                view: await sendMessage(send, 'mapping/set-account', { settlementKey, key, accountCode }),
+                canSend: true,
+              })
+            }
+          />
+        </>
+      )}
+    </main>
+  );
+}

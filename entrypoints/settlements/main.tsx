@@ -1,0 +1,5 @@
+import { render } from 'preact';
+import '@/components/styles.css';
+import { Settlements } from './Settlements';
+
+render(<Settlements />, document.getElementById('app')!);
