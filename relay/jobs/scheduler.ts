@@ -43,6 +43,7 @@ export type XeroCallKind =
   | 'currencies'
   | 'currencies.create'
   | 'accounts'
+  | 'accounts.create'
   | 'tax-rates'
   | 'tracking'
   | 'attachments'
@@ -52,7 +53,10 @@ export type XeroCallKind =
 export const XERO_CALL_DEADLINE_MS = 10_000;
 
 export interface CallOptions<T> {
-  /** Gives up waiting for a slot (not the call itself) when this aborts. */
+  /**
+   * Gives up waiting for a slot (not the call itself) when this aborts: the call is not made
+   * and fails as rate_limited (the budget stayed in use), Retry-After 60 s.
+   */
   signal?: AbortSignal;
   /** Xero's rate-limit headers from the answer, kept for estimates. */
   limitsOf?: (result: T) => LimitHeaders | undefined;
@@ -131,7 +135,15 @@ export class OrgScheduler {
     options: CallOptions<T> = {},
   ): Promise<T> {
     const slot = await this.acquire(tenantId, options.signal);
-    if (!slot) throw new XeroFailure('network', 'The relay is stopping; the call to Xero was not made.');
+    if (!slot) {
+      // The caller stopped waiting: the organisation's (or the app's) budget stayed in use.
+      throw new XeroFailure(
+        'rate_limited',
+        "This organisation's Xero call budget is in use (invoices are posting); the call was not made.",
+        undefined,
+        60,
+      );
+    }
     return this.callInSlot(slot, kind, fn, options);
   }
 
