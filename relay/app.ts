@@ -31,6 +31,7 @@ import { VaultError } from './vault';
 import { BooksCache, type BooksGateway } from './xero/books';
 import type { XeroGateway } from './xero/client';
 import { XeroFailure } from './xero/errors';
+import { OrganisationFactsCache } from './xero/org-facts';
 
 export interface AppDeps {
   config: Services['config'];
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): RelayApp {
     schedulerClock,
     onJobQueued: deps.onJobQueued ?? (() => {}),
     booksCache: new BooksCache(now),
+    factsCache: new OrganisationFactsCache(now),
   };
   const app = new Hono<AppEnv>();
 

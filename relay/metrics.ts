@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { OrgScheduler } from './jobs/scheduler';
 import type { Database } from './store/schema';
+import type { BooksGateway } from './xero/books';
 import type { XeroGateway } from './xero/client';
 import { XeroFailure } from './xero/errors';
 
@@ -57,7 +58,20 @@ const GATEWAY_OPERATIONS = [
   'findInvoicesByNumber',
 ] as const satisfies readonly (keyof XeroGateway)[];
 
+/** Books reads and account creation, labelled `books.<method>`. */
+const BOOKS_OPERATIONS = [
+  'organisation',
+  'currencies',
+  'accounts',
+  'taxRates',
+  'trackingCategories',
+  'createAccount',
+] as const satisfies readonly (keyof BooksGateway)[];
+
 // A gateway method that gains a new name must be listed above (a missing one would not be counted).
+type UnlistedBooks = Exclude<keyof BooksGateway, (typeof BOOKS_OPERATIONS)[number]>;
+const _everyBooksOperationListed: UnlistedBooks extends never ? true : never = true;
+void _everyBooksOperationListed;
 type Unlisted = Exclude<keyof XeroGateway, (typeof GATEWAY_OPERATIONS)[number]>;
 const _everyOperationListed: Unlisted extends never ? true : never = true;
 void _everyOperationListed;
@@ -194,13 +208,23 @@ export class RelayMetrics {
 
   /** The same gateway, with every call counted by outcome and timed. */
   instrumentGateway(xero: XeroGateway): XeroGateway {
-    const wrapped = { ...xero };
-    for (const op of GATEWAY_OPERATIONS) {
-      const original = xero[op] as (...args: unknown[]) => Promise<unknown>;
-      (wrapped as Record<string, unknown>)[op] = async (...args: unknown[]) => {
+    return this.instrument(xero, GATEWAY_OPERATIONS, '');
+  }
+
+  /** The books gateway likewise, so /metrics counts every call the relay makes to Xero. */
+  instrumentBooks(books: BooksGateway): BooksGateway {
+    return this.instrument(books, BOOKS_OPERATIONS, 'books.');
+  }
+
+  private instrument<G extends object>(gateway: G, ops: readonly (keyof G & string)[], prefix: string): G {
+    const wrapped = { ...gateway };
+    for (const name of ops) {
+      const op = `${prefix}${name}`;
+      const original = gateway[name] as (...args: unknown[]) => Promise<unknown>;
+      (wrapped as Record<string, unknown>)[name] = async (...args: unknown[]) => {
         const started = performance.now();
         try {
-          const result = await original.apply(xero, args);
+          const result = await original.apply(gateway, args);
           this.xeroCalls.inc({ operation: op, outcome: 'ok' });
           if (op === 'refresh') this.refreshes.inc({ result: 'ok' });
           return result;

@@ -111,7 +111,10 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
     store,
     vault,
     xero,
-    books: options.books ?? createBooksGateway({ apiUrl: config.XERO_API_URL }),
+    books: metrics.instrumentBooks(
+      options.books ??
+        createBooksGateway({ apiUrl: config.XERO_API_URL, timeoutMs: options.xeroCallDeadlineMs }),
+    ),
     log,
     now: options.now,
     isDraining: options.isDraining,

@@ -8,6 +8,7 @@ import type { TokenService } from './tokens';
 import type { Vault } from './vault';
 import type { BooksCache, BooksGateway } from './xero/books';
 import type { XeroGateway } from './xero/client';
+import type { OrganisationFactsCache } from './xero/org-facts';
 
 /** What the routes need, handed in by createApp; nothing here listens or reads the env. */
 export interface Services {
@@ -44,6 +45,8 @@ export interface Services {
   /** Reads of organisation books and account creation (relay/xero/books.ts). */
   books: BooksGateway;
   booksCache: BooksCache;
+  /** Organisation facts (name, currencies, multi-currency), single flight and a short TTL. */
+  factsCache: OrganisationFactsCache;
 }
 
 export interface AppEnv {

@@ -43,6 +43,7 @@ export type XeroCallKind =
   | 'currencies'
   | 'currencies.create'
   | 'accounts'
+  | 'accounts.create'
   | 'tax-rates'
   | 'tracking'
   | 'attachments'
@@ -52,7 +53,10 @@ export type XeroCallKind =
 export const XERO_CALL_DEADLINE_MS = 10_000;
 
 export interface CallOptions<T> {
-  /** Gives up waiting for a slot (not the call itself) when this aborts. */
+  /**
+   * Gives up waiting for a slot (not the call itself) when this aborts: the call is not made
+   * and fails as rate_limited (the budget stayed in use), Retry-After 60 s.
+   */
   signal?: AbortSignal;
   /** Xero's rate-limit headers from the answer, kept for estimates. */
   limitsOf?: (result: T) => LimitHeaders | undefined;
@@ -70,6 +74,14 @@ const CALL_LEASE_MS = 30_000;
  * window is treated as this much longer than Xero's to never cross it on the boundary.
  */
 const WINDOW_MARGIN_MS = 1_000;
+/**
+ * When Xero may last have seen a call, for the minute windows: when it ended; while it is
+ * still under way, now; a call whose instance died holding it, when its lease ran out.
+ */
+function lastSeen(now: number) {
+  return sql<number>`(case when finished_at is not null then finished_at when lease_until > ${now} then ${now} else lease_until end)`;
+}
+
 /** How long to wait before asking again when only the concurrency limit refused. */
 const CONCURRENCY_RETRY_MS = 100;
 
@@ -123,7 +135,15 @@ export class OrgScheduler {
     options: CallOptions<T> = {},
   ): Promise<T> {
     const slot = await this.acquire(tenantId, options.signal);
-    if (!slot) throw new XeroFailure('network', 'The relay is stopping; the call to Xero was not made.');
+    if (!slot) {
+      // The caller stopped waiting: the organisation's (or the app's) budget stayed in use.
+      throw new XeroFailure(
+        'rate_limited',
+        "This organisation's Xero call budget is in use (invoices are posting); the call was not made.",
+        undefined,
+        60,
+      );
+    }
     return this.callInSlot(slot, kind, fn, options);
   }
 
@@ -210,10 +230,19 @@ export class OrgScheduler {
           retryAt: Math.max(...blocks.map((b) => b.blocked_until)),
         };
       }
+      // A call stays in the minute window until a minute after it *ended*: Xero stamps it
+      // when it arrives, which may be well after admission (a slow connection, a busy
+      // process). Counting from admission alone let a call admitted at a window's edge
+      // reach Xero while an earlier, slow one was still inside Xero's window (a 429).
+      const seen = lastSeen(now);
+      const windowStart = now - MINUTE - WINDOW_MARGIN_MS;
       const app = await trx.db
         .selectFrom('xero_calls')
-        .select((eb) => [eb.fn.countAll<string>().as('minute'), eb.fn.min<number>('started_at').as('oldest')])
-        .where('started_at', '>', now - MINUTE - WINDOW_MARGIN_MS)
+        .select((eb) => [
+          eb.fn.sum<string>(sql`case when ${seen} > ${windowStart} then 1 else 0 end`).as('minute'),
+          eb.fn.min<number>(sql`case when ${seen} > ${windowStart} then ${seen} end`).as('oldest'),
+        ])
+        .where('started_at', '>', windowStart - CALL_LEASE_MS)
         .executeTakeFirstOrThrow();
       if (Number(app.minute ?? 0) >= this.limits.appPerMinute) {
         return {
@@ -226,16 +255,12 @@ export class OrgScheduler {
         .selectFrom('xero_calls')
         .select((eb) => [
           eb.fn.countAll<string>().as('day'),
-          eb.fn
-            .sum<string>(sql`case when started_at > ${now - MINUTE - WINDOW_MARGIN_MS} then 1 else 0 end`)
-            .as('minute'),
+          eb.fn.sum<string>(sql`case when ${seen} > ${windowStart} then 1 else 0 end`).as('minute'),
           eb.fn
             .sum<string>(sql`case when finished_at is null and lease_until > ${now} then 1 else 0 end`)
             .as('inflight'),
           eb.fn.min<number>('started_at').as('oldest_day'),
-          eb.fn
-            .min<number>(sql`case when started_at > ${now - MINUTE - WINDOW_MARGIN_MS} then started_at end`)
-            .as('oldest_minute'),
+          eb.fn.min<number>(sql`case when ${seen} > ${windowStart} then ${seen} end`).as('oldest_minute'),
         ])
         .where('tenant_id', '=', tenantId)
         .where('started_at', '>', now - DAY - WINDOW_MARGIN_MS)

@@ -15,20 +15,30 @@ import {
   type OrganisationBooks,
 } from '../../lib/relay-api';
 import { RelayHttpError } from '../errors';
+import type { XeroCallKind } from '../jobs/scheduler';
 import type { AppEnv, Services } from '../services';
 import type { ConnectionRow } from '../store/queries';
 import { isDisconnected, needsReconnect } from '../tokens';
 import { validate } from '../validate';
-import { scheduledCall } from '../xero/books';
+import { ADMISSION_WAIT_MS } from '../xero/books';
+import { xeroCall } from '../xero/calls';
 import type { LimitHeaders } from '../xero/client';
 import { XeroFailure } from '../xero/errors';
 
+/**
+ * One Xero call through `xeroCall`: the organisation's budget (waiting at most
+ * ADMISSION_WAIT_MS, then 429 rate_limited), the call's deadline and its outcome count.
+ */
 function call<T>(
   s: Services,
   row: ConnectionRow,
-  fn: (token: string) => Promise<{ value: T; limits: LimitHeaders }>,
+  kind: XeroCallKind,
+  fn: (token: string, signal: AbortSignal) => Promise<{ value: T; limits: LimitHeaders }>,
 ) {
-  return scheduledCall(s.scheduler, row.tenant_id, () => s.tokens.withToken(row, fn)).then((r) => r.value);
+  return xeroCall(s, row, kind, fn, {
+    signal: AbortSignal.timeout(ADMISSION_WAIT_MS),
+    limitsOf: (r) => r.limits,
+  }).then((r) => r.value);
 }
 
 /** Cached unless `refresh`; each read is its own scheduled call. */
@@ -40,11 +50,13 @@ export async function readOrganisationBooks(
   const hit = refresh ? undefined : s.booksCache.get(row.tenant_id);
   if (hit) return hit;
   const tenant = row.tenant_id;
-  const organisation = await call(s, row, (t) => s.books.organisation(t, tenant));
-  const currencies = await call(s, row, (t) => s.books.currencies(t, tenant));
-  const accounts = await call(s, row, (t) => s.books.accounts(t, tenant));
-  const taxRates = await call(s, row, (t) => s.books.taxRates(t, tenant));
-  const trackingCategories = await call(s, row, (t) => s.books.trackingCategories(t, tenant));
+  const organisation = await call(s, row, 'organisation', (t, sig) => s.books.organisation(t, tenant, sig));
+  const currencies = await call(s, row, 'currencies', (t, sig) => s.books.currencies(t, tenant, sig));
+  const accounts = await call(s, row, 'accounts', (t, sig) => s.books.accounts(t, tenant, sig));
+  const taxRates = await call(s, row, 'tax-rates', (t, sig) => s.books.taxRates(t, tenant, sig));
+  const trackingCategories = await call(s, row, 'tracking', (t, sig) =>
+    s.books.trackingCategories(t, tenant, sig),
+  );
   const books: OrganisationBooks = {
     tenantId: tenant,
     organisation: {
@@ -152,7 +164,11 @@ export function booksRoutes(s: Services) {
               .digest('hex')
               .slice(0, 40)}`;
             try {
-              created.push(await call(s, row, (t) => s.books.createAccount(t, row.tenant_id, account, key)));
+              created.push(
+                await call(s, row, 'accounts.create', (t, sig) =>
+                  s.books.createAccount(t, row.tenant_id, account, key, sig),
+                ),
+              );
             } catch (e) {
               // Xero's validation refusals arrive as 422 xero_rejected from the token service.
               const isRefusal =

@@ -41,22 +41,38 @@ export function connectionRoutes(s: Services) {
     return row;
   }
 
-  /** Three calls, each through the organisation's scheduler like every other Xero call. */
-  async function facts(row: ConnectionRow): Promise<Organisation> {
+  /**
+   * Three calls, each through the organisation's scheduler like every other Xero call, read
+   * once for every concurrent ask and kept a short while (relay/xero/org-facts.ts), so a
+   * burst of popups costs the organisation three calls, not three per popup.
+   */
+  function facts(row: ConnectionRow): Promise<Organisation> {
+    return s.factsCache.get(row.tenant_id, row.id, () => readFacts(row));
+  }
+
+  async function readFacts(row: ConnectionRow): Promise<Organisation> {
     const tenant = row.tenant_id;
-    const [org, multiCurrency, codes] = await Promise.all([
+    // Every call settles before the answer: a failure (say Xero's 401/403 after a disconnect
+    // inside Xero, which marks the connection needs_reconnect) is not answered while the
+    // other calls are still on their way to Xero.
+    const settled = await Promise.allSettled([
       xeroCall(s, row, 'organisation', (token, signal) => s.xero.getOrganisation(token, tenant, { signal })),
       xeroCall(s, row, 'organisation.actions', (token, signal) =>
         s.xero.isMulticurrencyAllowed(token, tenant, { signal }),
       ),
       xeroCall(s, row, 'currencies', (token, signal) => s.xero.listCurrencies(token, tenant, { signal })),
-    ]);
+    ] as const);
+    const [orgResult, multiResult, codesResult] = settled;
+    if (orgResult.status === 'rejected') throw orgResult.reason;
+    if (multiResult.status === 'rejected') throw multiResult.reason;
+    if (codesResult.status === 'rejected') throw codesResult.reason;
+    const org = orgResult.value;
     await s.jobs.rememberShortCode(tenant, org.shortCode, s.now());
     return {
       name: org.name,
       baseCurrency: org.baseCurrency,
-      multiCurrency,
-      currencies: [...new Set([org.baseCurrency, ...codes].filter(Boolean))].sort(),
+      multiCurrency: multiResult.value,
+      currencies: [...new Set([org.baseCurrency, ...codesResult.value].filter(Boolean))].sort(),
     };
   }
 
@@ -150,9 +166,15 @@ export function connectionRoutes(s: Services) {
             `${org.name}'s Xero plan does not include multi-currency, so ${currency} cannot be added. Upgrade the plan in Xero or post in ${org.baseCurrency}.`,
           );
         }
-        await xeroCall(s, row, 'currencies.create', (token, signal) =>
-          s.xero.enableCurrency(token, row.tenant_id, currency, { signal }),
-        );
+        try {
+          await xeroCall(s, row, 'currencies.create', (token, signal) =>
+            s.xero.enableCurrency(token, row.tenant_id, currency, { signal }),
+          );
+        } finally {
+          // Whatever Xero answered (a timeout may still have enabled it), read afresh next time.
+          s.factsCache.forget(row.tenant_id);
+          s.booksCache.forget(row.tenant_id);
+        }
         return c.json({ currencies: [...org.currencies, currency].sort() });
       },
     );

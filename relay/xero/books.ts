@@ -1,7 +1,8 @@
 // What the relay reads of an organisation's books (chart of accounts, tax rates, tracking,
 // Organisation fields) and the one thing it writes there on request: new accounts
-// (PUT /Accounts). Every call goes through the per-organisation scheduler, so Books setup
-// shares the organisation's Xero budget (5 in flight, 60 a minute) with invoice posting.
+// (PUT /Accounts). Every call goes through `xeroCall` (relay/xero/calls.ts): the
+// per-organisation scheduler, so Books setup shares the organisation's Xero budget (5 in
+// flight, 60 a minute) with invoice posting, plus the call's deadline and its outcome count.
 // Reads are cached per tenant for a short time; a refresh skips the cache.
 import {
   type Account,
@@ -18,8 +19,6 @@ import type {
   NewAccount,
   OrganisationBooks,
 } from '../../lib/relay-api';
-import { RelayHttpError } from '../errors';
-import type { OrgScheduler } from '../jobs/scheduler';
 import type { LimitHeaders } from './client';
 import { normaliseXeroError, XeroFailure } from './errors';
 
@@ -30,19 +29,34 @@ export interface BooksGateway {
   organisation(
     accessToken: string,
     tenantId: string,
+    signal?: AbortSignal,
   ): Promise<{ value: BooksPart['organisation']; limits: LimitHeaders }>;
-  currencies(accessToken: string, tenantId: string): Promise<{ value: string[]; limits: LimitHeaders }>;
-  accounts(accessToken: string, tenantId: string): Promise<{ value: BooksAccount[]; limits: LimitHeaders }>;
-  taxRates(accessToken: string, tenantId: string): Promise<{ value: BooksTaxRate[]; limits: LimitHeaders }>;
+  currencies(
+    accessToken: string,
+    tenantId: string,
+    signal?: AbortSignal,
+  ): Promise<{ value: string[]; limits: LimitHeaders }>;
+  accounts(
+    accessToken: string,
+    tenantId: string,
+    signal?: AbortSignal,
+  ): Promise<{ value: BooksAccount[]; limits: LimitHeaders }>;
+  taxRates(
+    accessToken: string,
+    tenantId: string,
+    signal?: AbortSignal,
+  ): Promise<{ value: BooksTaxRate[]; limits: LimitHeaders }>;
   trackingCategories(
     accessToken: string,
     tenantId: string,
+    signal?: AbortSignal,
   ): Promise<{ value: BooksPart['trackingCategories']; limits: LimitHeaders }>;
   createAccount(
     accessToken: string,
     tenantId: string,
     account: NewAccount,
     idempotencyKey: string,
+    signal?: AbortSignal,
   ): Promise<{ value: BooksAccount; limits: LimitHeaders }>;
 }
 
@@ -97,23 +111,38 @@ function toTracking(t: TrackingCategory) {
   };
 }
 
-export function createBooksGateway(config: { apiUrl: string }): BooksGateway {
-  function accounting(accessToken: string): AccountingApi {
+export function createBooksGateway(config: { apiUrl: string; timeoutMs?: number }): BooksGateway {
+  const timeout = config.timeoutMs ?? 10_000;
+  function accounting(accessToken: string, signal?: AbortSignal): AccountingApi {
     const api = new AccountingApi(`${config.apiUrl}/api.xro/2.0`);
     api.accessToken = accessToken;
+    // The scheduler's deadline reaches axios through xero-node's default authentication hook.
+    api.setDefaultAuthentication({
+      applyToRequest: (request) => {
+        if (signal) request.signal = signal;
+        request.timeout = timeout;
+      },
+    });
     return api;
   }
-  async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  async function guarded<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     try {
       return await fn();
     } catch (e) {
+      // xero-node flattens axios's abort into status 0; the signal says what happened.
+      if (signal?.aborted && !(e instanceof XeroFailure)) {
+        throw new XeroFailure(
+          'timeout',
+          'Xero did not answer in time; the request may still have reached it.',
+        );
+      }
       throw normaliseXeroError(e);
     }
   }
   return {
-    organisation: (accessToken, tenantId) =>
+    organisation: (accessToken, tenantId, signal) =>
       guarded(async () => {
-        const api = accounting(accessToken);
+        const api = accounting(accessToken, signal);
         const org = await api.getOrganisations(tenantId);
         const o: Organisation | undefined = org.body.organisations?.[0];
         const base = String(o?.baseCurrency ?? '');
@@ -127,42 +156,42 @@ export function createBooksGateway(config: { apiUrl: string }): BooksGateway {
           },
           limits: limitHeaders(org.response.headers),
         };
-      }),
-    currencies: (accessToken, tenantId) =>
+      }, signal),
+    currencies: (accessToken, tenantId, signal) =>
       guarded(async () => {
-        const res = await accounting(accessToken).getCurrencies(tenantId);
+        const res = await accounting(accessToken, signal).getCurrencies(tenantId);
         return {
           value: (res.body.currencies ?? []).map((c) => String(c.code)),
           limits: limitHeaders(res.response.headers),
         };
-      }),
-    accounts: (accessToken, tenantId) =>
+      }, signal),
+    accounts: (accessToken, tenantId, signal) =>
       guarded(async () => {
-        const res = await accounting(accessToken).getAccounts(tenantId);
+        const res = await accounting(accessToken, signal).getAccounts(tenantId);
         return {
           value: (res.body.accounts ?? []).map(toAccount),
           limits: limitHeaders(res.response.headers),
         };
-      }),
-    taxRates: (accessToken, tenantId) =>
+      }, signal),
+    taxRates: (accessToken, tenantId, signal) =>
       guarded(async () => {
-        const res = await accounting(accessToken).getTaxRates(tenantId);
+        const res = await accounting(accessToken, signal).getTaxRates(tenantId);
         return {
           value: (res.body.taxRates ?? []).map(toTaxRate),
           limits: limitHeaders(res.response.headers),
         };
-      }),
-    trackingCategories: (accessToken, tenantId) =>
+      }, signal),
+    trackingCategories: (accessToken, tenantId, signal) =>
       guarded(async () => {
-        const res = await accounting(accessToken).getTrackingCategories(tenantId);
+        const res = await accounting(accessToken, signal).getTrackingCategories(tenantId);
         return {
           value: (res.body.trackingCategories ?? []).map(toTracking),
           limits: limitHeaders(res.response.headers),
         };
-      }),
-    createAccount: (accessToken, tenantId, account, idempotencyKey) =>
+      }, signal),
+    createAccount: (accessToken, tenantId, account, idempotencyKey, signal) =>
       guarded(async () => {
-        const res = await accounting(accessToken).createAccount(
+        const res = await accounting(accessToken, signal).createAccount(
           tenantId,
           {
             code: account.code,
@@ -175,49 +204,14 @@ export function createBooksGateway(config: { apiUrl: string }): BooksGateway {
         const created = res.body.accounts?.[0];
         if (!created) throw new XeroFailure('server', 'Xero did not return the new account.');
         return { value: toAccount(created), limits: limitHeaders(res.response.headers) };
-      }),
+      }, signal),
   };
 }
 
 /** How long the relay trusts what it read of an organisation's books. */
 export const BOOKS_TTL_MS = 5 * 60_000;
 /** How long a Books request waits for the organisation's Xero budget before giving up. */
-const ADMISSION_WAIT_MS = 20_000;
-
-/**
- * Runs one Xero call inside the organisation's scheduler: waits for a slot, records the call
- * and Xero's remaining budget, and on a 429 blocks the organisation for every instance.
- */
-export async function scheduledCall<T>(
-  scheduler: OrgScheduler,
-  tenantId: string,
-  call: () => Promise<{ limits?: LimitHeaders } & T>,
-): Promise<T> {
-  const slot = await scheduler.acquire(tenantId, AbortSignal.timeout(ADMISSION_WAIT_MS));
-  if (!slot) {
-    throw new RelayHttpError(
-      429,
-      'rate_limited',
-      "This organisation's Xero call budget is in use (invoices are posting); try again in a minute.",
-      { 'Retry-After': '60' },
-    );
-  }
-  const started = performance.now();
-  try {
-    const result = await call();
-    await scheduler.release(slot, result.limits, started);
-    return result;
-  } catch (e) {
-    await scheduler.release(slot, undefined, started);
-    // The token service hands Xero's failures on as RelayHttpError (429 rate_limited).
-    if (e instanceof XeroFailure && e.kind === 'rate_limited') {
-      await scheduler.block(tenantId, e.retryAfterSeconds ?? 60);
-    } else if (e instanceof RelayHttpError && e.code === 'rate_limited' && e.headers['retry-after']) {
-      await scheduler.block(tenantId, Number(e.headers['retry-after']) || 60);
-    }
-    throw e;
-  }
-}
+export const ADMISSION_WAIT_MS = 20_000;
 
 interface Cached {
   books: OrganisationBooks;

@@ -67,7 +67,16 @@ describe('relay books: the organisation’s chart, tax rates and tracking', () =
   });
 
   it('answers from its cache, and reads Xero again on refresh', async () => {
+    const outcomesBefore = (['organisation', 'currencies', 'accounts', 'tax-rates', 'tracking'] as const).map(
+      (kind) => rut.relay.scheduler.count(kind, 'ok'),
+    );
     await ext.client.books({ connectionId, accountId: ACCOUNT, refresh: true });
+    // Each read is a scheduled Xero call, counted by kind and outcome like every other.
+    expect(
+      (['organisation', 'currencies', 'accounts', 'tax-rates', 'tracking'] as const).map(
+        (kind, i) => rut.relay.scheduler.count(kind, 'ok') - outcomesBefore[i]!,
+      ),
+    ).toEqual([1, 1, 1, 1, 1]);
     const before = booksCalls();
     const cached = await ext.client.books({ connectionId, accountId: ACCOUNT });
     expect(booksCalls()).toBe(before);

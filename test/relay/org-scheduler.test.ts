@@ -81,4 +81,49 @@ describe.each(STORE_KINDS)('the per-organisation scheduler (%s store)', (storeKi
     expect(refused).toMatchObject({ isAdmitted: false, reason: 'day' });
     if (!refused.isAdmitted) expect(refused.retryAt - clock.now()).toBeGreaterThan(22 * 3600_000);
   });
+
+  it('counts a slow call in the minute window from when it ended, for the organisation and the app', async () => {
+    // Xero stamps a call when it arrives, which may be seconds after admission: a call admitted
+    // at t that reached Xero at t+3 s is inside Xero's window until t+63 s, so another call at
+    // t+61.5 s would be the window's second (a 429), for the organisation and for the app.
+    const scheduler = new OrgScheduler(new Store(db.db, db.dialect), clock, {
+      concurrent: 5,
+      perMinute: 1,
+      perDay: 1000,
+      appPerMinute: 1000,
+    });
+    const t = 'tenant-slow';
+    const slow = await scheduler.tryAdmit(t);
+    expect(slow.isAdmitted).toBe(true);
+    const t0 = clock.now();
+    base.advance(3_000);
+    if (slow.isAdmitted) await scheduler.release(slow.slot);
+    base.advance(58_500);
+    const refused = await scheduler.tryAdmit(t);
+    expect(refused).toMatchObject({ isAdmitted: false, reason: 'minute' });
+    if (!refused.isAdmitted) expect(refused.retryAt).toBeGreaterThan(t0 + 3_000 + 60_000);
+    base.advance(3_000);
+    expect((await scheduler.tryAdmit(t)).isAdmitted).toBe(true);
+
+    // The app-wide window (every organisation's calls, here just one a minute) counts the same way.
+    base.advance(24 * 3600_000);
+    const app = new OrgScheduler(new Store(db.db, db.dialect), clock, {
+      concurrent: 5,
+      perMinute: 1000,
+      perDay: 1000,
+      appPerMinute: 1,
+    });
+    const first = await app.tryAdmit('tenant-app-1');
+    expect(first.isAdmitted).toBe(true);
+    base.advance(3_000);
+    if (first.isAdmitted) await app.release(first.slot);
+    base.advance(58_500);
+    expect(await app.tryAdmit('tenant-app-2')).toMatchObject({ isAdmitted: false, reason: 'app' });
+    // A call never released (its instance died) counts until its lease ran out.
+    base.advance(3_000);
+    const inFlight = await app.tryAdmit('tenant-app-2');
+    expect(inFlight.isAdmitted).toBe(true);
+    base.advance(61_500);
+    expect(await app.tryAdmit('tenant-app-3')).toMatchObject({ isAdmitted: false, reason: 'app' });
+  });
 });

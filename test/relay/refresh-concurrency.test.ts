@@ -107,6 +107,8 @@ describe('one refresh at a time inside one relay on the embedded store', () => {
       expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
       expect(after.refreshes - before.refreshes).toBe(1);
       expect(after.refreshFailures - before.refreshFailures).toBe(0);
+      // The 50 asks shared one read of the organisation: its three calls, not 150.
+      expect(after.apiCalls - before.apiCalls).toBe(3);
       expect((await ext.client.listConnections())[0]).toMatchObject({ status: 'connected' });
     } finally {
       await rut.stop();
