@@ -201,7 +201,8 @@ describe('npm start', () => {
     const settings = await popup!.evaluate(() =>
       (globalThis as unknown as ChromeGlobal).chrome.runtime.sendMessage({ type: 'settings/get', input: {} }),
     );
-    expect(settings).toEqual({ ok: true, value: { relayUrl } });
+    // Stored, so the settings page shows it as chosen rather than as a default nobody chose.
+    expect(settings).toMatchObject({ ok: true, value: { relayUrl, isDefault: false } });
     const worker = await browser.waitForTarget(
       (t) => t.type() === 'service_worker' && t.url() === `chrome-extension://${extensionId}/background.js`,
       { timeout: 30_000 },
