@@ -24,7 +24,7 @@ import {
   serveFixtures,
   waitForClosedShadow,
 } from './harness';
-import { approveConsent, openPopup as openPopupOnce, setRelayUrl } from './steps';
+import { approveConsent, openPopup as openPopupOnce, setRelayUrl, setUpBooks } from './steps';
 
 const NA_MERCHANT = 'amzn1.merchant.d.AFIXTURENA7Q3ZK2WPX9LM4RT5HV';
 const EU_MERCHANT = 'amzn1.merchant.d.AFIXTUREEU4M8N2QX7KZ3WR9PL6T';
@@ -311,6 +311,8 @@ describe.each([
   it.runIf(isChromium)(
     "sends from the current UI: exactly one invoice in xero-sim, numbered from the file's settlement id",
     async () => {
+      // Sends post only with the organisation's saved Books setup (Acme US was connected above).
+      await setUpBooks(eb!);
       await sc.goto(`https://${US}/home`);
       await waitForStatus(eb!, 'Seller Central: Acme Trading LLC · United States');
       await sc.goto(`https://${US}/payments/past-settlements`);
@@ -339,6 +341,11 @@ describe.each([
         );
         status = c?.html.match(/data-status="([a-z_]+)"/)?.[1];
         expect(c?.html ?? '').not.toContain('data-status="failed"');
+        // A refused send (e.g. no Books setup) is said in the confirmation window: fail with its words.
+        const refusal = confirm.isClosed()
+          ? null
+          : await confirm.$eval('[role="alert"]', (e) => e.textContent).catch(() => null);
+        expect(refusal).toBeNull();
         if (status !== 'sent') await new Promise((r) => setTimeout(r, 250));
       }
       expect(status).toBe('sent');

@@ -24,7 +24,7 @@ import {
   reloadPage,
   screenshotOnFailure,
 } from './harness';
-import { approveConsent } from './steps';
+import { approveConsent, setUpBooks } from './steps';
 
 type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
 type Row = { settlementKey: string; settlementId: string; status: string };
@@ -127,6 +127,8 @@ describe.each([['Chromium', launchChromium]] as const)('the Settlements page in 
     await approveConsent(eb.browser, sim, UK_TENANT_ID);
     await connected;
     await message(control, 'xero/share', { accountId: uk.id, fromAccountId: us.id });
+    // Sends post only with the organisation's saved Books setup.
+    await setUpBooks(eb);
     for (const [accountId, file] of [
       [us.id, 'us.tsv'],
       [us.id, 'us-second.tsv'],
