@@ -63,6 +63,8 @@ export const DisconnectResponse = z.object({ affectedAccountIds: z.array(z.strin
 export type DisconnectResponse = z.infer<typeof DisconnectResponse>;
 
 export const AccountQuery = z.object({ accountId: AccountId });
+/** `refresh=1` skips the relay's short cache: how a disconnect made inside Xero is noticed at once. */
+export const OrganisationQuery = z.object({ accountId: AccountId, refresh: z.optional(z.enum(['1'])) });
 export const Organisation = z.object({
   name: z.string(),
   baseCurrency: z.string(),

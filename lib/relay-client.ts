@@ -98,10 +98,11 @@ export function createRelayClient({ baseUrl, key, fetch: fetchImpl = globalThis.
       }),
     disconnect: (input: { connectionId: string }) =>
       call('DELETE', `/connections/${enc(input.connectionId)}`, DisconnectResponse),
-    organisation: (input: { connectionId: string; accountId: string }) =>
+    /** Cached on the relay for a short while unless `refresh`. */
+    organisation: (input: { connectionId: string; accountId: string; refresh?: boolean }) =>
       call(
         'GET',
-        `/connections/${enc(input.connectionId)}/organisation?accountId=${enc(input.accountId)}`,
+        `/connections/${enc(input.connectionId)}/organisation?accountId=${enc(input.accountId)}${input.refresh ? '&refresh=1' : ''}`,
         Organisation,
       ),
     enableCurrency: (input: { connectionId: string; accountId: string; currency: string }) =>

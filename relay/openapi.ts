@@ -126,9 +126,14 @@ export function openApiDocument(publicUrl: string) {
       },
       '/v1/connections/{connectionId}/organisation': {
         get: {
-          summary: 'Organisation name, base currency, multi-currency and enabled currencies',
+          summary:
+            'Organisation name, base currency, multi-currency and enabled currencies. Kept 60 s per connection; refresh=1 asks Xero again (a status check notices a disconnect made inside Xero at once).',
           security: secured,
-          parameters: [connectionParam, accountParam],
+          parameters: [
+            connectionParam,
+            accountParam,
+            { name: 'refresh', in: 'query', required: false, schema: { type: 'string', enum: ['1'] } },
+          ],
           responses: { 200: { description: 'Facts', ...json(api.Organisation) }, ...errors },
         },
       },

@@ -31,7 +31,11 @@ export interface RelayPort {
   listConnections(): Promise<RelayConnection[]>;
   grant(input: { connectionId: string; accountIds: string[] }): Promise<unknown>;
   disconnect(input: { connectionId: string }): Promise<{ affectedAccountIds: string[] }>;
-  organisation(input: { connectionId: string; accountId: string }): Promise<RelayOrganisation>;
+  organisation(input: {
+    connectionId: string;
+    accountId: string;
+    refresh?: boolean;
+  }): Promise<RelayOrganisation>;
   enableCurrency(input: { connectionId: string; accountId: string; currency: string }): Promise<{
     currencies: string[];
   }>;

@@ -212,7 +212,9 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
               .map(async (c) => {
                 const user = accounts.find((a) => a.xeroConnectionId === c.id);
                 if (!user) return;
-                await relay.organisation({ connectionId: c.id, accountId: user.id }).catch(() => undefined);
+                await relay
+                  .organisation({ connectionId: c.id, accountId: user.id, refresh: true })
+                  .catch(() => undefined);
               }),
           );
         }

@@ -8,6 +8,7 @@ import {
   EnableCurrencyRequest,
   GrantRequest,
   type Organisation,
+  OrganisationQuery,
 } from '../../lib/relay-api';
 import { RelayHttpError } from '../errors';
 import type { AppEnv, Services } from '../services';
@@ -46,7 +47,8 @@ export function connectionRoutes(s: Services) {
    * once for every concurrent ask and kept a short while (relay/xero/org-facts.ts), so a
    * burst of popups costs the organisation three calls, not three per popup.
    */
-  function facts(row: ConnectionRow): Promise<Organisation> {
+  function facts(row: ConnectionRow, isFresh = false): Promise<Organisation> {
+    if (isFresh) s.factsCache.drop(row.tenant_id, row.id);
     return s.factsCache.get(row.tenant_id, row.id, () => readFacts(row));
   }
 
@@ -140,14 +142,11 @@ export function connectionRoutes(s: Services) {
     .get(
       '/:connectionId/organisation',
       validate('param', ConnectionParam),
-      validate('query', AccountQuery),
+      validate('query', OrganisationQuery),
       async (c) => {
-        const row = await usable(
-          c.get('installId'),
-          c.req.valid('param').connectionId,
-          c.req.valid('query').accountId,
-        );
-        return c.json(await facts(row));
+        const { accountId, refresh } = c.req.valid('query');
+        const row = await usable(c.get('installId'), c.req.valid('param').connectionId, accountId);
+        return c.json(await facts(row, refresh === '1'));
       },
     )
     .post(

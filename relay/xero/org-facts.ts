@@ -55,6 +55,11 @@ export class OrganisationFactsCache {
     return flight;
   }
 
+  /** The caller wants Xero's answer now (a status check): the next `get` reads afresh. */
+  drop(tenantId: string, connectionId: string): void {
+    this.entries.delete(`${connectionId}\u0000${tenantId}`);
+  }
+
   /** Something changed at Xero through the relay (a currency enabled): read afresh next time. */
   forget(tenantId: string): void {
     const isTenants = (key: string) => key.endsWith(`\u0000${tenantId}`);

@@ -128,11 +128,17 @@ export async function reloadPage(page: Page): Promise<void> {
  */
 export async function serveFixtures(page: Page, routes: Record<string, string>): Promise<void> {
   await page.setRequestInterception(true);
+  // A request the page abandoned (it navigated on) can no longer be answered: Firefox's BiDi
+  // then rejects with "no such request". That is the page's choice, not a test failure.
+  const gone = () => {};
   page.on('request', (request: HTTPRequest) => {
     const url = new URL(request.url());
-    if (url.protocol !== 'https:') return void request.continue();
+    if (url.protocol !== 'https:') return void Promise.resolve(request.continue()).catch(gone);
     const file = routes[`${url.host}${url.pathname}${url.search}`] ?? routes[`${url.host}${url.pathname}`];
-    if (!file) return void request.respond({ status: 404, contentType: 'text/plain', body: 'not a fixture' });
+    if (!file)
+      return void Promise.resolve(
+        request.respond({ status: 404, contentType: 'text/plain', body: 'not a fixture' }),
+      ).catch(gone);
     const contentType = file.endsWith('.json')
       ? 'application/json'
       : file.endsWith('.js')
@@ -140,9 +146,9 @@ export async function serveFixtures(page: Page, routes: Record<string, string>):
         : file.endsWith('.tsv')
           ? 'text/tab-separated-values; charset=utf-8'
           : 'text/html; charset=utf-8';
-    void readFile(join(ROOT, 'test', 'fixtures', file), 'utf8').then((body) =>
-      request.respond({ status: 200, contentType, body }),
-    );
+    void readFile(join(ROOT, 'test', 'fixtures', file), 'utf8')
+      .then((body) => request.respond({ status: 200, contentType, body }))
+      .catch(gone);
   });
 }
 

@@ -77,4 +77,14 @@ describe('organisation facts cache', () => {
       facts(['GBP', 'NZD']),
     );
   });
+
+  it('a status check drops the kept facts, so a disconnect made inside Xero is noticed at once', async () => {
+    const cache = new OrganisationFactsCache(() => 0);
+    await cache.get('t1', 'c1', () => Promise.resolve(facts(['GBP'])));
+    const disconnected = () => Promise.reject(new Error('401 from Xero'));
+    // Within the TTL the kept facts answer: Xero is not asked.
+    await expect(cache.get('t1', 'c1', disconnected)).resolves.toEqual(facts(['GBP']));
+    cache.drop('t1', 'c1');
+    await expect(cache.get('t1', 'c1', disconnected)).rejects.toThrow('401 from Xero');
+  });
 });
