@@ -3,7 +3,6 @@
 // using it also needs a grant for the calling account.
 import { Hono } from 'hono';
 import {
-  AccountQuery,
   ConnectionParam,
   EnableCurrencyRequest,
   GrantRequest,
