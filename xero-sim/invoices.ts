@@ -327,7 +327,7 @@ export function invoiceJson(
     AmountCredited: 0,
     CurrencyRate: inv.CurrencyRate,
     IsDiscounted: false,
-    HasAttachments: false,
+    HasAttachments: (org.attachments.get(inv.InvoiceID)?.length ?? 0) > 0,
     HasErrors: false,
     Contact: contact
       ? { ContactID: contact.ContactID, Name: contact.Name, HasValidationErrors: false }
