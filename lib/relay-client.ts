@@ -10,6 +10,7 @@ import {
   EnableCurrencyResponse,
   ErrorBody,
   GrantResponse,
+  type InvoiceAttachment,
   type InvoicePayload,
   Job,
   ListConnectionsResponse,
@@ -114,7 +115,7 @@ export function createRelayClient({ baseUrl, key, fetch: fetchImpl = globalThis.
     submitInvoices: (input: {
       connectionId: string;
       accountId: string;
-      invoices: { idempotencyKey: string; invoice: InvoicePayload }[];
+      invoices: { idempotencyKey: string; invoice: InvoicePayload; attachments?: InvoiceAttachment[] }[];
     }) =>
       call('POST', `/connections/${enc(input.connectionId)}/invoice-jobs`, SubmitInvoicesResponse, {
         accountId: input.accountId,

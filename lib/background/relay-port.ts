@@ -53,6 +53,8 @@ export interface JobItem {
   invoiceId?: string;
   xeroUrl?: string;
   error?: { code: string; message: string; isRetryable: boolean };
+  /** The audit trail's files on this invoice and whether each is in Xero yet. */
+  attachments?: { fileName: string; state: 'pending' | 'attached' | 'failed'; error?: { message: string } }[];
 }
 
 export interface InvoiceJob {
@@ -69,7 +71,11 @@ export interface RelayJobsPort {
   submitInvoices(input: {
     connectionId: string;
     accountId: string;
-    invoices: { idempotencyKey: string; invoice: unknown }[];
+    invoices: {
+      idempotencyKey: string;
+      invoice: unknown;
+      attachments?: { fileName: string; mimeType: 'text/plain' | 'text/csv'; contentBase64: string }[];
+    }[];
   }): Promise<{ jobId: string; items: JobItem[] }>;
   getJob(input: { jobId: string }): Promise<InvoiceJob>;
 }

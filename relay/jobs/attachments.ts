@@ -88,11 +88,15 @@ export class AttachmentStore {
   }
 
   /** Connected connections with files due (their invoice is in Xero), and the next due time. */
-  async dueWork(now: number): Promise<{ due: Map<string, { tenantId: string; count: number }>; nextAt?: number }> {
+  async dueWork(
+    now: number,
+  ): Promise<{ due: Map<string, { tenantId: string; count: number }>; nextAt?: number }> {
     const rows = await this.store.db
       .selectFrom('invoice_attachments as a')
       .innerJoin('invoice_items as i', (join) =>
-        join.onRef('i.connection_id', '=', 'a.connection_id').onRef('i.idempotency_key', '=', 'a.idempotency_key'),
+        join
+          .onRef('i.connection_id', '=', 'a.connection_id')
+          .onRef('i.idempotency_key', '=', 'a.idempotency_key'),
       )
       .innerJoin('connections as c', 'c.id', 'a.connection_id')
       .select((eb) => [
@@ -174,7 +178,12 @@ export class AttachmentStore {
   }
 
   /** Xero refused the file (or its invoice is gone): shown with the reason, not retried. */
-  async markFailed(row: AttachmentRow, error: InvoiceItemError, now: number, isKnownAbsent: boolean): Promise<void> {
+  async markFailed(
+    row: AttachmentRow,
+    error: InvoiceItemError,
+    now: number,
+    isKnownAbsent: boolean,
+  ): Promise<void> {
     await this.set(row, {
       state: 'failed',
       lease_until: null,

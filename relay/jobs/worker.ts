@@ -19,8 +19,8 @@ import type { ConnectionRow, Store } from '../store/queries';
 import type { InvoiceItemError } from '../store/schema';
 import type { TokenService } from '../tokens';
 import { type FoundInvoice, type OutgoingInvoice, stringifyXeroJson, type XeroGateway } from '../xero/client';
-import type { SchedulerClock } from './clock';
 import { type AttachmentRow, AttachmentStore, attachmentIdempotencyKey } from './attachments';
+import type { SchedulerClock } from './clock';
 import type { CallSlot, OrgScheduler } from './scheduler';
 import type { ItemRow, JobStore } from './store';
 
@@ -372,14 +372,16 @@ export class InvoiceWorker {
           this.o.scheduler.callInSlot(
             slot,
             'attachments',
-            (signal) => this.o.xero.listInvoiceAttachments(token, conn.tenant_id, file.invoice_id, { signal }),
+            (signal) =>
+              this.o.xero.listInvoiceAttachments(token, conn.tenant_id, file.invoice_id, { signal }),
             { limitsOf: (r) => r.limits },
           ),
         );
         const now = this.o.clock.now();
         const there = attachments.find(
           (a) =>
-            a.fileName === file.file_name && (a.contentLength === undefined || a.contentLength === file.size_bytes),
+            a.fileName === file.file_name &&
+            (a.contentLength === undefined || a.contentLength === file.size_bytes),
         );
         if (there) {
           await this.files.markAttached(file, there.attachmentId, now);
@@ -439,7 +441,11 @@ export class InvoiceWorker {
       } else if (file.attempts >= MAX_ATTEMPTS) {
         await this.files.markFailed(
           file,
-          { code: 'xero_unavailable', message: `${file.file_name} was not attached: ${message}`, isRetryable: true },
+          {
+            code: 'xero_unavailable',
+            message: `${file.file_name} was not attached: ${message}`,
+            isRetryable: true,
+          },
           now,
           false,
         );

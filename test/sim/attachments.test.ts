@@ -17,10 +17,14 @@ describe('xero-sim invoice attachments', () => {
     a.accessToken = token;
     return a;
   };
-  const upload = (name: string, body: Uint8Array | string, contentType = 'text/plain') =>
+  const upload = (name: string, body: Uint8Array<ArrayBuffer> | string, contentType = 'text/plain') =>
     sim.fetch(`${sim.url}/api.xro/2.0/Invoices/${invoiceId}/Attachments/${encodeURIComponent(name)}`, {
       method: 'PUT',
-      headers: { authorization: `Bearer ${token}`, 'xero-tenant-id': NZ_TENANT_ID, 'content-type': contentType },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'xero-tenant-id': NZ_TENANT_ID,
+        'content-type': contentType,
+      },
       body,
     });
 
@@ -38,7 +42,9 @@ describe('xero-sim invoice attachments', () => {
         Date: '2024-05-31',
         DueDate: '2024-06-14',
         LineAmountTypes: 'NoTax',
-        LineItems: [{ Description: 'Sales', Quantity: 1, UnitAmount: 100, AccountCode: '200', TaxType: 'NONE' }],
+        LineItems: [
+          { Description: 'Sales', Quantity: 1, UnitAmount: 100, AccountCode: '200', TaxType: 'NONE' },
+        ],
       },
     });
     expect(res.status).toBe(200);
@@ -54,14 +60,20 @@ describe('xero-sim invoice attachments', () => {
       'settlement-123.txt',
       bytes as never,
     );
-    expect(created.body.attachments?.[0]).toMatchObject({ fileName: 'settlement-123.txt', contentLength: bytes.length });
+    expect(created.body.attachments?.[0]).toMatchObject({
+      fileName: 'settlement-123.txt',
+      contentLength: bytes.length,
+    });
     const listed = await sdk().getInvoiceAttachments(NZ_TENANT_ID, invoiceId);
     expect(listed.body.attachments?.map((a) => [a.fileName, a.contentLength])).toEqual([
       ['settlement-123.txt', bytes.length],
     ]);
-    const file = await sim.fetch(`${sim.url}/api.xro/2.0/Invoices/${invoiceId}/Attachments/settlement-123.txt`, {
-      headers: { authorization: `Bearer ${token}`, 'xero-tenant-id': NZ_TENANT_ID },
-    });
+    const file = await sim.fetch(
+      `${sim.url}/api.xro/2.0/Invoices/${invoiceId}/Attachments/settlement-123.txt`,
+      {
+        headers: { authorization: `Bearer ${token}`, 'xero-tenant-id': NZ_TENANT_ID },
+      },
+    );
     expect(Buffer.from(await file.arrayBuffer())).toEqual(bytes);
     const inv = await sdk().getInvoice(NZ_TENANT_ID, invoiceId);
     expect(inv.body.invoices?.[0]?.hasAttachments).toBe(true);
@@ -88,14 +100,18 @@ describe('xero-sim invoice attachments', () => {
   ])('refuses %s with a ValidationException', async (name, message) => {
     const res = await upload(name, 'x');
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { Type: string; Elements: { ValidationErrors: { Message: string }[] }[] };
+    const body = (await res.json()) as {
+      Type: string;
+      Elements: { ValidationErrors: { Message: string }[] }[];
+    };
     expect(body.Type).toBe('ValidationException');
     expect(body.Elements[0]?.ValidationErrors[0]?.Message).toMatch(message);
   });
 
   it('refuses an empty file and an eleventh attachment', async () => {
     expect((await upload('empty.txt', '')).status).toBe(400);
-    for (let i = 0; i < MAX_ATTACHMENTS_PER_RECORD; i++) expect((await upload(`f${i}.txt`, 'x')).status).toBe(200);
+    for (let i = 0; i < MAX_ATTACHMENTS_PER_RECORD; i++)
+      expect((await upload(`f${i}.txt`, 'x')).status).toBe(200);
     const res = await upload('one-more.txt', 'x');
     expect(res.status).toBe(400);
     expect(JSON.stringify(await res.json())).toMatch(/at most 10 attachments/);

@@ -59,7 +59,8 @@ export function attachmentRoutes(deps: SimDeps): Hono<AccountingEnv> {
   const { state } = deps;
   const provider = (c: Context<AccountingEnv>) =>
     state.clients.get(c.get('token').clientId)?.name ?? 'Xero (sim)';
-  const notFound = (c: Context) => c.json(problem(404, 'The resource you are looking for cannot be found'), 404);
+  const notFound = (c: Context) =>
+    c.json(problem(404, 'The resource you are looking for cannot be found'), 404);
 
   const json = (c: Context<AccountingEnv>, invoiceId: string, a: StoredAttachment) => ({
     AttachmentID: a.AttachmentID,
