@@ -17,6 +17,10 @@ const page = { sender: {} };
 /** A relay that accepts invoice jobs; each call can be told to fail first. */
 class FakeJobs implements RelayJobsPort {
   submitted: { idempotencyKey: string }[][] = [];
+  /** The files each request carried, per idempotency key. */
+  files = new Map<string, { fileName: string; mimeType: string; contentBase64: string }[]>();
+  /** Reads of a done job that still report its files as pending. */
+  attachingReads = 0;
   jobs = new Map<string, JobItem[]>();
   failNext: { code: string; message: string; details?: Record<string, unknown> }[] = [];
   finishOnRead = true;
@@ -25,9 +29,10 @@ class FakeJobs implements RelayJobsPort {
     const f = this.failNext.shift();
     if (f) throw Object.assign(new Error(f.message), f);
   }
-  async submitInvoices(input: { invoices: { idempotencyKey: string; invoice: unknown }[] }) {
+  async submitInvoices(input: Pick<Parameters<RelayJobsPort['submitInvoices']>[0], 'invoices'>) {
     this.maybeFail();
     this.submitted.push(input.invoices.map((i) => ({ idempotencyKey: i.idempotencyKey })));
+    for (const i of input.invoices) if (i.attachments) this.files.set(i.idempotencyKey, i.attachments);
     const jobId = `job-${this.jobs.size + 1}`;
     const items = input.invoices.map((i) => ({
       idempotencyKey: i.idempotencyKey,
@@ -41,11 +46,13 @@ class FakeJobs implements RelayJobsPort {
     this.maybeFail();
     const items = this.jobs.get(jobId) ?? [];
     if (this.finishOnRead) {
+      const state = this.attachingReads-- > 0 ? 'pending' : 'attached';
       for (const i of items)
         Object.assign(i, {
           state: 'done',
           invoiceId: `inv-${i.idempotencyKey}`,
           xeroUrl: `https://xero.example/${i.idempotencyKey}`,
+          attachments: (this.files.get(i.idempotencyKey) ?? []).map((f) => ({ fileName: f.fileName, state })),
         });
     }
     return {
@@ -122,6 +129,31 @@ describe('settlements and the outbox', () => {
     );
     expect(codes).toContain('4000');
     expect(codes).not.toContain('200');
+  });
+
+  it('sends the settlement file and a summary CSV with each invoice and follows them until attached', async () => {
+    const view = await ingest();
+    relay.attachingReads = 100;
+    await handlers['settlement/send']({ settlementKey: view.settlementKey }, page);
+    await outbox.drain();
+    const [send] = await db.sends.toArray();
+    const files = relay.files.get(send!.idempotencyKey) ?? [];
+    expect(files.map((f) => [f.fileName, f.mimeType])).toEqual([
+      [`settlement-${view.settlementId}.txt`, 'text/plain'],
+      [`settlement-${view.settlementId}-summary.csv`, 'text/csv'],
+    ]);
+    const decode = (b64: string) =>
+      new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+    expect(decode(files[0]!.contentBase64)).toBe(fixture('us.tsv'));
+    const csv = decode(files[1]!.contentBase64);
+    expect(csv.split('\r\n')[0]).toBe('Invoice,Type,Date,Currency,Line,Account,Tax,Tracking,Amount');
+    expect(csv).toContain(view.report.invoices[0]!.number);
+    // Sent, but its files were still going on: followed, not forgotten.
+    expect(send?.state).toBe('sent');
+    expect(send?.attachments?.map((a) => a.state)).toEqual(['pending', 'pending']);
+    relay.attachingReads = 0;
+    await outbox.drain();
+    expect((await db.sends.toArray())[0]?.attachments?.map((a) => a.state)).toEqual(['attached', 'attached']);
   });
 
   it('previews a settlement whose invoice total equals the deposit', async () => {
