@@ -17,6 +17,7 @@ import {
   planAmazonAccounts,
   suggestSetup,
   taxRatesFor,
+  trackingFor,
 } from '../books/setup';
 import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
@@ -26,7 +27,7 @@ import type { OrganisationBooks } from '../relay-api';
 import type { RelayBooksPort } from './relay-port';
 
 export const orgMappingId = (tenantId: string) => `org:${tenantId}`;
-const setupId = (tenantId: string) => `books-setup:${tenantId}`;
+export const setupId = (tenantId: string) => `books-setup:${tenantId}`;
 
 export interface BooksLoadResult {
   organisationName: string;
@@ -107,7 +108,7 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
       tenantId: connection.tenantId,
       books: fresh,
       choices,
-      ...(saved?.tracking ? { tracking: saved.tracking } : {}),
+      ...(trackingFor(saved, accountId) ? { tracking: trackingFor(saved, accountId) } : {}),
       isSaved: Boolean(saved),
       missing: missingGroups(choices),
       plan: planAmazonAccounts(fresh),
@@ -162,9 +163,16 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
       if (problems.length) {
         throw new AppError('books_setup_invalid', `Books setup was not saved. ${problems.join(' ')}`);
       }
+      // Tracking belongs to this Amazon account; other accounts sharing the organisation keep theirs.
+      const previous = (await db.mappings.get(setupId(connection.tenantId)))?.document as
+        | BooksSetup
+        | undefined;
+      const trackingByAccount = { ...previous?.trackingByAccount };
+      if (tracking) trackingByAccount[account.id] = tracking;
+      else delete trackingByAccount[account.id];
       const setup: BooksSetup = {
         groups: groups as Record<LineGroup, GroupChoice>,
-        ...(tracking ? { tracking } : {}),
+        ...(Object.keys(trackingByAccount).length ? { trackingByAccount } : {}),
       };
       const name = connection.organisationName.slice(0, 100);
       await db.transaction('rw', db.mappings, async () => {

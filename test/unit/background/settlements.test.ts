@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAccountHandlers } from '../../../lib/background/accounts';
-import { orgMappingId } from '../../../lib/background/books';
+import { orgMappingId, setupId } from '../../../lib/background/books';
 import { createOutbox, settlementStatusFrom } from '../../../lib/background/outbox';
 import type { InvoiceJob, JobItem, RelayJobsPort } from '../../../lib/background/relay-port';
 import { createSettlementHandlers } from '../../../lib/background/settlements';
@@ -154,6 +154,32 @@ describe('settlements and the outbox', () => {
     relay.attachingReads = 0;
     await outbox.drain();
     expect((await db.sends.toArray())[0]?.attachments?.map((a) => a.state)).toEqual(['attached', 'attached']);
+  });
+
+  it("puts the account's tracking option from Books setup on every line it posts, and only its own", async () => {
+    await db.mappings.put({
+      id: setupId('t1'),
+      name: 'Org',
+      document: {
+        groups: {},
+        trackingByAccount: {
+          [account.id]: { category: 'Channel', option: 'Amazon US' },
+          'another-account': { category: 'Channel', option: 'Amazon UK' },
+        },
+      },
+      updatedAt: now,
+    });
+    const view = await ingest();
+    await handlers['settlement/send']({ settlementKey: view.settlementKey }, page);
+    const [send] = await db.sends.toArray();
+    const lines = (send!.payload as { LineItems: { Tracking: { Name: string; Option: string }[] }[] })
+      .LineItems;
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(line.Tracking).toEqual([{ Name: 'Channel', Option: 'Amazon US' }]);
+    const report = (await db.settlements.get(view.settlementKey))?.report as {
+      invoices: { lines: { tracking: unknown[] }[] }[];
+    };
+    expect(report.invoices[0]?.lines.every((l) => l.tracking.length === 1)).toBe(true);
   });
 
   it('previews a settlement whose invoice total equals the deposit', async () => {
