@@ -71,6 +71,8 @@ describe('Books setup on a UK organisation with Xero’s default chart, in Chrom
     expect(created.map((a) => a.Name)).toEqual(
       expect.arrayContaining(['Amazon Sales', 'Amazon Sales Tax Collected']),
     );
+    // This Amazon account's lines carry Channel → Amazon UK.
+    await options.select('select[name="books-tracking"]', 'Channel\u0000Amazon UK');
     await options.waitForSelector('[data-testid="books-save"]:not([disabled])');
     await options.click('[data-testid="books-save"]');
     await waitForText(options, 'Books setup saved for Harbourline Trading Ltd');
@@ -112,6 +114,9 @@ describe('Books setup on a UK organisation with Xero’s default chart, in Chrom
     for (const line of invoice.LineItems) {
       expect(amazonCodes.has(line.AccountCode ?? ''), `${line.Description} → ${line.AccountCode}`).toBe(true);
       expect(ukRates.has(line.TaxType), line.TaxType).toBe(true);
+      expect(line.Tracking, line.Description).toEqual([
+        expect.objectContaining({ Name: 'Channel', Option: 'Amazon UK' }),
+      ]);
     }
     expect(invoice.LineItems.some((l) => l.TaxType === 'OUTPUT2')).toBe(true);
 
@@ -119,12 +124,19 @@ describe('Books setup on a UK organisation with Xero’s default chart, in Chrom
     const attachments = () => ukOrg().attachments.get(invoice.InvoiceID) ?? [];
     const attachedBy = Date.now() + 30_000;
     while (attachments().length < 2 && Date.now() < attachedBy) await new Promise((r) => setTimeout(r, 250));
-    expect(attachments().map((a) => [a.FileName, a.MimeType]).sort()).toEqual([
+    expect(
+      attachments()
+        .map((a) => [a.FileName, a.MimeType])
+        .sort(),
+    ).toEqual([
       ['settlement-12847239011-summary.csv', 'text/csv'],
       ['settlement-12847239011.txt', 'text/plain'],
     ]);
     const original = attachments().find((a) => a.FileName.endsWith('.txt'))!;
-    expect(Buffer.from(original.content).toString('utf8')).toBe(readFileSync(path, 'utf8'));
+    // As the extension read it: UTF-8, without the byte-order mark Seller Central's file starts with.
+    expect(Buffer.from(original.content).toString('utf8')).toBe(
+      readFileSync(path, 'utf8').replace(/^\uFEFF/, ''),
+    );
 
     // The Settlements page says so.
     const history = await eb!.openPage('settlements.html');
