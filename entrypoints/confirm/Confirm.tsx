@@ -1,7 +1,7 @@
 // The extension-origin confirmation for sends started on a Seller Central page: the page
 // only asked for this window (settlement/confirm); what is sent, and any account mapping
 // change, is decided here, where the page's scripts cannot reach (lib/messages.ts header).
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { SettlementPreview } from '@/components/in-page/SettlementPreview';
 import { IN_PAGE_CSS } from '@/components/in-page/styles';
@@ -25,10 +25,21 @@ export function Confirm({ settlementKeys }: { settlementKeys: string[] }) {
   const [message, setMessage] = useState<{ text: string; isError: boolean } | null>(null);
   const [checks, setChecks] = useState<BooksCheckResult[] | null>(null);
 
-  const runChecks = () =>
-    Promise.all(settlementKeys.map((settlementKey) => sendMessage(send, 'books/check', { settlementKey })))
-      .then(setChecks)
-      .catch((e: unknown) => setMessage({ text: e instanceof Error ? e.message : String(e), isError: true }));
+  const pending = useRef<Promise<BooksCheckResult[] | undefined>>(Promise.resolve(undefined));
+  const runChecks = () => {
+    pending.current = Promise.all(
+      settlementKeys.map((settlementKey) => sendMessage(send, 'books/check', { settlementKey })),
+    )
+      .then((result) => {
+        setChecks(result);
+        return result;
+      })
+      .catch((e: unknown) => {
+        setMessage({ text: e instanceof Error ? e.message : String(e), isError: true });
+        return undefined;
+      });
+    return pending.current;
+  };
 
   useEffect(() => {
     Promise.all(
@@ -85,11 +96,10 @@ export function Confirm({ settlementKeys }: { settlementKeys: string[] }) {
           onCancel={() => window.close()}
           onSend={async () => {
             // The relay refuses these too; stopping here says why before anything is queued.
-            if (!checks || problems.length > 0) {
+            const checked = await pending.current;
+            if (checked?.some((c) => c.problems.length > 0)) {
               setMessage({
-                text: checks
-                  ? 'Fix the lines listed above in Books setup first. Nothing was sent.'
-                  : 'Still checking the lines against the organisation’s books; try again in a moment.',
+                text: 'Fix the lines listed above in Books setup first. Nothing was sent.',
                 isError: true,
               });
               return;
