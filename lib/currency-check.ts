@@ -1,4 +1,4 @@
-import type { RelayOrganisation } from './background/relay-port';
+import type { Organisation } from './relay-api';
 
 /**
  * Whether a Xero organisation can take invoices in an account's currency. Xero refuses
@@ -11,7 +11,7 @@ export type CurrencyCheck =
   | { state: 'can_enable'; currency: string; organisation: string; baseCurrency: string }
   | { state: 'plan_lacks_multicurrency'; currency: string; organisation: string; baseCurrency: string };
 
-export function checkCurrency(currency: string, org: RelayOrganisation): CurrencyCheck {
+export function checkCurrency(currency: string, org: Organisation): CurrencyCheck {
   const common = { currency, organisation: org.name };
   if (org.baseCurrency === currency) return { state: 'base', ...common };
   const withBase = { ...common, baseCurrency: org.baseCurrency };
