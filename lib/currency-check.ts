@@ -3,7 +3,7 @@ import type { Organisation } from './relay-api';
 /**
  * Whether a Xero organisation can take invoices in an account's currency. Xero refuses
  * invoices in a currency the organisation has not enabled ("Organisation is not subscribed
- * to currency XXX"), and only plans with multi-currency can enable one (DOMAIN.md §5).
+ * to currency XXX"), and only plans with multi-currency can enable one (docs/domain.md#xero-rules).
  */
 export type CurrencyCheck =
   | { state: 'base'; currency: string; organisation: string }

@@ -2,7 +2,7 @@
 // OAuth goes through openid-client 5 (one discovered client per relay, no shared state
 // between logins); /connections through fetch; accounting through a fresh xero-node
 // AccountingApi per call. The only configuration is two base URLs, which is what lets
-// the tests point at xero-sim. See shared DOMAIN.md §6 for why XeroClient itself is unsafe here.
+// the tests point at xero-sim. See docs/domain.md#xero-node-sdk for why XeroClient itself is unsafe here.
 //
 // Every call has a deadline: openid-client through its http_options, fetch and xero-node
 // (axios underneath) through an AbortSignal plus a timeout. A call past its deadline fails
