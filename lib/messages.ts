@@ -342,10 +342,12 @@ export type Handlers = {
 
 /**
  * Validates and dispatches one message. Returns `undefined` (no reply at all) for senders
- * that are not this extension, so other extensions learn nothing about us.
+ * that are not this extension, so other extensions learn nothing about us. Takes every
+ * handler, so a message without one does not compile; an answer is checked against its
+ * output schema like the input is, and one that does not fit is refused, not sent.
  */
 export async function dispatch(
-  handlers: Partial<Handlers>,
+  handlers: Handlers,
   raw: unknown,
   sender: Sender,
   self: RuntimeIdentity,
@@ -372,18 +374,28 @@ export async function dispatch(
   if (!input.success) {
     return { ok: false, error: { code: 'invalid_input', message: describeZodError(input.error) } };
   }
-  const handler = handlers[type] as ((input: unknown, ctx: HandlerContext) => Promise<unknown>) | undefined;
-  if (!handler) {
-    return { ok: false, error: { code: 'unknown_message', message: `"${type}" is not handled here.` } };
-  }
+  const handler = handlers[type] as (input: unknown, ctx: HandlerContext) => Promise<unknown>;
+  let value: unknown;
   try {
     // The Seller Central tab a content script speaks for; an extension page in a tab or
     // window (confirmation, popped-out popup) speaks for no Seller Central tab.
     const tabId = kind === 'content-script' ? sender.tab?.id : undefined;
-    const value = await handler(input.data, { sender, ...(tabId === undefined ? {} : { tabId }) });
-    return { ok: true, value };
+    value = await handler(input.data, { sender, ...(tabId === undefined ? {} : { tabId }) });
   } catch (error) {
     if (!(error instanceof AppError)) console.error(`settlebridge: ${type} failed`, error);
     return { ok: false, error: toErrorInfo(error) };
   }
+  // Checked, not filtered: the answer goes out as the handler made it once it fits.
+  const output = spec.output.safeParse(value);
+  if (!output.success) {
+    console.error(`settlebridge: ${type} answered outside its schema`, describeZodError(output.error));
+    return {
+      ok: false,
+      error: {
+        code: 'invalid_output',
+        message: `Settlebridge could not answer "${type}" in the expected shape; nothing more was done.`,
+      },
+    };
+  }
+  return { ok: true, value };
 }
