@@ -2,14 +2,7 @@
 // there is no bearer secret to keep. Browser-safe (fetch + WebCrypto only).
 import type * as z from 'zod/mini';
 import type { InstallKey } from './install-key';
-import {
-  type Connection,
-  ErrorBody,
-  type InvoicePayload,
-  type NewAccount,
-  type RelayRoute,
-  relayRoutes,
-} from './relay-api';
+import { type Connection, type ConnectionParam, ErrorBody, type RelayRoute, relayRoutes } from './relay-api';
 
 /** What a route answers with, from its schema in the route table. */
 type Answer<R extends RelayRoute> = R extends { response: infer S extends z.ZodMiniType }
@@ -46,11 +39,13 @@ export function createRelayClient({ baseUrl, key, fetch: fetchImpl = globalThis.
   const base = baseUrl.replace(/\/+$/, '');
 
   /** One call to a route of the table: the URL from its path and query, the answer checked against its schema. */
-  async function call<R extends RelayRoute & { response: z.ZodMiniType }>(
-    route: R,
-    input: Input<R>,
-  ): Promise<Answer<R>> {
-    const { params, query, body } = input as { params?: object; query?: object; body?: unknown };
+  const call = <R extends RelayRoute & { response: z.ZodMiniType }>(route: R, input: Input<R>) =>
+    send(route, input) as Promise<Answer<R>>;
+
+  async function send(
+    route: RelayRoute & { response: z.ZodMiniType },
+    { params, query, body }: { params?: object; query?: object; body?: unknown },
+  ): Promise<unknown> {
     const path = route.path.replace(/:(\w+)/g, (_, name: string) =>
       encodeURIComponent(String((params as Record<string, unknown>)[name])),
     );
@@ -86,60 +81,42 @@ export function createRelayClient({ baseUrl, key, fetch: fetchImpl = globalThis.
     if (!parsed.success) {
       throw new RelayError(res.status, 'unexpected_response', 'The relay answered in an unexpected shape.');
     }
-    return parsed.data as Answer<R>;
+    return parsed.data;
   }
 
+  type OnConnection = RelayRoute & { params: typeof ConnectionParam; response: z.ZodMiniType };
+  /** A POST about one connection: its id goes in the path, the rest is the route's body. */
+  const postOn =
+    <R extends OnConnection & { request: z.ZodMiniType }>(route: R) =>
+    ({ connectionId, ...body }: { connectionId: string } & z.input<R['request']>) =>
+      send(route, { params: { connectionId }, body }) as Promise<Answer<R>>;
+  /** A GET of one connection's facts for an account, from the relay's short cache unless `refresh`. */
+  const readOn =
+    <R extends OnConnection>(route: R) =>
+    (input: { connectionId: string; accountId: string; refresh?: boolean }) =>
+      send(route, {
+        params: { connectionId: input.connectionId },
+        query: { accountId: input.accountId, ...(input.refresh ? { refresh: '1' } : {}) },
+      }) as Promise<Answer<R>>;
+
   const r = relayRoutes;
-  const refreshQuery = (refresh?: boolean) => (refresh ? ('1' as const) : undefined);
   return {
     installId: key.installId,
     register: () => call(r.register, {}),
-    startConnect: (body: { accountId: string; returnUrl: string; connectionId?: string }) =>
-      call(r.startConnect, { body }),
-    redeem: (body: { relayCode: string }) => call(r.redeem, { body }),
+    startConnect: (body: z.input<typeof r.startConnect.request>) => call(r.startConnect, { body }),
+    redeem: (body: z.input<typeof r.redeem.request>) => call(r.redeem, { body }),
     listConnections: async (): Promise<Connection[]> => (await call(r.listConnections, {})).connections,
-    grant: ({ connectionId, accountIds }: { connectionId: string; accountIds: string[] }) =>
-      call(r.grant, { params: { connectionId }, body: { accountIds } }),
+    grant: postOn(r.grant),
     disconnect: ({ connectionId }: { connectionId: string }) =>
       call(r.disconnect, { params: { connectionId } }),
-    /** Cached on the relay for a short while unless `refresh`. */
-    organisation: (input: { connectionId: string; accountId: string; refresh?: boolean }) =>
-      call(r.organisation, {
-        params: { connectionId: input.connectionId },
-        query: { accountId: input.accountId, refresh: refreshQuery(input.refresh) },
-      }),
-    enableCurrency: ({
-      connectionId,
-      ...body
-    }: {
-      connectionId: string;
-      accountId: string;
-      currency: string;
-    }) => call(r.enableCurrency, { params: { connectionId }, body }),
+    organisation: readOn(r.organisation),
+    enableCurrency: postOn(r.enableCurrency),
     /** Queues invoices for posting; answers at once (202) with the job id. */
-    submitInvoices: ({
-      connectionId,
-      ...body
-    }: {
-      connectionId: string;
-      accountId: string;
-      invoices: { idempotencyKey: string; invoice: InvoicePayload }[];
-    }) => call(r.submitInvoices, { params: { connectionId }, body }),
+    submitInvoices: postOn(r.submitInvoices),
     getJob: ({ jobId }: { jobId: string }) => call(r.getJob, { params: { jobId } }),
-    /** The organisation's chart, tax rates and tracking; cached on the relay unless `refresh`. */
-    books: (input: { connectionId: string; accountId: string; refresh?: boolean }) =>
-      call(r.books, {
-        params: { connectionId: input.connectionId },
-        query: { accountId: input.accountId, refresh: refreshQuery(input.refresh) },
-      }),
+    /** The organisation's chart, tax rates and tracking. */
+    books: readOn(r.books),
     /** Creates accounts in Xero (PUT /Accounts): only on the user's explicit request. */
-    createAccounts: ({
-      connectionId,
-      ...body
-    }: {
-      connectionId: string;
-      accountId: string;
-      accounts: NewAccount[];
-    }) => call(r.createAccounts, { params: { connectionId }, body }),
+    createAccounts: postOn(r.createAccounts),
   };
 }
