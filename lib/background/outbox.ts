@@ -9,8 +9,9 @@
 import { type AuditTrail, auditTrail } from '../books/audit-trail';
 import type { SettlebridgeDb } from '../db';
 import type { Send, SendState, SettlementStatus } from '../records';
+import type { InvoicePayload, JobItem } from '../relay-api';
 import type { SettlementReport } from '../settlement/report';
-import type { JobItem, RelayJobsPort } from './relay-port';
+import type { RelayJobsPort } from './relay-port';
 
 export interface OutboxDeps {
   db: SettlebridgeDb;
@@ -193,11 +194,14 @@ export function createOutbox(deps: OutboxDeps) {
       const { connectionId, accountId } = batch[0]!;
       try {
         const invoices = [];
+        const notes = new Map<string, string | undefined>();
         for (const s of batch) {
           const trail = await trailOf(s);
+          notes.set(s.idempotencyKey, trail?.note);
           invoices.push({
             idempotencyKey: s.idempotencyKey,
-            invoice: s.payload,
+            // Frozen from toXeroPayload when the intent was written; the relay validates it again.
+            invoice: s.payload as InvoicePayload,
             ...(trail ? { attachments: trail.files } : {}),
           });
         }
@@ -206,7 +210,7 @@ export function createOutbox(deps: OutboxDeps) {
         await db.transaction('rw', db.sends, async () => {
           for (const s of batch) {
             const item = byKey.get(s.idempotencyKey);
-            const note = (await trailOf(s))?.note;
+            const note = notes.get(s.idempotencyKey);
             await db.sends.update(s.seq!, {
               jobId,
               attempts: s.attempts + 1,

@@ -4,10 +4,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createAccountHandlers } from '../../../lib/background/accounts';
 import { orgMappingId, setupId } from '../../../lib/background/books';
 import { createOutbox, settlementStatusFrom } from '../../../lib/background/outbox';
-import type { InvoiceJob, JobItem, RelayJobsPort } from '../../../lib/background/relay-port';
+import type { RelayJobsPort } from '../../../lib/background/relay-port';
 import { createSettlementHandlers } from '../../../lib/background/settlements';
 import { SettlebridgeDb } from '../../../lib/db';
 import type { Account } from '../../../lib/records';
+import type { InvoiceAttachment, Job, JobItem } from '../../../lib/relay-api';
 import { DEFAULT_MAPPING_DOCUMENT } from '../../../lib/settlement';
 
 const fixture = (name: string) =>
@@ -29,7 +30,9 @@ class FakeJobs implements RelayJobsPort {
     const f = this.failNext.shift();
     if (f) throw Object.assign(new Error(f.message), f);
   }
-  async submitInvoices(input: Pick<Parameters<RelayJobsPort['submitInvoices']>[0], 'invoices'>) {
+  async submitInvoices(input: {
+    invoices: { idempotencyKey: string; invoice: unknown; attachments?: InvoiceAttachment[] }[];
+  }) {
     this.maybeFail();
     this.submitted.push(input.invoices.map((i) => ({ idempotencyKey: i.idempotencyKey })));
     for (const i of input.invoices) if (i.attachments) this.files.set(i.idempotencyKey, i.attachments);
@@ -42,7 +45,7 @@ class FakeJobs implements RelayJobsPort {
     this.jobs.set(jobId, items);
     return { jobId, items };
   }
-  async getJob({ jobId }: { jobId: string }): Promise<InvoiceJob> {
+  async getJob({ jobId }: { jobId: string }): Promise<Job> {
     this.maybeFail();
     const items = this.jobs.get(jobId) ?? [];
     if (this.finishOnRead) {
