@@ -25,9 +25,18 @@ export function invoiceJobRoutes(s: Services) {
   });
 
   /** One install may not fill the queue (and the organisations' Xero budget) for everyone. */
-  async function checkQuota(installId: string, invoices: readonly { invoice: unknown }[]) {
+  async function checkQuota(
+    installId: string,
+    invoices: readonly { invoice: unknown; attachments?: readonly { contentBase64: string }[] }[],
+  ) {
     const queued = await s.store.installQueue(installId);
-    const adding = invoices.reduce((n, i) => n + Buffer.byteLength(JSON.stringify(i.invoice)), 0);
+    const adding = invoices.reduce(
+      (n, i) =>
+        n +
+        Buffer.byteLength(JSON.stringify(i.invoice)) +
+        (i.attachments ?? []).reduce((m, a) => m + a.contentBase64.length, 0),
+      0,
+    );
     const maxItems = s.config.INSTALL_QUEUED_INVOICES_MAX;
     const maxBytes = s.config.INSTALL_QUEUED_BYTES_MAX;
     if (queued.items + invoices.length > maxItems || queued.bytes + adding > maxBytes) {
