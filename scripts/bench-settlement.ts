@@ -88,12 +88,14 @@ interface Measurement {
   engine: 'settlebridge' | 'papaparse';
   bytes: number;
   ms: number;
+  /** CPU time (user + system) of the run: what other processes on a busy machine cannot stretch. */
+  cpuMs: number;
   rows: number;
   total: string;
   peakRssMb: number;
 }
 
-async function runOurs(path: string): Promise<Omit<Measurement, 'engine' | 'peakRssMb'>> {
+async function runOurs(path: string): Promise<Omit<Measurement, 'engine' | 'peakRssMb' | 'cpuMs'>> {
   const bytes = statSync(path).size;
   const start = performance.now();
   const result = await summariseSettlement(fileStream(path));
@@ -103,7 +105,7 @@ async function runOurs(path: string): Promise<Omit<Measurement, 'engine' | 'peak
 }
 
 /** The baseline a developer would write first: papaparse streaming with headers, plain objects. */
-function runBaseline(path: string): Promise<Omit<Measurement, 'engine' | 'peakRssMb'>> {
+function runBaseline(path: string): Promise<Omit<Measurement, 'engine' | 'peakRssMb' | 'cpuMs'>> {
   const bytes = statSync(path).size;
   const start = performance.now();
   return new Promise((resolve, reject) => {
@@ -139,10 +141,13 @@ function runBaseline(path: string): Promise<Omit<Measurement, 'engine' | 'peakRs
 }
 
 async function child(engine: string, path: string): Promise<void> {
+  const cpu0 = process.cpuUsage();
   const measured = engine === 'papaparse' ? await runBaseline(path) : await runOurs(path);
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   // maxRSS is in KiB on Linux and macOS.
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ engine, ...measured, peakRssMb })}\n`);
+  process.stdout.write(`${JSON.stringify({ engine, ...measured, cpuMs, peakRssMb })}\n`);
 }
 
 function measure(engine: Measurement['engine'], path: string): Measurement {
@@ -216,6 +221,9 @@ async function main(): Promise<void> {
       results.get(`${engine}@1000000`)!.map((m) => m.bytes / 1e6 / (m.ms / 1000));
     const base1mRuns = speeds('papaparse');
     const ratios = speeds('settlebridge').map((v, i) => v / base1mRuns[i]!);
+    const cpuOf = (engine: Measurement['engine']) => results.get(`${engine}@1000000`)!.map((m) => m.cpuMs);
+    const oursCpu = cpuOf('settlebridge');
+    const cpuRatios = cpuOf('papaparse').map((base, i) => base / oursCpu[i]!);
     const spread = (xs: number[], digits: number) =>
       `min ${round(Math.min(...xs), digits)} median ${round(median(xs), digits)} max ${round(Math.max(...xs), digits)}`;
     console.log(`1M rows, settlebridge MB/s: ${spread(speeds('settlebridge'), 1)}`);
@@ -239,6 +247,7 @@ async function main(): Promise<void> {
         ratio: round(median(ratios), 2),
         ratio_min: round(Math.min(...ratios), 2),
         ratio_max: round(Math.max(...ratios), 2),
+        ratio_cpu: round(median(cpuRatios), 2),
         peak_rss_mb_100k: round(ours100k.peakRssMb),
         peak_rss_mb_1m: round(ours1m.peakRssMb),
       }),
