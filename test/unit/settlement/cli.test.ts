@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,10 +10,8 @@ const ROOT = join(import.meta.dirname, '../../..');
 const FIXTURES = join(ROOT, 'test/fixtures/settlements');
 
 // The command as `npm run settlement` runs it: the launcher, which builds the bundle when
-// stale. The bundle goes to a temp dir of this test file under the ignored dist/ (inside the
-// repository, where its packages resolve), so the tests never touch dist/cli/ itself.
-mkdirSync(join(ROOT, 'dist'), { recursive: true });
-const CLI_DIR = mkdtempSync(join(ROOT, 'dist', 'cli-test-'));
+// stale. The bundle goes to a temp dir of this test file, so the tests never touch dist/cli/.
+const CLI_DIR = mkdtempSync(join(tmpdir(), 'settlement-cli-bundle-'));
 afterAll(() => rmSync(CLI_DIR, { recursive: true, force: true }));
 
 function run(...args: string[]) {
