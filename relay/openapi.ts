@@ -69,8 +69,19 @@ export function openApiDocument(publicUrl: string) {
           security: secured,
           requestBody: { required: true, ...json(api.StartConnectRequest) },
           responses: {
-            200: { description: 'Open authorizeUrl in the browser', ...json(api.StartConnectResponse) },
+            200: { description: 'Open launchUrl (or authorizeUrl) in the browser', ...json(api.StartConnectResponse) },
             ...errors,
+          },
+        },
+      },
+      '/v1/oauth/authorize': {
+        get: {
+          summary:
+            'Where the auth window starts (launchUrl): redirects to Xero for a sign-in whose state is still usable',
+          parameters: [{ name: 'state', in: 'query', required: true, schema: { type: 'string' } }],
+          responses: {
+            302: { description: 'On to Xero’s authorise URL' },
+            400: { description: 'Unknown, used or expired state (HTML page)' },
           },
         },
       },

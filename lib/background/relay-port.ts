@@ -23,6 +23,7 @@ export interface RelayPort {
   register(): Promise<unknown>;
   startConnect(input: { accountId: string; returnUrl: string; connectionId?: string }): Promise<{
     authorizeUrl: string;
+    launchUrl?: string;
   }>;
   redeem(input: { relayCode: string }): Promise<{
     connectionId: string;

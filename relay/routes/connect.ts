@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { generators } from 'openid-client';
-import { OAuthCallbackQuery, RedeemRequest, StartConnectRequest } from '../../lib/relay-api';
+import { OAuthCallbackQuery, OAuthLaunchQuery, RedeemRequest, StartConnectRequest } from '../../lib/relay-api';
 import { isAllowedReturnUrl } from '../auth/return-url';
 import { RelayHttpError } from '../errors';
 import { randomToken, sha256 } from '../secrets';
@@ -62,7 +62,9 @@ export function connectRoutes(s: Services) {
         created_at: now,
         expires_at: now + STATE_TTL_MS,
       });
-      return c.json({ authorizeUrl });
+      const launchUrl = new URL('/v1/oauth/authorize', s.config.PUBLIC_URL);
+      launchUrl.searchParams.set('state', state);
+      return c.json({ authorizeUrl, launchUrl: launchUrl.toString() });
     })
     .post('/redeem', validate('json', RedeemRequest), async (c) => {
       const installId = c.get('installId');
@@ -166,21 +168,44 @@ function withParams(returnUrl: string, params: Record<string, string>): string {
   return u.toString();
 }
 
-/** The browser's return from Xero. No DPoP here: it is a top-level navigation. */
+const invalidLinkPage = () =>
+  page(
+    'This Xero sign-in link is no longer valid',
+    'It was already used or has expired. Nothing was saved. Close this window and start again from the Settlebridge extension.',
+  );
+
+/**
+ * The browser's way to Xero and back. No DPoP here: both are top-level navigations.
+ *
+ * /authorize is where the auth window starts (launchUrl from /connect/start): it sends the
+ * browser on to Xero's authorise URL for a state that is still usable. It exists because
+ * Firefox's identity.launchWebAuthFlow rejects a URL whose `redirect_uri` is not the
+ * extension's own redirect URL ("redirect_uri not allowed"), and Xero's URL must name the
+ * relay's callback. Looking at the state does not use it (the callback does), since Firefox
+ * fetches the URL once in the background before it opens its window.
+ */
 export function connectOauthRoutes(s: Services) {
-  return new Hono<AppEnv>().get('/callback', validate('query', OAuthCallbackQuery), async (c) => {
+  return new Hono<AppEnv>()
+    .get('/authorize', validate('query', OAuthLaunchQuery), async (c) => {
+      const { state } = c.req.valid('query');
+      const row = await s.store.findUsableOauthState(sha256(state), s.now());
+      if (!row) {
+        s.log.warn('oauth launch with unknown, used or expired state');
+        return c.html(invalidLinkPage(), 400);
+      }
+      const to = await s.xero.authorizationUrl({
+        state,
+        codeChallenge: generators.codeChallenge(row.code_verifier),
+      });
+      return c.redirect(to, 302);
+    })
+    .get('/callback', validate('query', OAuthCallbackQuery), async (c) => {
     const q = c.req.valid('query');
     const now = s.now();
     const state = q.state ? await s.store.consumeOauthState(sha256(q.state), now) : undefined;
     if (!state) {
       s.log.warn({ hasState: Boolean(q.state) }, 'oauth callback with unknown, used or expired state');
-      return c.html(
-        page(
-          'This Xero sign-in link is no longer valid',
-          'It was already used or has expired. Nothing was saved. Close this window and start again from the Settlebridge extension.',
-        ),
-        400,
-      );
+      return c.html(invalidLinkPage(), 400);
     }
     const back = (params: Record<string, string>) => c.redirect(withParams(state.return_url, params), 302);
     if (q.error || !q.code) {
