@@ -69,7 +69,10 @@ export function openApiDocument(publicUrl: string) {
           security: secured,
           requestBody: { required: true, ...json(api.StartConnectRequest) },
           responses: {
-            200: { description: 'Open launchUrl (or authorizeUrl) in the browser', ...json(api.StartConnectResponse) },
+            200: {
+              description: 'Open launchUrl (or authorizeUrl) in the browser',
+              ...json(api.StartConnectResponse),
+            },
             ...errors,
           },
         },

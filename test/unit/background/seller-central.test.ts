@@ -209,14 +209,14 @@ describe('seller central handlers', () => {
     ]);
   });
 
-  it('keeps every tab\'s report when reports arrive together (no lost update)', async () => {
+  it("keeps every tab's report when reports arrive together (no lost update)", async () => {
     sc = createSellerCentralHandlers(db, new SlowSession(), tabs, { now: () => now });
     await Promise.all([report(5, NA_MERCHANT, US), report(7, EU_MERCHANT, DE)]);
     expect((await sc.contextForTab(5))?.merchantId).toBe(NA_MERCHANT);
     expect((await sc.contextForTab(7))?.merchantId).toBe(EU_MERCHANT);
   });
 
-  it('keeps the new page\'s report that arrives while the switch to it is still settling', async () => {
+  it("keeps the new page's report that arrives while the switch to it is still settling", async () => {
     // Firefox: the tab's new page can report before tabs.update has resolved.
     sc = createSellerCentralHandlers(db, new SlowSession(), tabs, { now: () => now });
     const us = await accounts['account/create']({ name: 'Acme US', marketplace: 'US' }, tabCtx(0));

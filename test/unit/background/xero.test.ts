@@ -41,7 +41,7 @@ describe('xero handlers', () => {
     expect(JSON.stringify(await db.xeroConnections.toArray())).not.toMatch(/token/i);
   });
 
-  it('opens the relay\'s launch URL, not Xero\'s authorise URL, in the auth window', async () => {
+  it("opens the relay's launch URL, not Xero's authorise URL, in the auth window", async () => {
     // Firefox refuses a launchWebAuthFlow URL whose redirect_uri is not the extension's own.
     const a = await create('Acme US', 'US');
     const opened: string[] = [];
