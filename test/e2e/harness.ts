@@ -137,10 +137,15 @@ async function documentUrl(page: Page): Promise<string> {
  * (its navigation events do not reach the target), so each blank page is asked where its
  * document is.
  */
-export async function waitForPage(eb: ExtensionBrowser, prefix: string, timeoutMs = 30_000): Promise<Page> {
+export async function waitForPage(
+  eb: ExtensionBrowser,
+  prefix: string,
+  { timeoutMs = 30_000, skip = () => false }: { timeoutMs?: number; skip?: (page: Page) => boolean } = {},
+): Promise<Page> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     for (const page of await eb.browser.pages()) {
+      if (skip(page)) continue;
       if (page.url().startsWith(prefix)) return page;
       if (
         eb.kind === 'firefox' &&
