@@ -144,19 +144,26 @@ export async function waitForPage(
 ): Promise<Page> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    for (const page of await eb.browser.pages()) {
-      if (skip(page)) continue;
-      if (page.url().startsWith(prefix)) return page;
-      if (
-        eb.kind === 'firefox' &&
-        page.url() === 'about:blank' &&
-        (await documentUrl(page)).startsWith(prefix)
-      )
-        return page;
-    }
+    const [page] = (await pagesAt(eb, prefix)).filter((p) => !skip(p));
+    if (page) return page;
     if (Date.now() > until) throw new Error(`No page at ${prefix}… within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Every open page (tab or window) whose document is at a URL starting with `prefix` (see waitForPage). */
+export async function pagesAt(eb: ExtensionBrowser, prefix: string): Promise<Page[]> {
+  const found: Page[] = [];
+  for (const page of await eb.browser.pages()) {
+    if (page.url().startsWith(prefix)) found.push(page);
+    else if (
+      eb.kind === 'firefox' &&
+      page.url() === 'about:blank' &&
+      (await documentUrl(page)).startsWith(prefix)
+    )
+      found.push(page);
+  }
+  return found;
 }
 
 /**
