@@ -18,7 +18,7 @@ export const MarketplaceCode = z.enum(MARKETPLACE_CODES, {
 
 /*
  * Seller Central's ids, one schema per kind, used wherever an id is stored, sent or compared
- * (DOMAIN.md §4; the shapes come from public code that drives Seller Central's account
+ * (docs/domain.md#seller-central; the shapes come from public code that drives Seller Central's account
  * switcher: `mons_sel_dir_mcid=amzn1.merchant.d.…`, `mons_sel_dir_paid=amzn1.pa.d.…`,
  * `mons_sel_mkid=amzn1.mp.o.…`). Each refuses a look-alike with a reason a person can act on.
  */

@@ -8,7 +8,8 @@
  */
 import type { SettlebridgeDb } from '../db';
 import type { Send, SendState, SettlementStatus } from '../records';
-import type { JobItem, RelayJobsPort } from './relay-port';
+import type { InvoicePayload, JobItem } from '../relay-api';
+import type { RelayJobsPort } from './relay-port';
 
 export interface OutboxDeps {
   db: SettlebridgeDb;
@@ -138,7 +139,11 @@ export function createOutbox(deps: OutboxDeps) {
         const { jobId, items } = await relay.submitInvoices({
           connectionId,
           accountId,
-          invoices: batch.map((s) => ({ idempotencyKey: s.idempotencyKey, invoice: s.payload })),
+          // Frozen from toXeroPayload when the intent was written; the relay validates it again.
+          invoices: batch.map((s) => ({
+            idempotencyKey: s.idempotencyKey,
+            invoice: s.payload as InvoicePayload,
+          })),
         });
         const byKey = new Map(items.map((i) => [i.idempotencyKey, i]));
         await db.transaction('rw', db.sends, async () => {

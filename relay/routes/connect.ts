@@ -9,12 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { generators } from 'openid-client';
-import {
-  OAuthCallbackQuery,
-  OAuthLaunchQuery,
-  RedeemRequest,
-  StartConnectRequest,
-} from '../../lib/relay-api';
+import { relayRoutes } from '../../lib/relay-api';
 import { isAllowedReturnUrl } from '../auth/return-url';
 import { RelayHttpError } from '../errors';
 import { randomToken, sha256 } from '../secrets';
@@ -29,7 +24,7 @@ const RELAY_CODE_TTL_MS = 5 * 60_000;
 
 export function connectRoutes(s: Services) {
   return new Hono<AppEnv>()
-    .post('/start', validate('json', StartConnectRequest), async (c) => {
+    .post('/start', validate('json', relayRoutes.startConnect.request), async (c) => {
       const installId = c.get('installId');
       const { accountId, returnUrl, connectionId } = c.req.valid('json');
       if (!isAllowedReturnUrl(returnUrl, s.config.ALLOWED_EXTENSION_IDS, s.config.RETURN_URL_PREFIXES)) {
@@ -71,7 +66,7 @@ export function connectRoutes(s: Services) {
       launchUrl.searchParams.set('state', state);
       return c.json({ authorizeUrl, launchUrl: launchUrl.toString() });
     })
-    .post('/redeem', validate('json', RedeemRequest), async (c) => {
+    .post('/redeem', validate('json', relayRoutes.redeem.request), async (c) => {
       const installId = c.get('installId');
       const codeHash = sha256(c.req.valid('json').relayCode);
       const now = s.now();
@@ -173,12 +168,6 @@ function withParams(returnUrl: string, params: Record<string, string>): string {
   return u.toString();
 }
 
-const invalidLinkPage = () =>
-  page(
-    'This Xero sign-in link is no longer valid',
-    'It was already used or has expired. Nothing was saved. Close this window and start again from the Settlebridge extension.',
-  );
-
 /**
  * The browser's way to Xero and back. No DPoP here: both are top-level navigations.
  *
@@ -191,12 +180,18 @@ const invalidLinkPage = () =>
  */
 export function connectOauthRoutes(s: Services) {
   return new Hono<AppEnv>()
-    .get('/authorize', validate('query', OAuthLaunchQuery), async (c) => {
+    .get('/authorize', validate('query', relayRoutes.oauthLaunch.query), async (c) => {
       const { state } = c.req.valid('query');
       const row = await s.store.findUsableOauthState(sha256(state), s.now());
       if (!row) {
         s.log.warn('oauth launch with unknown, used or expired state');
-        return c.html(invalidLinkPage(), 400);
+        return c.html(
+          page(
+            'This Xero sign-in link is no longer valid',
+            'It was already used or has expired. Nothing was saved. Close this window and start again from the Settlebridge extension.',
+          ),
+          400,
+        );
       }
       const to = await s.xero.authorizationUrl({
         state,
@@ -204,13 +199,19 @@ export function connectOauthRoutes(s: Services) {
       });
       return c.redirect(to, 302);
     })
-    .get('/callback', validate('query', OAuthCallbackQuery), async (c) => {
+    .get('/callback', validate('query', relayRoutes.oauthCallback.query), async (c) => {
       const q = c.req.valid('query');
       const now = s.now();
       const state = q.state ? await s.store.consumeOauthState(sha256(q.state), now) : undefined;
       if (!state) {
         s.log.warn({ hasState: Boolean(q.state) }, 'oauth callback with unknown, used or expired state');
-        return c.html(invalidLinkPage(), 400);
+        return c.html(
+          page(
+            'This Xero sign-in link is no longer valid',
+            'It was already used or has expired. Nothing was saved. Close this window and start again from the Settlebridge extension.',
+          ),
+          400,
+        );
       }
       const back = (params: Record<string, string>) => c.redirect(withParams(state.return_url, params), 302);
       if (q.error || !q.code) {

@@ -2,13 +2,7 @@
 // with more of its accounts (one call: the "Share Xero Access" step) or disconnects it;
 // using it also needs a grant for the calling account.
 import { Hono } from 'hono';
-import {
-  ConnectionParam,
-  EnableCurrencyRequest,
-  GrantRequest,
-  type Organisation,
-  OrganisationQuery,
-} from '../../lib/relay-api';
+import { type Organisation, relayRoutes } from '../../lib/relay-api';
 import { RelayHttpError } from '../errors';
 import type { AppEnv, Services } from '../services';
 import type { ConnectionRow, TenantRecord } from '../store/queries';
@@ -92,8 +86,8 @@ export function connectionRoutes(s: Services) {
     })
     .post(
       '/:connectionId/grants',
-      validate('param', ConnectionParam),
-      validate('json', GrantRequest),
+      validate('param', relayRoutes.grant.params),
+      validate('json', relayRoutes.grant.request),
       async (c) => {
         const row = await owned(c.get('installId'), c.req.valid('param').connectionId);
         if (row.status === 'disconnected') throw isDisconnected();
@@ -101,7 +95,7 @@ export function connectionRoutes(s: Services) {
         return c.json({ accountIds: await s.store.grantedAccounts(row.id) });
       },
     )
-    .delete('/:connectionId', validate('param', ConnectionParam), async (c) => {
+    .delete('/:connectionId', validate('param', relayRoutes.disconnect.params), async (c) => {
       const row = await owned(c.get('installId'), c.req.valid('param').connectionId);
       if (row.status === 'disconnected') return c.json({ affectedAccountIds: [] });
       // Best effort at Xero: the local token set is forgotten whatever Xero answers, so a
@@ -140,8 +134,8 @@ export function connectionRoutes(s: Services) {
     })
     .get(
       '/:connectionId/organisation',
-      validate('param', ConnectionParam),
-      validate('query', OrganisationQuery),
+      validate('param', relayRoutes.organisation.params),
+      validate('query', relayRoutes.organisation.query),
       async (c) => {
         const { accountId, refresh } = c.req.valid('query');
         const row = await usable(c.get('installId'), c.req.valid('param').connectionId, accountId);
@@ -150,8 +144,8 @@ export function connectionRoutes(s: Services) {
     )
     .post(
       '/:connectionId/currencies',
-      validate('param', ConnectionParam),
-      validate('json', EnableCurrencyRequest),
+      validate('param', relayRoutes.enableCurrency.params),
+      validate('json', relayRoutes.enableCurrency.request),
       async (c) => {
         const { accountId, currency } = c.req.valid('json');
         const row = await usable(c.get('installId'), c.req.valid('param').connectionId, accountId);

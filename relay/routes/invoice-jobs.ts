@@ -4,7 +4,7 @@
 // other use of a connection; reading a job needs the install that created it.
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { ConnectionParam, JobParam, SubmitInvoicesRequest } from '../../lib/relay-api';
+import { relayRoutes } from '../../lib/relay-api';
 import { RelayHttpError } from '../errors';
 import { BATCH_SIZE } from '../jobs/worker';
 import type { AppEnv, Services } from '../services';
@@ -44,8 +44,8 @@ export function invoiceJobRoutes(s: Services) {
     .post(
       '/connections/:connectionId/invoice-jobs',
       jobLimit,
-      validate('param', ConnectionParam),
-      validate('json', SubmitInvoicesRequest),
+      validate('param', relayRoutes.submitInvoices.params),
+      validate('json', relayRoutes.submitInvoices.request),
       async (c) => {
         const installId = c.get('installId');
         const { accountId, invoices } = c.req.valid('json');
@@ -79,7 +79,7 @@ export function invoiceJobRoutes(s: Services) {
         return c.json(result, 202);
       },
     )
-    .get('/invoice-jobs/:jobId', validate('param', JobParam), async (c) => {
+    .get('/invoice-jobs/:jobId', validate('param', relayRoutes.getJob.params), async (c) => {
       const job = await s.jobs.getJob(c.req.valid('param').jobId);
       if (!job) throw new RelayHttpError(404, 'not_found', 'That invoice job was not found.');
       if (job.installId !== c.get('installId')) {

@@ -2,7 +2,7 @@
 // OAuth goes through openid-client 5 (one discovered client per relay, no shared state
 // between logins); /connections through fetch; accounting through a fresh xero-node
 // AccountingApi per call. The only configuration is two base URLs, which is what lets
-// the tests point at xero-sim. See shared DOMAIN.md §6 for why XeroClient itself is unsafe here.
+// the tests point at xero-sim. See docs/domain.md#xero-node-sdk for why XeroClient itself is unsafe here.
 //
 // Every call has a deadline: openid-client through its http_options, fetch and xero-node
 // (axios underneath) through an AbortSignal plus a timeout. A call past its deadline fails
@@ -21,6 +21,7 @@ import {
 } from 'lossless-json';
 import { type BaseClient, custom, Issuer, type TokenSet } from 'openid-client';
 import { AccountingApi, type CurrencyCode, type Invoice, type Invoices } from 'xero-node';
+import type { InvoicePayload } from '../../lib/relay-api';
 import { failureFromHttp, normaliseXeroError, XeroFailure } from './errors';
 
 export interface XeroTokens {
@@ -57,26 +58,8 @@ export interface CallOpts {
   signal?: AbortSignal;
 }
 
-/** An invoice as the relay sends it: Xero's PascalCase fields (lib/relay-api.ts InvoicePayload) plus Status. */
-export interface OutgoingInvoice {
-  Type: 'ACCREC' | 'ACCPAY';
-  Status: 'DRAFT' | 'AUTHORISED';
-  Contact: { Name: string };
-  Date: string;
-  DueDate: string;
-  LineAmountTypes: 'NoTax' | 'Exclusive' | 'Inclusive';
-  InvoiceNumber: string;
-  Reference: string;
-  CurrencyCode: string;
-  LineItems: {
-    Description: string;
-    Quantity: number;
-    UnitAmount: string;
-    AccountCode: string;
-    TaxType: string;
-    Tracking: { Name: string; Option: string }[];
-  }[];
-}
+/** An invoice as the relay sends it: the extension's payload plus the Status it is created with. */
+export type OutgoingInvoice = InvoicePayload & { Status: 'DRAFT' | 'AUTHORISED' };
 
 /** What Xero's rate-limit headers said on the last answer (undefined when absent). */
 export interface LimitHeaders {

@@ -6,9 +6,10 @@ import {
   type ProblemNotice,
 } from '../../../lib/background/history';
 import { createOutbox } from '../../../lib/background/outbox';
-import type { InvoiceJob, JobItem, RelayJobsPort } from '../../../lib/background/relay-port';
+import type { RelayJobsPort } from '../../../lib/background/relay-port';
 import { SettlebridgeDb } from '../../../lib/db';
 import type { Send, Settlement, SettlementStatus } from '../../../lib/records';
+import type { Job, JobItem } from '../../../lib/relay-api';
 
 const page = { sender: {} };
 const US = '11111111-1111-4111-8111-111111111111';
@@ -29,7 +30,7 @@ class FinishingRelay implements RelayJobsPort {
     this.jobs.set(jobId, items);
     return { jobId, items };
   }
-  async getJob({ jobId }: { jobId: string }): Promise<InvoiceJob> {
+  async getJob({ jobId }: { jobId: string }): Promise<Job> {
     const items = (this.jobs.get(jobId) ?? []).map((i) => ({
       ...i,
       state: 'done' as const,

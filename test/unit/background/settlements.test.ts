@@ -4,10 +4,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createAccountHandlers } from '../../../lib/background/accounts';
 import { orgMappingId } from '../../../lib/background/books';
 import { createOutbox, settlementStatusFrom } from '../../../lib/background/outbox';
-import type { InvoiceJob, JobItem, RelayJobsPort } from '../../../lib/background/relay-port';
+import type { RelayJobsPort } from '../../../lib/background/relay-port';
 import { createSettlementHandlers } from '../../../lib/background/settlements';
 import { SettlebridgeDb } from '../../../lib/db';
 import type { Account } from '../../../lib/records';
+import type { Job, JobItem } from '../../../lib/relay-api';
 import { DEFAULT_MAPPING_DOCUMENT } from '../../../lib/settlement';
 
 const fixture = (name: string) =>
@@ -37,7 +38,7 @@ class FakeJobs implements RelayJobsPort {
     this.jobs.set(jobId, items);
     return { jobId, items };
   }
-  async getJob({ jobId }: { jobId: string }): Promise<InvoiceJob> {
+  async getJob({ jobId }: { jobId: string }): Promise<Job> {
     this.maybeFail();
     const items = this.jobs.get(jobId) ?? [];
     if (this.finishOnRead) {
