@@ -10,6 +10,12 @@ export const STATUS_LABELS: Record<HistoryRow['status'], string> = {
   conflict: 'Conflict in Xero',
 };
 
+const ATTACHMENT_LABELS: Record<NonNullable<HistoryRow['invoices'][number]['attachments']>, string> = {
+  attached: 'Attached',
+  attaching: 'Attaching…',
+  failed: 'Not attached',
+};
+
 export type RowAction = 'preview' | 'send' | 'retry' | 'recheck' | 'reconnect';
 
 export interface SettlementsTableProps {
@@ -57,6 +63,7 @@ export function SettlementsTable({ rows, busyKey, caption, onAction }: Settlemen
           </th>
           <th scope="col">Status</th>
           <th scope="col">Xero</th>
+          <th scope="col">Attachments</th>
           <th scope="col">Sent</th>
           <th scope="col">
             <span class="visually-hidden">Actions</span>
@@ -100,6 +107,16 @@ export function SettlementsTable({ rows, busyKey, caption, onAction }: Settlemen
                   ) : (
                     <span key={inv.number}>{inv.number}</span>
                   ),
+                )}
+              </td>
+              <td data-testid="attachments">
+                {row.invoices.map((inv) =>
+                  inv.attachments ? (
+                    <div key={inv.number} data-attachments={inv.attachments}>
+                      {ATTACHMENT_LABELS[inv.attachments]}
+                      {inv.attachmentProblem && <div class="row-error">{inv.attachmentProblem}</div>}
+                    </div>
+                  ) : null,
                 )}
               </td>
               <td>{row.sentAt === undefined ? '' : sentAt(row.sentAt)}</td>

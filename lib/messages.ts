@@ -20,7 +20,7 @@
  * in that preview; it cannot send or remap on its own.
  */
 import { z } from 'zod';
-import type { BooksLoadResult } from './background/books';
+import type { BooksCheckResult, BooksLoadResult } from './background/books';
 import type { SettlementView } from './background/settlements';
 import { AppError, describeZodError, type ErrorInfo, toErrorInfo } from './errors';
 import { HistoryPage, HistoryQuery, ProblemSummary } from './history';
@@ -267,6 +267,12 @@ export const protocol = {
         .max(30),
     }),
     output: z.custom<BooksLoadResult & { failed: { code: string; name: string; message: string }[] }>(),
+  },
+  /** Where each line of a settlement would post (account code and name) and what would stop the send. */
+  'books/check': {
+    from: 'extension-page',
+    input: z.object({ settlementKey: z.string().min(1).max(200) }),
+    output: z.custom<BooksCheckResult>(),
   },
   /** Saves a complete setup as the organisation's mapping; refused unless every choice fits its books. */
   'books/save': {

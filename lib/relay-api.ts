@@ -221,10 +221,38 @@ export const IdempotencyKey = z
 
 export const MAX_INVOICES_PER_JOB = 500;
 
+/**
+ * Xero keeps at most 10 MB per attached file and only some file types (the extension list in
+ * Codat's Xero attachment notes, codatio/codat-docs#1802; Workato's Xero connector docs give
+ * the same 10 MB and 10 files per record). The audit trail uses two of them: the settlement
+ * file as downloaded (tab-separated .txt) and a CSV of the summarised lines.
+ */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+export const ATTACHMENT_MIME_TYPES = { txt: 'text/plain', csv: 'text/csv' } as const;
+export const AttachmentFileName = z
+  .string()
+  .check(z.minLength(5), z.maxLength(100), z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.(txt|csv)$/));
+export const InvoiceAttachment = z.object({
+  fileName: AttachmentFileName,
+  mimeType: z.enum(['text/plain', 'text/csv']),
+  /** The file's bytes, base64; decoded size at most MAX_ATTACHMENT_BYTES. */
+  contentBase64: z
+    .string()
+    .check(z.maxLength(Math.ceil(MAX_ATTACHMENT_BYTES / 3) * 4), z.regex(/^[A-Za-z0-9+/]*={0,2}$/)),
+});
+export type InvoiceAttachment = z.infer<typeof InvoiceAttachment>;
+
 export const SubmitInvoicesRequest = z.object({
   accountId: AccountId,
   invoices: z
-    .array(z.object({ idempotencyKey: IdempotencyKey, invoice: InvoicePayload }))
+    .array(
+      z.object({
+        idempotencyKey: IdempotencyKey,
+        invoice: InvoicePayload,
+        /** Attached to the invoice once it is in Xero, each exactly once. */
+        attachments: z.optional(z.array(InvoiceAttachment).check(z.maxLength(2))),
+      }),
+    )
     .check(z.minLength(1), z.maxLength(MAX_INVOICES_PER_JOB)),
 });
 export type SubmitInvoicesRequest = z.infer<typeof SubmitInvoicesRequest>;
@@ -237,6 +265,10 @@ export type JobState = z.infer<typeof JobState>;
 export const JobItemError = z.object({ code: z.string(), message: z.string(), isRetryable: z.boolean() });
 export type JobItemError = z.infer<typeof JobItemError>;
 
+/** pending: waits for the invoice or its turn; attached: in Xero; failed: Xero refused it (error says why). */
+export const AttachmentState = z.enum(['pending', 'attached', 'failed']);
+export type AttachmentState = z.infer<typeof AttachmentState>;
+
 export const JobItem = z.object({
   idempotencyKey: z.string(),
   invoiceNumber: z.string(),
@@ -244,6 +276,9 @@ export const JobItem = z.object({
   invoiceId: z.optional(z.string()),
   xeroUrl: z.optional(z.string()),
   error: z.optional(JobItemError),
+  attachments: z.optional(
+    z.array(z.object({ fileName: z.string(), state: AttachmentState, error: z.optional(JobItemError) })),
+  ),
 });
 export type JobItem = z.infer<typeof JobItem>;
 

@@ -216,6 +216,28 @@ describe('history handlers (the Settlements page)', () => {
     expect(rows[0]).not.toHaveProperty('sentAt');
   });
 
+  it('shows whether each sent invoice carries its audit trail, and why not when it does not', async () => {
+    const rows = async () => (await handlers['history/list']({ offset: 0, limit: 50 }, page)).rows;
+    const a = settlement(US, '310', '2025-04-01', 'sent');
+    await db.settlements.put(a);
+    const files = (state: 'pending' | 'attached' | 'failed', error?: string) => [
+      { fileName: 'settlement-310.txt', state: 'attached' as const },
+      { fileName: 'settlement-310-summary.csv', state, ...(error ? { error } : {}) },
+    ];
+    const seq = await db.sends.add(send(a, 'sent', { attachments: files('pending') }));
+    expect((await rows())[0]?.invoices[0]).toMatchObject({ attachments: 'attaching' });
+    await db.sends.update(seq, { attachments: files('attached') });
+    expect((await rows())[0]?.invoices[0]).toMatchObject({ attachments: 'attached' });
+    expect((await rows())[0]?.invoices[0]).not.toHaveProperty('attachmentProblem');
+    await db.sends.update(seq, {
+      attachments: files('failed', 'settlement-310-summary.csv was not attached: no.'),
+    });
+    expect((await rows())[0]?.invoices[0]).toMatchObject({
+      attachments: 'failed',
+      attachmentProblem: 'settlement-310-summary.csv was not attached: no.',
+    });
+  });
+
   it('retries a failed settlement once, with the same key and its current payload, until Xero has it', async () => {
     const failed = settlement(US, '400', '2025-05-01', 'failed');
     await db.settlements.put(failed);
