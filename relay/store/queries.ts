@@ -128,6 +128,17 @@ export class Store {
       .execute();
   }
 
+  /** The state if it is still usable (known, unexpired, unused), without using it. */
+  async findUsableOauthState(stateHash: string, now: number): Promise<OauthStateRow | undefined> {
+    return this.db
+      .selectFrom('oauth_states')
+      .selectAll()
+      .where('state_hash', '=', stateHash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+  }
+
   /** Marks the state used and returns it, or undefined if unknown, expired or already used. */
   async consumeOauthState(stateHash: string, now: number): Promise<OauthStateRow | undefined> {
     return this.db
