@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AccountXeroStatus } from '@/lib/account-status';
 import type { Account } from '@/lib/records';
 import { XeroStatus } from './XeroStatus';
@@ -15,6 +15,25 @@ export interface AccountSwitcherProps {
   onEscape(): void;
   /** The filter box appears once there are more accounts than this. */
   filterThreshold?: number;
+  /**
+   * The items are a last known list, not yet confirmed by the background: the list is
+   * marked busy (aria-busy, a visible "Updating…") and is not the `accounts` test id.
+   */
+  isUpdating?: boolean;
+}
+
+/** Every row has this height (px), so the visible window is arithmetic, not measured. */
+export const ACCOUNT_ROW_HEIGHT = 52;
+/** The list scrolls inside this height (px): eight rows. */
+const LIST_HEIGHT = ACCOUNT_ROW_HEIGHT * 8;
+/** Rows drawn beyond each edge of the window, so a fast scroll does not show blanks. */
+const OVERSCAN = 6;
+
+/** The rows [first, last) to draw for a scroll position: only what can be seen, plus a margin. */
+export function visibleRange(count: number, scrollTop: number, viewHeight: number) {
+  const first = Math.max(0, Math.floor(scrollTop / ACCOUNT_ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(count, Math.ceil((scrollTop + viewHeight) / ACCOUNT_ROW_HEIGHT) + OVERSCAN);
+  return { first, last: Math.max(first, last) };
 }
 
 const matches = (item: SwitcherItem, query: string) => {
@@ -32,7 +51,13 @@ const matches = (item: SwitcherItem, query: string) => {
  * Enter and Escape. Focus stays in the filter box (or the list) while `aria-activedescendant`
  * names the highlighted account, the pattern screen readers expect for a combobox list.
  */
-export function AccountSwitcher({ items, onChoose, onEscape, filterThreshold = 5 }: AccountSwitcherProps) {
+export function AccountSwitcher({
+  items,
+  onChoose,
+  onEscape,
+  filterThreshold = 5,
+  isUpdating = false,
+}: AccountSwitcherProps) {
   const [query, setQuery] = useState('');
   const [highlight, setHighlight] = useState(() =>
     Math.max(
@@ -41,21 +66,40 @@ export function AccountSwitcher({ items, onChoose, onEscape, filterThreshold = 5
     ),
   );
   const listRef = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
   const visible = useMemo(() => items.filter((i) => matches(i, query)), [items, query]);
   const current = Math.min(highlight, Math.max(0, visible.length - 1));
   const showFilter = items.length > filterThreshold;
+
+  /** Scrolls the list just enough for row `index` to be seen, and draws that window now. */
+  const reveal = (index: number) => {
+    const list = listRef.current;
+    if (!list) return;
+    const view = list.clientHeight || LIST_HEIGHT;
+    const top = index * ACCOUNT_ROW_HEIGHT;
+    if (top < list.scrollTop) list.scrollTop = top;
+    else if (top + ACCOUNT_ROW_HEIGHT > list.scrollTop + view)
+      list.scrollTop = top + ACCOUNT_ROW_HEIGHT - view;
+    setScrollTop(list.scrollTop);
+  };
+  // The account active in Seller Central starts highlighted: start with it in view too.
+  useLayoutEffect(() => reveal(current), []);
+
+  const move = (index: number) => {
+    setHighlight(index);
+    reveal(index);
+  };
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
       if (visible.length === 0) return;
       const step = event.key === 'ArrowDown' ? 1 : -1;
-      const next = (current + step + visible.length) % visible.length;
-      setHighlight(next);
-      listRef.current?.querySelector(`[data-index="${next}"]`)?.scrollIntoView({ block: 'nearest' });
+      move((current + step + visible.length) % visible.length);
     } else if (event.key === 'Home' || event.key === 'End') {
       event.preventDefault();
-      setHighlight(event.key === 'Home' ? 0 : visible.length - 1);
+      if (visible.length === 0) return;
+      move(event.key === 'Home' ? 0 : visible.length - 1);
     } else if (event.key === 'Enter') {
       const item = visible[current];
       if (item) {
@@ -71,6 +115,13 @@ export function AccountSwitcher({ items, onChoose, onEscape, filterThreshold = 5
 
   const optionId = (item: SwitcherItem) => `account-${item.account.id}`;
   const active = visible[current];
+  // Only the rows in view are in the DOM (a seller may have thousands of accounts); the
+  // rest are padding of the right height, and each row says its place in the whole list.
+  const { first, last } = visibleRange(
+    visible.length,
+    scrollTop,
+    listRef.current?.clientHeight || LIST_HEIGHT,
+  );
 
   return (
     <div class="switcher">
@@ -89,6 +140,8 @@ export function AccountSwitcher({ items, onChoose, onEscape, filterThreshold = 5
           onInput={(e) => {
             setQuery(e.currentTarget.value);
             setHighlight(0);
+            if (listRef.current) listRef.current.scrollTop = 0;
+            setScrollTop(0);
           }}
         />
       )}
@@ -98,39 +151,58 @@ export function AccountSwitcher({ items, onChoose, onEscape, filterThreshold = 5
         class="accounts"
         role="listbox"
         aria-label="Your Amazon accounts"
-        data-testid="accounts"
-        tabIndex={showFilter ? -1 : 0}
-        aria-activedescendant={!showFilter && active ? optionId(active) : undefined}
+        aria-busy={isUpdating ? 'true' : undefined}
+        data-testid={isUpdating ? 'accounts-updating' : 'accounts'}
+        // Focusable even beside the filter box: a scrolling region must be reachable by keyboard.
+        tabIndex={0}
+        aria-activedescendant={active ? optionId(active) : undefined}
+        style={{
+          maxHeight: `${LIST_HEIGHT}px`,
+          paddingTop: `${first * ACCOUNT_ROW_HEIGHT}px`,
+          paddingBottom: `${(visible.length - last) * ACCOUNT_ROW_HEIGHT}px`,
+        }}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
         onKeyDown={onKeyDown}
       >
-        {visible.map((item, index) => (
-          // biome-ignore lint/a11y/useKeyWithClickEvents: keys are handled on the listbox (activedescendant pattern)
-          <div
-            key={item.account.id}
-            id={optionId(item)}
-            role="option"
-            tabIndex={-1}
-            aria-selected={index === current}
-            data-index={index}
-            data-account-id={item.account.id}
-            class={`account${index === current ? ' is-highlighted' : ''}${item.isActive ? ' is-active' : ''}`}
-            onClick={() => onChoose(item.account)}
-            onMouseMove={() => index !== current && setHighlight(index)}
-          >
-            <span class="account-name">{item.account.name}</span>
-            <span class="account-market" title={`Marketplace ${item.account.marketplace}`}>
-              {item.account.marketplace}
-            </span>
-            <span class="account-currency">{item.account.currency}</span>
-            <XeroStatus status={item.status} />
-            {item.isActive && (
-              <span class="account-active" data-testid="active-marker">
-                Active in Seller Central
+        {visible.slice(first, last).map((item, offset) => {
+          const index = first + offset;
+          return (
+            // biome-ignore lint/a11y/useKeyWithClickEvents: keys are handled on the listbox (activedescendant pattern)
+            <div
+              key={item.account.id}
+              id={optionId(item)}
+              role="option"
+              tabIndex={-1}
+              aria-selected={index === current}
+              aria-setsize={visible.length}
+              aria-posinset={index + 1}
+              style={{ height: `${ACCOUNT_ROW_HEIGHT}px` }}
+              data-index={index}
+              data-account-id={item.account.id}
+              class={`account${index === current ? ' is-highlighted' : ''}${item.isActive ? ' is-active' : ''}`}
+              onClick={() => onChoose(item.account)}
+              onMouseMove={() => index !== current && setHighlight(index)}
+            >
+              <span class="account-name">{item.account.name}</span>
+              <span class="account-market" title={`Marketplace ${item.account.marketplace}`}>
+                {item.account.marketplace}
               </span>
-            )}
-          </div>
-        ))}
+              <span class="account-currency">{item.account.currency}</span>
+              <XeroStatus status={item.status} />
+              {item.isActive && (
+                <span class="account-active" data-testid="active-marker">
+                  Active in Seller Central
+                </span>
+              )}
+            </div>
+          );
+        })}
       </div>
+      {isUpdating && (
+        <p class="status" role="status" data-testid="accounts-updating-note">
+          Updating…
+        </p>
+      )}
       {visible.length === 0 && (
         <p class="empty" role="status">
           No account matches “{query}”.

@@ -24,6 +24,11 @@ export interface SettlementsTableProps {
   busyKey: string | null;
   caption: string;
   onAction(action: RowAction, row: HistoryRow): void;
+  /**
+   * The rows are the page's last known first screen, not yet confirmed by the background:
+   * the table is marked busy, is not the `settlements-table` test id, and offers no action.
+   */
+  isUpdating?: boolean;
 }
 
 const sentAt = (ms: number) =>
@@ -49,9 +54,19 @@ function nextAction(row: HistoryRow): { action: RowAction; label: string } | nul
  * Every account's settlements, one row each. A plain table: rows are read with a screen
  * reader's table commands, and every action is a real button or link in tab order.
  */
-export function SettlementsTable({ rows, busyKey, caption, onAction }: SettlementsTableProps) {
+export function SettlementsTable({
+  rows,
+  busyKey,
+  caption,
+  onAction,
+  isUpdating = false,
+}: SettlementsTableProps) {
   return (
-    <table class="settlements" data-testid="settlements-table">
+    <table
+      class="settlements"
+      data-testid={isUpdating ? 'settlements-table-updating' : 'settlements-table'}
+      aria-busy={isUpdating ? 'true' : undefined}
+    >
       <caption>{caption}</caption>
       <thead>
         <tr>
@@ -73,7 +88,7 @@ export function SettlementsTable({ rows, busyKey, caption, onAction }: Settlemen
       <tbody>
         {rows.map((row) => {
           const next = nextAction(row);
-          const isBusy = busyKey === row.settlementKey;
+          const isBusy = busyKey === row.settlementKey || isUpdating;
           return (
             <tr key={row.settlementKey} data-settlement-id={row.settlementId} data-status={row.status}>
               <td>
@@ -137,7 +152,7 @@ export function SettlementsTable({ rows, busyKey, caption, onAction }: Settlemen
                     aria-label={`${next.label} settlement ${row.settlementId}`}
                     onClick={() => onAction(next.action, row)}
                   >
-                    {isBusy ? 'Working…' : next.label}
+                    {busyKey === row.settlementKey ? 'Working…' : next.label}
                   </button>
                 )}
               </td>

@@ -20,8 +20,24 @@ export const StartConnectRequest = z.object({
   connectionId: z.optional(ConnectionId),
 });
 export type StartConnectRequest = z.infer<typeof StartConnectRequest>;
-export const StartConnectResponse = z.object({ authorizeUrl: z.string() });
+export const StartConnectResponse = z.object({
+  /** Xero's authorise URL (its redirect_uri is the relay's callback). */
+  authorizeUrl: z.string(),
+  /**
+   * The relay's own address for the same sign-in (GET /v1/oauth/authorize?state=…), which
+   * redirects to authorizeUrl. The browser's auth window opens this one: Firefox's
+   * identity.launchWebAuthFlow refuses any URL whose `redirect_uri` parameter is not the
+   * extension's own redirect URL, and Xero's authorise URL necessarily names the relay's
+   * callback. Optional so an extension still works against a relay that predates it.
+   */
+  launchUrl: z.optional(z.string()),
+});
 export type StartConnectResponse = z.infer<typeof StartConnectResponse>;
+
+/** GET /v1/oauth/authorize: the sign-in the auth window starts (launchUrl). */
+export const OAuthLaunchQuery = z.object({
+  state: z.string().check(z.minLength(1), z.maxLength(200)),
+});
 
 export const OAuthCallbackQuery = z.object({
   state: z.optional(z.string().check(z.maxLength(200))),
@@ -420,6 +436,13 @@ export const relayRoutes = {
     status: 200,
     request: StartConnectRequest,
     response: StartConnectResponse,
+  },
+  oauthLaunch: {
+    method: 'GET',
+    path: '/v1/oauth/authorize',
+    auth: 'none',
+    status: 302,
+    query: OAuthLaunchQuery,
   },
   oauthCallback: {
     method: 'GET',

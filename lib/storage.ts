@@ -6,6 +6,12 @@
  *
  * No Xero token or secret is ever among them: the relay owns those.
  *
+ * Besides these, two extension pages keep their last known list in the extension origin's
+ * localStorage, which only extension pages can read (lib/last-known.ts): the popup under
+ * `settlebridge.popup-snapshot` (lib/popup-snapshot.ts) and the Settlements page under
+ * `settlebridge.settlements-snapshot` (lib/settlements-snapshot.ts). Their keys stay in those
+ * modules so the pages do not load zod and these schemas to read them before first paint.
+ *
  * Pure on purpose (zod and schemas only), so Node tools and tests can import the names;
  * `storedItem` binds an item to WXT's storage where the background creates it.
  */

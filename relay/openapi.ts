@@ -41,7 +41,13 @@ const docs: Record<RelayRouteName, RouteDoc> = {
   },
   startConnect: {
     summary: 'Begin a Xero login (or a Reconnect when connectionId is given)',
-    answer: 'Open authorizeUrl in the browser',
+    answer: 'Open launchUrl (or authorizeUrl) in the browser',
+  },
+  oauthLaunch: {
+    summary:
+      'Where the auth window starts (launchUrl): redirects to Xero for a sign-in whose state is still usable',
+    answer: 'On to Xero’s authorise URL',
+    otherAnswers: { 400: 'Unknown, used or expired state (HTML page)' },
   },
   oauthCallback: {
     summary: 'Xero returns the browser here; redirects to the bound return URL with relay_code or error',

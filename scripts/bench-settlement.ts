@@ -2,8 +2,11 @@
  * Benchmark: this settlement parser + summariser against a baseline that parses the same
  * file with papaparse and summarises with plain objects.
  *
- *   npm run bench:settlement            (1,000,000 and 100,000 rows, 3 runs per case)
- *   npm run bench:settlement -- --runs 5
+ *   npm run bench:settlement            (1,000,000 and 100,000 rows, 5 runs per case)
+ *   npm run bench:settlement -- --runs 9
+ *
+ * Each run's ratio pairs the two engines' speeds on the 1M-row file in that run; the JSON
+ * gives the median ratio and its spread (min and max over the runs).
  *
  * Files are generated into a temp dir and deleted afterwards. Every measurement runs in a
  * fresh child process, so peak RSS (getrusage maxrss) belongs to that one case and no case
@@ -85,12 +88,14 @@ interface Measurement {
   engine: 'settlebridge' | 'papaparse';
   bytes: number;
   ms: number;
+  /** CPU time (user + system) of the run: what other processes on a busy machine cannot stretch. */
+  cpuMs: number;
   rows: number;
   total: string;
   peakRssMb: number;
 }
 
-async function runOurs(path: string): Promise<Omit<Measurement, 'engine' | 'peakRssMb'>> {
+async function runOurs(path: string): Promise<Omit<Measurement, 'engine' | 'peakRssMb' | 'cpuMs'>> {
   const bytes = statSync(path).size;
   const start = performance.now();
   const result = await summariseSettlement(fileStream(path));
@@ -100,7 +105,7 @@ async function runOurs(path: string): Promise<Omit<Measurement, 'engine' | 'peak
 }
 
 /** The baseline a developer would write first: papaparse streaming with headers, plain objects. */
-function runBaseline(path: string): Promise<Omit<Measurement, 'engine' | 'peakRssMb'>> {
+function runBaseline(path: string): Promise<Omit<Measurement, 'engine' | 'peakRssMb' | 'cpuMs'>> {
   const bytes = statSync(path).size;
   const start = performance.now();
   return new Promise((resolve, reject) => {
@@ -136,10 +141,13 @@ function runBaseline(path: string): Promise<Omit<Measurement, 'engine' | 'peakRs
 }
 
 async function child(engine: string, path: string): Promise<void> {
+  const cpu0 = process.cpuUsage();
   const measured = engine === 'papaparse' ? await runBaseline(path) : await runOurs(path);
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   // maxRSS is in KiB on Linux and macOS.
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ engine, ...measured, peakRssMb })}\n`);
+  process.stdout.write(`${JSON.stringify({ engine, ...measured, cpuMs, peakRssMb })}\n`);
 }
 
 function measure(engine: Measurement['engine'], path: string): Measurement {
@@ -166,7 +174,7 @@ async function main(): Promise<void> {
   // `--generate <rows> <path>` writes one benchmark file and keeps it, for profiling.
   if (args[0] === '--generate') return generate(args[2]!, Number(args[1]));
   const runsIndex = args.indexOf('--runs');
-  const runs = runsIndex >= 0 ? Math.max(1, Number(args[runsIndex + 1])) : 3;
+  const runs = runsIndex >= 0 ? Math.max(1, Number(args[runsIndex + 1])) : 5;
 
   const dir = mkdtempSync(join(tmpdir(), 'settlement-bench-'));
   try {
@@ -209,6 +217,20 @@ async function main(): Promise<void> {
         );
       }
     }
+    const speeds = (engine: Measurement['engine']) =>
+      results.get(`${engine}@1000000`)!.map((m) => m.bytes / 1e6 / (m.ms / 1000));
+    const base1mRuns = speeds('papaparse');
+    const ratios = speeds('settlebridge').map((v, i) => v / base1mRuns[i]!);
+    const cpuOf = (engine: Measurement['engine']) => results.get(`${engine}@1000000`)!.map((m) => m.cpuMs);
+    const oursCpu = cpuOf('settlebridge');
+    const cpuRatios = cpuOf('papaparse').map((base, i) => base / oursCpu[i]!);
+    const spread = (xs: number[], digits: number) =>
+      `min ${round(Math.min(...xs), digits)} median ${round(median(xs), digits)} max ${round(Math.max(...xs), digits)}`;
+    console.log(`1M rows, settlebridge MB/s: ${spread(speeds('settlebridge'), 1)}`);
+    console.log(`1M rows, papaparse MB/s:    ${spread(base1mRuns, 1)}`);
+    console.log(
+      `1M rows, ratio per run:     ${spread(ratios, 2)} (${ratios.map((r) => round(r, 2)).join(', ')})`,
+    );
     const ours1m = summary('settlebridge', 1_000_000);
     const base1m = summary('papaparse', 1_000_000);
     const ours100k = summary('settlebridge', 100_000);
@@ -221,7 +243,11 @@ async function main(): Promise<void> {
         rows: 1_000_000,
         mb_per_s: round(ours1m.mbPerS),
         baseline_mb_per_s: round(base1m.mbPerS),
-        ratio: round(ours1m.mbPerS / base1m.mbPerS, 2),
+        runs,
+        ratio: round(median(ratios), 2),
+        ratio_min: round(Math.min(...ratios), 2),
+        ratio_max: round(Math.max(...ratios), 2),
+        ratio_cpu: round(median(cpuRatios), 2),
         peak_rss_mb_100k: round(ours100k.peakRssMb),
         peak_rss_mb_1m: round(ours1m.peakRssMb),
       }),

@@ -9,6 +9,7 @@ import { accountXeroStatus } from '@/lib/account-status';
 import { marketplaceByCode } from '@/lib/marketplaces';
 import { sendMessage } from '@/lib/message-client';
 import type { MessageOutput } from '@/lib/messages';
+import { type PopupSnapshot, writePopupSnapshot } from '@/lib/popup-snapshot';
 import type { Account } from '@/lib/records';
 import type { SettingsView } from '@/lib/settings';
 
@@ -19,7 +20,14 @@ type View = { kind: 'switcher' } | { kind: 'wizard'; account?: Account };
 /** True when this page is the toolbar popup rather than the same page opened in a tab. */
 const isToolbarPopup = () => browser.extension.getViews({ type: 'popup' }).includes(window);
 
-export function Popup() {
+export interface PopupProps {
+  /** The last known list (lib/popup-snapshot.ts), drawn as updating until `popup/state` answers. */
+  snapshot?: PopupSnapshot | null;
+  /** Where the fresh list is kept for the next popup; none in tests that do not need it. */
+  snapshotStorage?: Pick<Storage, 'setItem'>;
+}
+
+export function Popup({ snapshot = null, snapshotStorage }: PopupProps = {}) {
   const [state, setState] = useState<State | null>(null);
   const [view, setView] = useState<View>({ kind: 'switcher' });
   const [message, setMessage] = useState<{ text: string; isError: boolean } | null>(null);
@@ -28,7 +36,10 @@ export function Popup() {
 
   const refresh = async () => {
     try {
-      setState(await sendMessage(send, 'popup/state', {}));
+      const fresh = await sendMessage(send, 'popup/state', {});
+      setState(fresh);
+      // After this render is painted: serialising a long list is not the user's wait.
+      setTimeout(() => writePopupSnapshot(snapshotStorage, fresh), 0);
     } catch (e) {
       setMessage({ text: e instanceof Error ? e.message : String(e), isError: true });
     }
@@ -47,16 +58,20 @@ export function Popup() {
     if (isToolbarPopup()) window.close();
   };
 
+  // Until the background answers, the snapshot's list stands in, marked as updating. An
+  // empty snapshot is not shown: "No accounts yet" must only ever come from fresh state.
+  const isUpdating = !state && snapshot !== null && snapshot.accounts.length > 0;
+  const shown = state ?? (isUpdating ? snapshot : null);
   const items = useMemo<SwitcherItem[]>(() => {
-    if (!state) return [];
-    const accounts = new Map(state.accounts.map((a) => [a.id, a]));
-    const connections = new Map(state.connections.map((c) => [c.id, c]));
-    return state.accounts.map((account) => ({
+    if (!shown) return [];
+    const accounts = new Map(shown.accounts.map((a) => [a.id, a]));
+    const connections = new Map(shown.connections.map((c) => [c.id, c]));
+    return shown.accounts.map((account) => ({
       account,
       status: accountXeroStatus(account, connections, accounts),
-      isActive: account.id === state.activeAccountId,
+      isActive: account.id === shown.activeAccountId,
     }));
-  }, [state]);
+  }, [shown]);
 
   const choose = async (account: Account) => {
     if (!account.merchantId) {
@@ -89,7 +104,7 @@ export function Popup() {
       )}
       {view.kind === 'switcher' && (
         <>
-          {!state && <p aria-busy="true">Loading accounts…</p>}
+          {!shown && <p aria-busy="true">Loading accounts…</p>}
           {state && state.accounts.length === 0 && (
             <div class="empty" data-testid="accounts-empty">
               <p>
@@ -101,9 +116,10 @@ export function Popup() {
               </p>
             </div>
           )}
-          {state && state.accounts.length > 0 && (
+          {shown && shown.accounts.length > 0 && (
             <AccountSwitcher
               items={items}
+              isUpdating={isUpdating}
               onChoose={choose}
               onEscape={() => isToolbarPopup() && window.close()}
             />

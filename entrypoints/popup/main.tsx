@@ -1,5 +1,10 @@
 import { render } from 'preact';
 import '@/components/styles.css';
+import { readPopupSnapshot } from '@/lib/popup-snapshot';
 import { Popup } from './Popup';
 
-render(<Popup />, document.getElementById('app')!);
+// Read synchronously, so the first render already has the last known list to draw.
+render(
+  <Popup snapshot={readPopupSnapshot(localStorage)} snapshotStorage={localStorage} />,
+  document.getElementById('app')!,
+);

@@ -10,6 +10,7 @@ import { HISTORY_PAGE_SIZE } from '@/lib/history-constants';
 import { historyCsv } from '@/lib/history-csv';
 import { sendMessage } from '@/lib/message-client';
 import type { MessageInput } from '@/lib/messages';
+import { writeSettlementsSnapshot } from '@/lib/settlements-snapshot';
 
 const send = (m: unknown) => browser.runtime.sendMessage(m);
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -30,7 +31,14 @@ function query(filters: FilterValues, offset: number): MessageInput<'history/lis
   };
 }
 
-export function Settlements() {
+export interface SettlementsProps {
+  /** The last known first screen (lib/settlements-snapshot.ts), drawn as updating until `history/list` answers. */
+  snapshot?: HistoryPage | null;
+  /** Where the fresh first screen is kept for the next opening. */
+  snapshotStorage?: Pick<Storage, 'setItem'>;
+}
+
+export function Settlements({ snapshot = null, snapshotStorage }: SettlementsProps = {}) {
   const [filters, setFilters] = useState<FilterValues>(NO_FILTERS);
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<HistoryPage | null>(null);
@@ -47,7 +55,12 @@ export function Settlements() {
     try {
       const next = await sendMessage(send, 'history/list', query(filters, offset));
       // A slower answer to an older query never replaces a newer one.
-      if (ticket === latest.current) setPage(next);
+      if (ticket !== latest.current) return;
+      setPage(next);
+      if (offset === 0 && JSON.stringify(filters) === JSON.stringify(NO_FILTERS)) {
+        // After this render is painted: the next opening draws this first screen at once.
+        setTimeout(() => writeSettlementsSnapshot(snapshotStorage, next), 0);
+      }
     } catch (e) {
       if (ticket === latest.current) setMessage({ text: errorText(e), isError: true });
     } finally {
@@ -122,22 +135,26 @@ export function Settlements() {
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   };
 
-  const total = page?.total ?? 0;
-  const known = page ? Object.values(page.counts).reduce((a, b) => a + b, 0) : 0;
-  const problems = page
-    ? (page.counts.failed ?? 0) + (page.counts.needs_reconnect ?? 0) + (page.counts.conflict ?? 0)
+  const isFiltered = JSON.stringify(filters) !== JSON.stringify(NO_FILTERS);
+  // Until the first answer, the last known first screen stands in, marked as updating with
+  // its actions off. An empty one is not shown: "No settlements yet" only comes fresh.
+  const isUpdating = !page && !isFiltered && offset === 0 && snapshot !== null && snapshot.total > 0;
+  const shown = page ?? (isUpdating ? snapshot : null);
+  const total = shown?.total ?? 0;
+  const known = shown ? Object.values(shown.counts).reduce((a, b) => a + b, 0) : 0;
+  const problems = shown
+    ? (shown.counts.failed ?? 0) + (shown.counts.needs_reconnect ?? 0) + (shown.counts.conflict ?? 0)
     : 0;
   const first = total ? offset + 1 : 0;
   const last = Math.min(offset + HISTORY_PAGE_SIZE, total);
-  const isFiltered = JSON.stringify(filters) !== JSON.stringify(NO_FILTERS);
 
   return (
     <main class="settlements-page">
       <h1>Settlements</h1>
-      {page && (
+      {shown && (
         <p class="summary" data-testid="problem-summary">
-          {known} settlement{known === 1 ? '' : 's'} across {page.accounts.length} account
-          {page.accounts.length === 1 ? '' : 's'}.{' '}
+          {known} settlement{known === 1 ? '' : 's'} across {shown.accounts.length} account
+          {shown.accounts.length === 1 ? '' : 's'}.{' '}
           {problems > 0 ? (
             <strong>
               {problems} need{problems === 1 ? 's' : ''} you.
@@ -149,13 +166,13 @@ export function Settlements() {
       )}
       <SettlementFilters
         values={filters}
-        accounts={page?.accounts ?? []}
-        counts={page?.counts ?? {}}
+        accounts={shown?.accounts ?? []}
+        counts={shown?.counts ?? {}}
         onChange={changeFilters}
       />
       <div class="toolbar">
         <p role="status" aria-live="polite" class="range">
-          {isLoading && !page ? 'Loading settlements…' : total ? `Showing ${first}–${last} of ${total}` : ''}
+          {isLoading && !shown ? 'Loading settlements…' : total ? `Showing ${first}–${last} of ${total}` : ''}
         </p>
         <button type="button" class="secondary" disabled={!page?.rows.length} onClick={exportCsv}>
           Export {page?.rows.length ?? 0} visible row{page?.rows.length === 1 ? '' : 's'} as CSV
@@ -183,7 +200,12 @@ export function Settlements() {
           {message.text}
         </p>
       )}
-      {!page && isLoading && (
+      {isUpdating && (
+        <p class="status" data-testid="settlements-updating">
+          Updating…
+        </p>
+      )}
+      {!shown && isLoading && (
         <p aria-busy="true" data-testid="settlements-loading">
           Loading settlements…
         </p>
@@ -208,10 +230,11 @@ export function Settlements() {
           </button>
         </div>
       )}
-      {page && total > 0 && (
+      {shown && total > 0 && (
         <>
           <SettlementsTable
-            rows={page.rows}
+            rows={shown.rows}
+            isUpdating={isUpdating}
             busyKey={busyKey}
             caption={`Settlements, newest period first${isFiltered ? ' (filtered)' : ''}`}
             onAction={(action, row) => void act(action, row)}

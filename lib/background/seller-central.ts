@@ -47,6 +47,24 @@ export function createSellerCentralHandlers(
 ): SellerCentralHandlers {
   const read = async (): Promise<Stored> => readStored(TABS, (await session.get(TABS.key))[TABS.key]);
   const write = (stored: Stored) => session.set({ [TABS.key]: stored });
+  /**
+   * Every change to the record is read-modify-write of one storage value, so changes run one
+   * at a time: two interleaved (a new page's report arriving while a switch records itself,
+   * as Firefox does while tabs.update is still settling) would otherwise let the later write
+   * put back the state the other had just replaced — the tab on the US page, the record
+   * still saying DE until the next report.
+   */
+  let queue: Promise<unknown> = Promise.resolve();
+  const change = <T>(fn: (stored: Stored) => T | Promise<T>): Promise<T> => {
+    const run = queue.then(async () => {
+      const stored = await read();
+      const result = await fn(stored);
+      await write(stored);
+      return result;
+    });
+    queue = run.catch(() => {});
+    return run;
+  };
 
   async function currentTab(): Promise<{ tabId: number; context: PageContext } | undefined> {
     const stored = await read();
@@ -65,11 +83,11 @@ export function createSellerCentralHandlers(
   return {
     'page/report': async (context, { tabId }) => {
       if (tabId === undefined) return {};
-      const stored = await read();
-      stored.byTab[String(tabId)] = { ...context, at: clock.now() };
-      stored.lastTabId = tabId;
-      if (stored.pendingSwitch?.tabId === tabId) delete stored.pendingSwitch;
-      await write(stored);
+      await change((stored) => {
+        stored.byTab[String(tabId)] = { ...context, at: clock.now() };
+        stored.lastTabId = tabId;
+        if (stored.pendingSwitch?.tabId === tabId) delete stored.pendingSwitch;
+      });
       const market = context.marketplaceId ? marketplaceById(context.marketplaceId) : undefined;
       await tabs.setBadge(tabId, market?.code ?? '').catch(() => {});
       return {};
@@ -78,20 +96,16 @@ export function createSellerCentralHandlers(
     'page/current': async () => ({ context: (await currentTab())?.context ?? null }),
 
     'page/switch-refused': async (_refused, { tabId }) => {
-      const stored = await read();
-      const pending = stored.pendingSwitch;
-      if (
-        tabId === undefined ||
-        !pending ||
-        pending.tabId !== tabId ||
-        clock.now() - pending.at > SWITCH_FALLBACK_MS
-      ) {
-        return {};
-      }
-      delete stored.pendingSwitch;
-      await write(stored);
+      const pending = await change((stored) => {
+        const p = stored.pendingSwitch;
+        if (tabId === undefined || !p || p.tabId !== tabId || clock.now() - p.at > SWITCH_FALLBACK_MS) {
+          return undefined;
+        }
+        delete stored.pendingSwitch;
+        return p;
+      });
       // The host and path come from our own record of the switch, not from the page.
-      await tabs.update(tabId, pickerUrl(pending.host, pending.returnTo));
+      if (pending && tabId !== undefined) await tabs.update(tabId, pickerUrl(pending.host, pending.returnTo));
       return {};
     },
 
@@ -123,24 +137,28 @@ export function createSellerCentralHandlers(
         ...(account.partnerAccountId ? { partnerAccountId: account.partnerAccountId } : {}),
         ...(account.delegationContext ? { delegationContext: account.delegationContext } : {}),
       });
+      const recordSwitch = (tabId: number) =>
+        change((stored) => {
+          stored.pendingSwitch = { tabId, host, returnTo: path, at: clock.now() };
+        });
       let tabId: number;
       if (current) {
         tabId = current.tabId;
+        // Recorded before the tab moves: the new page's report may come before update settles.
+        await recordSwitch(tabId);
         await tabs.update(tabId, url);
       } else {
         tabId = await tabs.create(url);
+        await recordSwitch(tabId);
       }
-      const stored = await read();
-      stored.pendingSwitch = { tabId, host, returnTo: path, at: clock.now() };
-      await write(stored);
       return { url, tabId };
     },
 
     async forgetTab(tabId) {
-      const stored = await read();
-      delete stored.byTab[String(tabId)];
-      if (stored.lastTabId === tabId) delete stored.lastTabId;
-      await write(stored);
+      await change((stored) => {
+        delete stored.byTab[String(tabId)];
+        if (stored.lastTabId === tabId) delete stored.lastTabId;
+      });
     },
 
     currentContext: async () => (await currentTab())?.context ?? null,

@@ -90,12 +90,15 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
 
   /** Runs the relay's OAuth round trip in the browser's auth window; returns the relay code. */
   async function authorise(accountId: string, connectionId?: string): Promise<string> {
-    const { authorizeUrl } = await withRelay('start the Xero connection', (r) =>
+    const { authorizeUrl, launchUrl } = await withRelay('start the Xero connection', (r) =>
       r.startConnect({ accountId, returnUrl: deps.returnUrl(), ...(connectionId ? { connectionId } : {}) }),
     );
     let finalUrl: string;
     try {
-      finalUrl = await deps.webAuthFlow(authorizeUrl);
+      // The relay's launch URL, in every browser: Firefox's launchWebAuthFlow rejects Xero's
+      // own URL outright, because its redirect_uri (the relay's callback) is not the
+      // extension's redirect URL (docs/firefox.md).
+      finalUrl = await deps.webAuthFlow(launchUrl ?? authorizeUrl);
     } catch {
       throw new AppError(
         'cancelled',

@@ -62,7 +62,9 @@ export function connectRoutes(s: Services) {
         created_at: now,
         expires_at: now + STATE_TTL_MS,
       });
-      return c.json({ authorizeUrl });
+      const launchUrl = new URL('/v1/oauth/authorize', s.config.PUBLIC_URL);
+      launchUrl.searchParams.set('state', state);
+      return c.json({ authorizeUrl, launchUrl: launchUrl.toString() });
     })
     .post('/redeem', validate('json', relayRoutes.redeem.request), async (c) => {
       const installId = c.get('installId');
@@ -171,12 +173,38 @@ function withParams(returnUrl: string, params: Record<string, string>): string {
   return u.toString();
 }
 
-/** The browser's return from Xero. No DPoP here: it is a top-level navigation. */
+/**
+ * The browser's way to Xero and back. No DPoP here: both are top-level navigations.
+ *
+ * /authorize is where the auth window starts (launchUrl from /connect/start): it sends the
+ * browser on to Xero's authorise URL for a state that is still usable. It exists because
+ * Firefox's identity.launchWebAuthFlow rejects a URL whose `redirect_uri` is not the
+ * extension's own redirect URL ("redirect_uri not allowed"), and Xero's URL must name the
+ * relay's callback. Looking at the state does not use it (the callback does), since Firefox
+ * fetches the URL once in the background before it opens its window.
+ */
 export function connectOauthRoutes(s: Services) {
-  return new Hono<AppEnv>().get(
-    '/callback',
-    validate('query', relayRoutes.oauthCallback.query),
-    async (c) => {
+  return new Hono<AppEnv>()
+    .get('/authorize', validate('query', relayRoutes.oauthLaunch.query), async (c) => {
+      const { state } = c.req.valid('query');
+      const row = await s.store.findUsableOauthState(sha256(state), s.now());
+      if (!row) {
+        s.log.warn('oauth launch with unknown, used or expired state');
+        return c.html(
+          page(
+            'This Xero sign-in link is no longer valid',
+            'It was already used or has expired. Nothing was saved. Close this window and start again from the Settlebridge extension.',
+          ),
+          400,
+        );
+      }
+      const to = await s.xero.authorizationUrl({
+        state,
+        codeChallenge: generators.codeChallenge(row.code_verifier),
+      });
+      return c.redirect(to, 302);
+    })
+    .get('/callback', validate('query', relayRoutes.oauthCallback.query), async (c) => {
       const q = c.req.valid('query');
       const now = s.now();
       const state = q.state ? await s.store.consumeOauthState(sha256(q.state), now) : undefined;
@@ -289,6 +317,5 @@ export function connectOauthRoutes(s: Services) {
           error_description: `${why} Nothing was connected; try again.`,
         });
       }
-    },
-  );
+    });
 }

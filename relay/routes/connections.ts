@@ -1,8 +1,9 @@
 // A connection is owned by the install that created it. Only the owner lists it, shares it
 // with more of its accounts (one call: the "Share Xero Access" step) or disconnects it;
 // using it also needs a grant for the calling account.
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { type Organisation, relayRoutes } from '../../lib/relay-api';
+import { currentConnection, isGranted } from '../auth/middleware';
 import { RelayHttpError } from '../errors';
 import type { AppEnv, Services } from '../services';
 import type { ConnectionRow, TenantRecord } from '../store/queries';
@@ -11,19 +12,23 @@ import { validate } from '../validate';
 import { xeroCall } from '../xero/calls';
 
 export function connectionRoutes(s: Services) {
-  async function owned(installId: string, connectionId: string): Promise<ConnectionRow> {
-    const row = await s.store.findConnection(connectionId);
-    if (!row) throw new RelayHttpError(404, 'not_found', 'That connection was not found.');
-    if (row.owner_install_id !== installId) {
+  async function ownedConnection(c: Context<AppEnv>, connectionId: string) {
+    const conn = await currentConnection(c, s, connectionId);
+    if (!conn) throw new RelayHttpError(404, 'not_found', 'That connection was not found.');
+    if (conn.row.owner_install_id !== c.get('installId')) {
       throw new RelayHttpError(403, 'not_granted', 'This install has no access to that Xero connection.');
     }
-    return row;
+    return conn;
   }
 
+  const owned = async (c: Context<AppEnv>, connectionId: string): Promise<ConnectionRow> =>
+    (await ownedConnection(c, connectionId)).row;
+
   /** Owner install and a granted account, on a connection that still works. */
-  async function usable(installId: string, connectionId: string, accountId: string): Promise<ConnectionRow> {
-    const row = await owned(installId, connectionId);
-    if (!(await s.store.hasGrant(row.id, accountId))) {
+  async function usable(c: Context<AppEnv>, connectionId: string, accountId: string): Promise<ConnectionRow> {
+    const conn = await ownedConnection(c, connectionId);
+    const { row } = conn;
+    if (!(await isGranted(s, conn, accountId))) {
       throw new RelayHttpError(
         403,
         'not_granted',
@@ -90,7 +95,7 @@ export function connectionRoutes(s: Services) {
       validate('param', relayRoutes.chooseTenant.params),
       validate('json', relayRoutes.chooseTenant.request),
       async (c) => {
-        const row = await owned(c.get('installId'), c.req.valid('param').connectionId);
+        const row = await owned(c, c.req.valid('param').connectionId);
         if (row.status === 'disconnected') throw isDisconnected();
         const { tenantId } = c.req.valid('json');
         const answer = (r: ConnectionRow) =>
@@ -131,14 +136,14 @@ export function connectionRoutes(s: Services) {
       validate('param', relayRoutes.grant.params),
       validate('json', relayRoutes.grant.request),
       async (c) => {
-        const row = await owned(c.get('installId'), c.req.valid('param').connectionId);
+        const row = await owned(c, c.req.valid('param').connectionId);
         if (row.status === 'disconnected') throw isDisconnected();
         await s.store.addGrants(row.id, c.req.valid('json').accountIds, s.now());
         return c.json({ accountIds: await s.store.grantedAccounts(row.id) });
       },
     )
     .delete('/:connectionId', validate('param', relayRoutes.disconnect.params), async (c) => {
-      const row = await owned(c.get('installId'), c.req.valid('param').connectionId);
+      const row = await owned(c, c.req.valid('param').connectionId);
       if (row.status === 'disconnected') return c.json({ affectedAccountIds: [] });
       // Best effort at Xero: the local token set is forgotten whatever Xero answers, so a
       // dead connection can always be cleared from the extension.
@@ -180,7 +185,7 @@ export function connectionRoutes(s: Services) {
       validate('query', relayRoutes.organisation.query),
       async (c) => {
         const { accountId, refresh } = c.req.valid('query');
-        const row = await usable(c.get('installId'), c.req.valid('param').connectionId, accountId);
+        const row = await usable(c, c.req.valid('param').connectionId, accountId);
         return c.json(await facts(row, refresh === '1'));
       },
     )
@@ -190,7 +195,7 @@ export function connectionRoutes(s: Services) {
       validate('json', relayRoutes.enableCurrency.request),
       async (c) => {
         const { accountId, currency } = c.req.valid('json');
-        const row = await usable(c.get('installId'), c.req.valid('param').connectionId, accountId);
+        const row = await usable(c, c.req.valid('param').connectionId, accountId);
         const org = await facts(row);
         if (org.currencies.includes(currency)) return c.json({ currencies: org.currencies });
         if (!org.multiCurrency) {

@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { relayRoutes } from '../../lib/relay-api';
+import { currentConnection, isGranted } from '../auth/middleware';
 import { RelayHttpError } from '../errors';
 import { BATCH_SIZE } from '../jobs/worker';
 import type { AppEnv, Services } from '../services';
@@ -58,9 +59,10 @@ export function invoiceJobRoutes(s: Services) {
       async (c) => {
         const installId = c.get('installId');
         const { accountId, invoices } = c.req.valid('json');
-        const row = await s.store.findConnection(c.req.valid('param').connectionId);
-        if (!row) throw new RelayHttpError(404, 'not_found', 'That connection was not found.');
-        if (row.owner_install_id !== installId || !(await s.store.hasGrant(row.id, accountId))) {
+        const conn = await currentConnection(c, s, c.req.valid('param').connectionId);
+        if (!conn) throw new RelayHttpError(404, 'not_found', 'That connection was not found.');
+        const { row } = conn;
+        if (row.owner_install_id !== installId || !(await isGranted(s, conn, accountId))) {
           throw new RelayHttpError(
             403,
             'not_granted',

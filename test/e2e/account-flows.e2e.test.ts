@@ -1,5 +1,5 @@
 /**
- * The seed's story in real Chromium against the real relay and xero-sim over HTTP: create
+ * The seed's story in real Chromium and Firefox against the real relay and xero-sim over HTTP: create
  * an account, connect it through the sim's consent page, share the connection with a
  * second account in one click, check currencies, switch Seller Central, and recover from
  * a disconnect made inside Xero.
@@ -14,11 +14,12 @@ import {
   clickButton,
   type ExtensionBrowser,
   launchChromium,
+  launchFirefox,
   screenshotOnFailure,
   serveFixtures,
   waitForText,
 } from './harness';
-import { approveConsent, createAccount, openPopup, setRelayUrl } from './steps';
+import { approveConsent, createAccount, openPopup, setRelayUrl, waitForStatus } from './steps';
 
 const ROUTES = {
   'sellercentral.amazon.com/home': 'seller-central/home.html',
@@ -42,7 +43,10 @@ async function accountStatus(page: Page, name: string): Promise<string> {
   );
 }
 
-describe('account flows in Chromium against the relay and xero-sim', () => {
+describe.each([
+  ['Chromium', launchChromium],
+  ['Firefox', launchFirefox],
+] as const)('account flows in %s against the relay and xero-sim', (_name, launch) => {
   let sim: RunningSim;
   let relay: RelayUnderTest;
   let eb: ExtensionBrowser | undefined;
@@ -51,9 +55,9 @@ describe('account flows in Chromium against the relay and xero-sim', () => {
   beforeAll(async () => {
     sim = await startTestSim();
     relay = await startRelay({ sim, store: 'pglite' });
-    eb = await launchChromium();
+    eb = await launch();
     await setRelayUrl(eb, relay.url);
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await eb?.close();
@@ -120,8 +124,9 @@ describe('account flows in Chromium against the relay and xero-sim', () => {
   it('binds accounts to Seller Central, marks the active one, and switches by deep link', async () => {
     sellerCentral = await eb!.browser.newPage();
     await serveFixtures(sellerCentral, ROUTES);
-    const bind = async (host: string, name: string) => {
+    const bind = async (host: string, name: string, shown: string) => {
       await sellerCentral.goto(`https://${host}/home`);
+      await waitForStatus(eb!, `Seller Central: Acme Trading LLC · ${shown}`);
       const popup = await openPopup(eb!);
       // An account connected to Xero but not yet to Amazon opens its setup at step 3.
       await popup.click(`::-p-xpath(//div[@role="option"][.//span[text()="${name}"]])`);
@@ -129,8 +134,8 @@ describe('account flows in Chromium against the relay and xero-sim', () => {
       await popup.waitForSelector('[data-testid="accounts"]');
       await popup.close();
     };
-    await bind('sellercentral.amazon.com', 'Acme US');
-    await bind('sellercentral-europe.amazon.com', 'Acme UK');
+    await bind('sellercentral.amazon.com', 'Acme US', 'United States');
+    await bind('sellercentral-europe.amazon.com', 'Acme UK', 'United Kingdom');
 
     const popup = await openPopup(eb!);
     const active = await popup.$eval('[role="option"].is-active .account-name', (e) => e.textContent);

@@ -87,7 +87,15 @@ export async function launchFirefox(extensionPath = FIREFOX_BUILD): Promise<Exte
     executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
     headless: true,
     args: ['--remote-allow-system-access'],
-    extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }) },
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }),
+      // Headless Firefox has no desktop notification service: a notification it hands the
+      // system backend is closed at once, so notifications.getAll() never lists it. Its own
+      // alert windows show it instead, and keep it up (like a desktop's notification centre)
+      // long enough for a test to count it through the same API as in Chromium.
+      'alerts.useSystemBackend': false,
+      'alerts.totalOpenTime': 600_000,
+    },
   });
   await browser.installExtension(extensionPath);
   const origin = `moz-extension://${uuid}/`;
@@ -97,14 +105,65 @@ export async function launchFirefox(extensionPath = FIREFOX_BUILD): Promise<Exte
     origin,
     async openPage(path) {
       const page = await browser.newPage();
-      // goto on a moz-extension:// URL never resolves under BiDi: callers wait for a selector.
-      void page.goto(origin + path).catch(() => {});
+      const url = origin + path;
+      // goto on a moz-extension:// URL never resolves under BiDi, and a script run while
+      // the tab is still between about:blank and the page can fail inside Firefox's remote
+      // agent ("right-hand side of 'in' should be an object, got null"): hand the page over
+      // once the extension's document is the one loaded.
+      void page.goto(url).catch(() => {});
+      const until = Date.now() + 30_000;
+      while ((await documentUrl(page)) !== url) {
+        if (Date.now() > until) throw new Error(`${url} did not load within 30 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
       return page;
     },
     async close() {
       await browser.close();
     },
   };
+}
+
+/** The URL of the page's loaded document, or '' while it is still loading or unreachable. */
+async function documentUrl(page: Page): Promise<string> {
+  const read = page.evaluate(() => (document.readyState === 'loading' ? '' : location.href)).catch(() => '');
+  return Promise.race([read, new Promise<string>((r) => setTimeout(() => r(''), 3000))]);
+}
+
+/**
+ * Waits for a page (tab or window) of the browser whose document is at a URL starting with
+ * `prefix`, such as a window the extension opened itself (browser.windows.create). Under
+ * Firefox's WebDriver BiDi, puppeteer never learns the URL of a moz-extension:// window
+ * (its navigation events do not reach the target), so each blank page is asked where its
+ * document is.
+ */
+export async function waitForPage(
+  eb: ExtensionBrowser,
+  prefix: string,
+  { timeoutMs = 30_000, skip = () => false }: { timeoutMs?: number; skip?: (page: Page) => boolean } = {},
+): Promise<Page> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const [page] = (await pagesAt(eb, prefix)).filter((p) => !skip(p));
+    if (page) return page;
+    if (Date.now() > until) throw new Error(`No page at ${prefix}… within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Every open page (tab or window) whose document is at a URL starting with `prefix` (see waitForPage). */
+export async function pagesAt(eb: ExtensionBrowser, prefix: string): Promise<Page[]> {
+  const found: Page[] = [];
+  for (const page of await eb.browser.pages()) {
+    if (page.url().startsWith(prefix)) found.push(page);
+    else if (
+      eb.kind === 'firefox' &&
+      page.url() === 'about:blank' &&
+      (await documentUrl(page)).startsWith(prefix)
+    )
+      found.push(page);
+  }
+  return found;
 }
 
 /**

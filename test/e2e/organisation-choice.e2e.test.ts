@@ -2,6 +2,7 @@
  * One Xero consent ticking two organisations (xero-sim's Kowhai NZ and Harbourline UK): the
  * popup asks which one the account posts to (a labelled radio list, chosen with the keyboard),
  * shows the chosen one, and a settlement sent afterwards lands in that organisation only.
+ * In Chromium and Firefox.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,12 +16,16 @@ import {
   clickButton,
   type ExtensionBrowser,
   launchChromium,
+  launchFirefox,
   screenshotOnFailure,
   waitForText,
 } from './harness';
 import { approveConsent, createAccount, openPopup, setRelayUrl, setUpBooks } from './steps';
 
-describe('choosing the organisation when one consent covers two, in Chromium', () => {
+describe.each([
+  ['Chromium', launchChromium],
+  ['Firefox', launchFirefox],
+] as const)('choosing the organisation when one consent covers two, in %s', (_name, launch) => {
   let sim: RunningSim;
   let relay: RelayUnderTest;
   let eb: ExtensionBrowser | undefined;
@@ -30,7 +35,7 @@ describe('choosing the organisation when one consent covers two, in Chromium', (
   beforeAll(async () => {
     sim = await startTestSim({ seed: defaultSeed() });
     relay = await startRelay({ sim, store: 'pglite' });
-    eb = await launchChromium();
+    eb = await launch();
     await setRelayUrl(eb, relay.url);
   }, 120_000);
 
@@ -69,7 +74,7 @@ describe('choosing the organisation when one consent covers two, in Chromium', (
 
     // By keyboard: focus the group, move with the arrow keys to Harbourline, submit with Enter.
     await popup.focus('[data-testid="choose-organisation"] input[type="radio"]');
-    await popup.keyboard.press('Space');
+    await popup.keyboard.type(' ');
     const checkedName = () =>
       popup.$eval(
         '[data-testid="choose-organisation"] input:checked',

@@ -90,11 +90,12 @@ const UNSENT = '18100000001';
 const PARKED = '12847239011';
 const REFUSAL = 'Account code 200 is not a valid code for this document.';
 
-// The Xero scenario runs in Chromium only: in Firefox under WebDriver BiDi the consent
-// window that identity.launchWebAuthFlow opens is not reachable as a target (waitForTarget
-// timed out after 20 s), so no Firefox test can approve the sim's consent page yet. Firefox
-// gets the page's own behaviour below, with settlements imported and nothing sent.
-describe.each([['Chromium', launchChromium]] as const)('the Settlements page in %s', (_name, launch) => {
+// The Xero scenario in both browsers: in Firefox the consent page is the real one in the
+// window identity.launchWebAuthFlow opens (docs/firefox.md says how that window is reached).
+describe.each([
+  ['Chromium', launchChromium],
+  ['Firefox', launchFirefox],
+] as const)('the Settlements page in %s', (_name, launch) => {
   let sim: RunningSim;
   let relay: RelayUnderTest;
   const data = tempDir('settlebridge-history-');

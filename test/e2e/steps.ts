@@ -5,10 +5,63 @@ import type { Browser, Page } from 'puppeteer-core';
 import type { RunningSim } from '../../xero-sim/start';
 import { clickButton, type ExtensionBrowser, waitForText } from './harness';
 
-export async function openPopup(eb: ExtensionBrowser): Promise<Page> {
+async function openPopupOnce(eb: ExtensionBrowser): Promise<Page> {
   const page = await eb.openPage('popup.html');
   await page.waitForSelector('[data-testid="accounts"], [data-testid="accounts-empty"]');
   return page;
+}
+
+/**
+ * Opens the popup, trying again when Firefox's remote agent trips over the page it is
+ * still navigating to ("right-hand side of 'in' should be an object, got null"): a glitch
+ * of the test tool, not of the popup, which the next attempt does not meet.
+ */
+export async function openPopup(eb: ExtensionBrowser): Promise<Page> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openPopupOnce(eb);
+    } catch (error) {
+      if (attempt >= 3 || !withCauses(error).includes('Protocol error')) throw error;
+      for (const p of await eb.browser.pages())
+        if (p.url().endsWith('popup.html')) await p.close().catch(() => {});
+    }
+  }
+}
+
+/** An error's message with those of its causes (puppeteer wraps the protocol error). */
+function withCauses(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, i = 0; e && i < 5; e = (e as { cause?: unknown }).cause, i++)
+    parts.push(String(e));
+  return parts.join(' / ');
+}
+
+async function popupStatus(eb: ExtensionBrowser): Promise<string | null> {
+  const popup = await openPopup(eb);
+  await new Promise((r) => setTimeout(r, 300));
+  const status = await popup.$eval('[data-testid="page-status"]', (e) => e.textContent).catch(() => null);
+  await popup.close();
+  return status;
+}
+
+/**
+ * Waits until the popup reports `expected` for the current Seller Central tab, as a user
+ * looks at the popup before acting on the page. A page is loaded before its content script
+ * (document_idle, then the switcher's JSON) has reported it; Firefox is slower at it.
+ */
+export async function waitForStatus(
+  eb: ExtensionBrowser,
+  expected: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let status: string | null = null;
+  while (Date.now() < until) {
+    status = await popupStatus(eb);
+    if (status === expected) return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`popup said ${JSON.stringify(status)}, not ${JSON.stringify(expected)}`);
 }
 
 /** Settings → Relay: points the extension at the relay under test. */
@@ -35,7 +88,14 @@ export async function createAccount(page: Page, name: string, marketplace: strin
   await page.waitForSelector('[data-testid="step-xero"]');
 }
 
-/** Approves the sim's consent page in the auth window for exactly one organisation. */
+/**
+ * Approves the sim's consent page in the auth window for exactly one organisation. The
+ * window is the browser's own identity.launchWebAuthFlow window in both browsers: under
+ * Chromium's DevTools protocol a popup target, under Firefox's WebDriver BiDi a new
+ * top-level browsing context that puppeteer reports as a page once it navigates to the
+ * consent page (the window opens blank, then loads the relay's launch URL, which
+ * redirects to the sim). Waiting on the URL covers both.
+ */
 export async function approveConsent(
   browser: Browser,
   sim: RunningSim,

@@ -70,6 +70,35 @@ describe.each(STORE_KINDS)('connect to Xero through the relay (%s store)', (stor
     expect(await ext.client.listConnections()).toEqual([]);
   });
 
+  it('starts the auth window at a relay launch URL that goes on to Xero, with no redirect_uri of its own', async () => {
+    const ext = await newInstall(rut.url);
+    const { authorizeUrl, launchUrl } = await ext.client.startConnect({
+      accountId: 'amzn-de',
+      returnUrl: RETURN_URL,
+    });
+    // Firefox's launchWebAuthFlow refuses a URL whose redirect_uri is not the extension's:
+    // Xero's URL names the relay's callback, so the window must start somewhere that does not.
+    expect(new URL(authorizeUrl).searchParams.get('redirect_uri')).toBe(`${rut.url}/v1/oauth/callback`);
+    const launch = new URL(launchUrl!);
+    expect(launch.origin + launch.pathname).toBe(`${rut.url}/v1/oauth/authorize`);
+    expect(launch.searchParams.has('redirect_uri')).toBe(false);
+    // Firefox fetches the URL once before it opens its window: looking does not use the state.
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(launchUrl!, { redirect: 'manual' });
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toBe(authorizeUrl);
+    }
+    const { returnLocation, callbackUrl } = await consent(launchUrl!, 'allow', [NZ_TENANT_ID]);
+    expect(new URL(returnLocation).searchParams.get('relay_code')).toBeTruthy();
+    expect(new URL(callbackUrl).searchParams.get('state')).toBe(launch.searchParams.get('state'));
+    // Once the callback used the state, the launch URL is a dead link, not a second sign-in.
+    const used = await fetch(launchUrl!, { redirect: 'manual' });
+    expect(used.status).toBe(400);
+    expect(await used.text()).toMatch(/no longer valid/);
+    const unknown = await fetch(`${rut.url}/v1/oauth/authorize?state=forged`, { redirect: 'manual' });
+    expect(unknown.status).toBe(400);
+  });
+
   it('refuses a reused state with an error page and stores nothing', async () => {
     const ext = await newInstall(rut.url);
     const { authorizeUrl } = await ext.client.startConnect({ accountId: 'amzn-mx', returnUrl: RETURN_URL });

@@ -183,7 +183,8 @@ export async function consent(
   if (!consentId) throw new Error('no consent_id on the consent page');
   const form = new URLSearchParams({ consent_id: consentId, action });
   for (const t of tenantIds) form.append('tenant', t);
-  const posted = await fetch(new URL('/connect/authorize', authorizeUrl), {
+  // page.url: where any redirect (the relay's launch URL) finally led.
+  const posted = await fetch(new URL('/connect/authorize', page.url), {
     method: 'POST',
     body: form,
     redirect: 'manual',

@@ -14,6 +14,18 @@ class MemorySession {
   }
 }
 
+/**
+ * storage.session as the browser has it: asynchronous, so a write lands a moment after it
+ * was asked for, and a read made meanwhile still sees the old value.
+ */
+class SlowSession extends MemorySession {
+  override async set(items: Record<string, unknown>) {
+    const copy = structuredClone(items);
+    await new Promise((r) => setTimeout(r, 5));
+    Object.assign(this.data, copy);
+  }
+}
+
 const US = 'ATVPDKIKX0DER';
 const UK = 'A1F83G8C2ARO7P';
 const DE = 'A1PA6795UKMFR9';
@@ -195,6 +207,33 @@ describe('seller central handlers', () => {
         'https://sellercentral.amazon.com/account-switcher/default/merchantMarketplace?returnTo=%2Fpayments%2Fpast-settlements',
       ],
     ]);
+  });
+
+  it("keeps every tab's report when reports arrive together (no lost update)", async () => {
+    sc = createSellerCentralHandlers(db, new SlowSession(), tabs, { now: () => now });
+    await Promise.all([report(5, NA_MERCHANT, US), report(7, EU_MERCHANT, DE)]);
+    expect((await sc.contextForTab(5))?.merchantId).toBe(NA_MERCHANT);
+    expect((await sc.contextForTab(7))?.merchantId).toBe(EU_MERCHANT);
+  });
+
+  it("keeps the new page's report that arrives while the switch to it is still settling", async () => {
+    // Firefox: the tab's new page can report before tabs.update has resolved.
+    sc = createSellerCentralHandlers(db, new SlowSession(), tabs, { now: () => now });
+    const us = await accounts['account/create']({ name: 'Acme US', marketplace: 'US' }, tabCtx(0));
+    await db.accounts.update(us.id, { merchantId: NA_MERCHANT });
+    await report(5, EU_MERCHANT, DE);
+    tabs.active = 5;
+    let landed: Promise<unknown> | undefined;
+    tabs.update = async (tabId, url) => {
+      tabs.updates.push([tabId, url]);
+      landed = report(tabId, NA_MERCHANT, US);
+      await new Promise((r) => setTimeout(r, 1));
+    };
+    await sc['account/switch']({ accountId: us.id }, tabCtx(0));
+    await landed;
+    const { context } = await sc['page/current']({}, tabCtx(0));
+    expect(context?.merchantId).toBe(NA_MERCHANT);
+    expect(context?.marketplaceId).toBe(US);
   });
 
   it('ignores a refused-switch report when no switch is pending for that tab', async () => {

@@ -66,6 +66,26 @@ describe('xero handlers', () => {
     expect(result.chooseFrom).toBeUndefined();
   });
 
+  it("opens the relay's launch URL, not Xero's authorise URL, in the auth window", async () => {
+    // Firefox refuses a launchWebAuthFlow URL whose redirect_uri is not the extension's own.
+    const a = await create('Acme US', 'US');
+    const opened: string[] = [];
+    const start = relay.startConnect.bind(relay);
+    relay.startConnect = async (input) => {
+      const { authorizeUrl } = await start(input);
+      const code = new URL(authorizeUrl).searchParams.get('relay')!;
+      return { authorizeUrl, launchUrl: `https://relay.example/v1/oauth/authorize?state=s&relay=${code}` };
+    };
+    const inner = flow;
+    flow = async (url) => {
+      opened.push(url);
+      return inner(url);
+    };
+    await xero['xero/connect']({ accountId: a.id }, ctx);
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatch(/^https:\/\/relay\.example\/v1\/oauth\/authorize\?/);
+  });
+
   it('shares a connection in one call without opening Xero', async () => {
     const a = await create('Acme US', 'US');
     const b = await create('Acme UK', 'UK');

@@ -69,6 +69,22 @@ describe('readPageContext', () => {
     });
   });
 
+  it('reads the header when the switcher JSON never answers, instead of never reporting the page', async () => {
+    const hanging = (() => new Promise<Response>(() => {})) as typeof fetch;
+    const doc = docWith(
+      '<div id="navbar"><span class="dropdown-account-switcher-header-label-global">Acme Trading LLC</span><span class="dropdown-account-switcher-header-label-regional">United States</span></div>',
+    );
+    const ctx = await readPageContext(doc, new URL('https://sellercentral.amazon.com/home'), hanging, {
+      headerWaitMs: 5000,
+      jsonWaitMs: 50,
+    });
+    expect(ctx).toMatchObject({
+      recognised: true,
+      accountName: 'Acme Trading LLC',
+      marketplaceName: 'United States',
+    });
+  }, 10_000);
+
   it('says "not recognised" for a page with none of the expected structure, and does not throw', async () => {
     const failing = (async () => {
       throw new TypeError('network down');

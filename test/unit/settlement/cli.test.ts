@@ -1,22 +1,52 @@
 // @vitest-environment node
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAPPING_DOCUMENT } from '../../../lib/settlement/default-mapping.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const FIXTURES = join(ROOT, 'test/fixtures/settlements');
 
+// The command as `npm run settlement` runs it: the launcher, which builds the bundle when
+// stale. The bundle goes to a temp dir of this test file, so the tests never touch dist/cli/.
+const CLI_DIR = mkdtempSync(join(tmpdir(), 'settlement-cli-bundle-'));
+afterAll(() => rmSync(CLI_DIR, { recursive: true, force: true }));
+
 function run(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/settlement.ts'), ...args], {
+  return spawnSync(process.execPath, [join(ROOT, 'scripts/settlement.mjs'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
+    env: { ...process.env, SETTLEBRIDGE_CLI_DIR: CLI_DIR, SETTLEBRIDGE_CLI_VERBOSE: '1' },
   });
 }
 
 describe('settlement CLI', () => {
+  it('runs from a bundle it builds once and rebuilds only when a source file changed', () => {
+    const first = run('summarize', join(FIXTURES, 'de.tsv'), '--json');
+    expect(first.status).toBe(0);
+    const bundle = join(CLI_DIR, 'settlement.mjs');
+    expect(readFileSync(bundle, 'utf8')).not.toContain(': SettlementMapping');
+    const builtAt = statSync(bundle).mtimeMs;
+
+    const again = run('summarize', join(FIXTURES, 'de.tsv'), '--json');
+    expect(again.stderr).not.toContain('rebuilt');
+    expect(statSync(bundle).mtimeMs).toBe(builtAt);
+    expect(again.stdout).toBe(first.stdout);
+
+    // A recorded input whose mtime no longer matches (as after an edit) makes it stale.
+    const stamp = join(CLI_DIR, 'settlement.inputs.json');
+    const inputs = JSON.parse(readFileSync(stamp, 'utf8')) as [string, number, number][];
+    expect(inputs.map(([p]) => p)).toContain(join(ROOT, 'lib/settlement/parse.ts'));
+    writeFileSync(stamp, JSON.stringify(inputs.map(([p, size, mtime]) => [p, size, mtime - 1000])));
+    utimesSync(bundle, new Date(0), new Date(0));
+    const stale = run('summarize', join(FIXTURES, 'de.tsv'), '--json');
+    expect(stale.stderr).toContain('rebuilt');
+    expect(statSync(bundle).mtimeMs).toBeGreaterThan(0);
+    expect(stale.stdout).toBe(first.stdout);
+  }, 30_000);
+
   it('prints one JSON document with decimal-point strings for a decimal-comma file', () => {
     const out = run('summarize', join(FIXTURES, 'de.tsv'), '--json');
     expect(out.status).toBe(0);
