@@ -1,5 +1,6 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
 import type { AccountXeroStatus } from '@/lib/account-status';
+import { formatInteger, t } from '@/lib/i18n';
 import type { Account } from '@/lib/records';
 import { XeroStatus } from './XeroStatus';
 
@@ -78,10 +79,10 @@ export function AccountSwitcher({ items, onChoose, onEscape, filterThreshold = 5
         <input
           class="switcher-filter"
           type="search"
-          aria-label="Filter accounts"
+          aria-label={t('switcher.filterLabel')}
           aria-controls="account-list"
           aria-activedescendant={active ? optionId(active) : undefined}
-          placeholder={`Filter ${items.length} accounts`}
+          placeholder={t('switcher.filterPlaceholder', { count: formatInteger(items.length) })}
           value={query}
           // biome-ignore lint/a11y/noAutofocus: the popup exists to pick an account; typing filters at once
           autoFocus
@@ -97,7 +98,7 @@ export function AccountSwitcher({ items, onChoose, onEscape, filterThreshold = 5
         ref={listRef}
         class="accounts"
         role="listbox"
-        aria-label="Your Amazon accounts"
+        aria-label={t('switcher.listLabel')}
         data-testid="accounts"
         tabIndex={showFilter ? -1 : 0}
         aria-activedescendant={!showFilter && active ? optionId(active) : undefined}
@@ -118,14 +119,17 @@ export function AccountSwitcher({ items, onChoose, onEscape, filterThreshold = 5
             onMouseMove={() => index !== current && setHighlight(index)}
           >
             <span class="account-name">{item.account.name}</span>
-            <span class="account-market" title={`Marketplace ${item.account.marketplace}`}>
+            <span
+              class="account-market"
+              title={t('switcher.marketplaceTitle', { code: item.account.marketplace })}
+            >
               {item.account.marketplace}
             </span>
             <span class="account-currency">{item.account.currency}</span>
             <XeroStatus status={item.status} />
             {item.isActive && (
               <span class="account-active" data-testid="active-marker">
-                Active in Seller Central
+                {t('switcher.active')}
               </span>
             )}
           </div>
@@ -133,7 +137,7 @@ export function AccountSwitcher({ items, onChoose, onEscape, filterThreshold = 5
       </div>
       {visible.length === 0 && (
         <p class="empty" role="status">
-          No account matches “{query}”.
+          {t('switcher.noMatch', { query })}
         </p>
       )}
     </div>

@@ -11,6 +11,7 @@ import { createSettingsHandlers } from '@/lib/background/settings';
 import { createSettlementHandlers } from '@/lib/background/settlements';
 import { createXeroHandlers } from '@/lib/background/xero';
 import { getDb } from '@/lib/db';
+import { LANGUAGE_STORAGE_KEY, loadLocale } from '@/lib/i18n';
 import { matchAccount } from '@/lib/match-account';
 import { dispatch, Envelope, type Sender } from '@/lib/messages';
 import type { Settings } from '@/lib/settings';
@@ -38,6 +39,11 @@ const preference = <T>(item: { getValue(): Promise<T>; setValue(v: T): Promise<v
 });
 
 export default defineBackground(() => {
+  // Notifications and errors speak the seller's language: the stored choice, kept current.
+  void loadLocale();
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && LANGUAGE_STORAGE_KEY in changes) void loadLocale();
+  });
   const db = getDb();
   const settings = createSettingsHandlers({
     get: () => settingsItem.getValue(),
