@@ -46,8 +46,17 @@ export const LANGUAGE_STORAGE_KEY = 'language';
 const isLocale = (value: unknown): value is Locale =>
   typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
 
-/** The browser's UI language tag, e.g. "de-DE". */
+/**
+ * The browser's language as a BCP 47 tag, e.g. "de-DE": the first of the user's preferred
+ * languages (the browser's language settings, navigator.languages) that Settlebridge
+ * speaks, else the browser's UI language. The preferred languages come first because they
+ * are what the user set for reading, and because headless Chromium (the tests) reports
+ * en-US as its UI language whatever --lang says.
+ */
 function browserLanguage(): string {
+  const preferred = globalThis.navigator?.languages ?? [];
+  const spoken = preferred.find((tag) => isLocale(tag.toLowerCase().split(/[-_]/)[0]));
+  if (spoken) return spoken;
   try {
     const ui = browser?.i18n?.getUILanguage?.();
     if (ui) return ui;
