@@ -14,7 +14,7 @@ import {
   serveFixtures,
   waitForClosedShadow,
 } from '../test/e2e/harness';
-import { approveConsent, createAccount, openPopup, setRelayUrl } from '../test/e2e/steps';
+import { approveConsent, createAccount, openPopup, setRelayUrl, setUpBooks } from '../test/e2e/steps';
 import { startRelay, startTestSim } from '../test/relay/harness';
 import { UK_TENANT_ID } from '../xero-sim/seed';
 
@@ -78,6 +78,9 @@ async function main() {
     await shot(popup, 'switcher', 'The switcher: both accounts on one organisation');
 
     await popup.close();
+    // Sending needs the organisation's Books setup: create the Amazon accounts, save.
+    await setUpBooks(eb);
+    console.log('    Books setup saved: the Amazon accounts were created in the organisation');
     const sc = await eb.browser.newPage();
     await serveFixtures(sc, ROUTES);
     await sc.goto(`https://${SC}/home`);
@@ -104,10 +107,16 @@ async function main() {
       '[data-settlement-id="18004731211"] button',
     );
     await sc.mouse.click(send!.x, send!.y);
-    await waitForClosedShadow(sc, 'settlebridge-preview', '[data-testid="sb-send"]');
-    await shot(sc, 'preview', 'The preview: lines, accounts, total equal to the deposit');
-    const [confirm] = await closedShadowQuery(sc, 'settlebridge-preview', '[data-testid="sb-send"]');
-    await sc.mouse.click(confirm!.x, confirm!.y);
+    // The send is confirmed in the extension's own window, out of the page's reach.
+    const target = await eb.browser.waitForTarget((t) => t.url().startsWith(`${eb.origin}confirm.html`), {
+      timeout: 30_000,
+    });
+    const confirm = (await target.page())!;
+    await confirm.setViewport({ width: 720, height: 900 });
+    await confirm.waitForSelector('[data-testid="sb-send"]');
+    await shot(confirm, 'preview', 'The preview: lines, accounts, total equal to the deposit');
+    await confirm.click('[data-testid="sb-send"]');
+    await sc.bringToFront();
     for (let i = 0; i < 120; i++) {
       const [control] = await closedShadowQuery(
         sc,

@@ -4,7 +4,7 @@
  * load, and replaces them on every page of its pagination), puts a control after each
  * downloadable settlement and a hint after each row that only offers "Request Report",
  * fetches a settlement's V2 flat file through the page's own download URL, hands it to the
- * background, shows the preview and the states. All UI sits in closed shadow roots and acts
+ * background, opens the extension's confirmation window for the send and shows the states. All UI sits in closed shadow roots and acts
  * only on trusted (user) clicks, so the page's own scripts can neither read what we show nor
  * press our buttons.
  */
@@ -12,7 +12,6 @@ import { render } from 'preact';
 import { BulkBar, type BulkProgress } from '@/components/in-page/BulkBar';
 import { RequestHint } from '@/components/in-page/RequestHint';
 import { SettlementControl, type SettlementState } from '@/components/in-page/SettlementControl';
-import { SettlementPreview } from '@/components/in-page/SettlementPreview';
 import { IN_PAGE_CSS } from '@/components/in-page/styles';
 import type { SettlementView } from '../background/settlements';
 import { type SendFn, sendMessage } from '../message-client';
@@ -53,12 +52,10 @@ export async function startStatements(opts: {
   let bulkKeys: string[] = [];
   /** Until when to keep polling after asking for the confirmation window (it may queue sends). */
   let confirmingUntil = 0;
-  let preview: { views: SettlementView[] } | null = null;
 
   /** What is on the page now, by row key, with the shadow root we put next to it. */
   const shown = new Map<string, { row: StatementRow; ui: Mounted }>();
   let bar: { ui: Mounted; table: Element } | null = null;
-  let dialog: Mounted | null = null;
 
   const downloads = () =>
     [...shown.values()].map((s) => s.row).filter((r): r is DownloadRow => r.kind === 'download');
@@ -107,42 +104,6 @@ export async function startStatements(opts: {
           ),
         ),
         ui.container,
-      );
-    }
-    if (dialog) {
-      render(
-        styled(
-          preview && (
-            <SettlementPreview
-              views={preview.views}
-              onCancel={() => {
-                preview = null;
-                paint();
-              }}
-              onSend={async () => {
-                const views = preview?.views ?? [];
-                for (const v of views)
-                  await sendMessage(send, 'settlement/send', { settlementKey: v.settlementKey });
-                bulkKeys = views.length > 1 ? views.map((v) => v.settlementKey) : [];
-                preview = null;
-                await refresh();
-              }}
-              onMapAccount={async (settlementKey, key, accountCode) => {
-                const updated = await sendMessage(send, 'mapping/set-account', {
-                  settlementKey,
-                  key,
-                  accountCode,
-                });
-                if (preview)
-                  preview = {
-                    views: preview.views.map((v) => (v.settlementKey === settlementKey ? updated : v)),
-                  };
-                paint();
-              }}
-            />
-          ),
-        ),
-        dialog.container,
       );
     }
   };
@@ -224,7 +185,6 @@ export async function startStatements(opts: {
         bar = { ui: await opts.mount('settlebridge-bar', table, 'before'), table };
         changed = true;
       }
-      if (rows.length > 0 && !dialog) dialog = await opts.mount('settlebridge-preview', null);
       if (changed) await refresh();
     } finally {
       scanning = false;
@@ -253,7 +213,7 @@ export async function startStatements(opts: {
 
   async function sendOne(d: DownloadRow) {
     // A second click while the first is still preparing does nothing.
-    if (busy.has(d.key) || preview) return;
+    if (busy.has(d.key)) return;
     busy.add(d.key);
     paint();
     try {
@@ -274,7 +234,7 @@ export async function startStatements(opts: {
 
   /** Every unsent settlement among the rows this page shows (not other pages of the list). */
   async function sendAll() {
-    if (preview || preparing) return;
+    if (preparing) return;
     const todo = unsent();
     const views: SettlementView[] = [];
     preparing = { done: 0, total: todo.length };
@@ -302,7 +262,6 @@ export async function startStatements(opts: {
     for (const { ui } of shown.values()) ui.remove();
     shown.clear();
     bar?.ui.remove();
-    dialog?.remove();
   });
 
   // Rows arrive after load and change with the list's pages: watch the document, and look
