@@ -17,6 +17,12 @@ export const STATUSES = Object.keys(STATUS_KEYS) as HistoryRow['status'][];
 /** A settlement status as the user reads it, in the current language. */
 export const statusLabel = (status: HistoryRow['status']): string => t(STATUS_KEYS[status]);
 
+const ATTACHMENT_LABELS: Record<NonNullable<HistoryRow['invoices'][number]['attachments']>, string> = {
+  attached: 'Attached',
+  attaching: 'Attaching…',
+  failed: 'Not attached',
+};
+
 export type RowAction = 'preview' | 'send' | 'retry' | 'recheck' | 'reconnect';
 
 export interface SettlementsTableProps {
@@ -61,6 +67,7 @@ export function SettlementsTable({ rows, busyKey, caption, onAction }: Settlemen
           </th>
           <th scope="col">{t('history.col.status')}</th>
           <th scope="col">{t('history.col.xero')}</th>
+          <th scope="col">Attachments</th>
           <th scope="col">{t('history.col.sent')}</th>
           <th scope="col">
             <span class="visually-hidden">{t('history.col.actions')}</span>
@@ -104,6 +111,16 @@ export function SettlementsTable({ rows, busyKey, caption, onAction }: Settlemen
                   ) : (
                     <span key={inv.number}>{inv.number}</span>
                   ),
+                )}
+              </td>
+              <td data-testid="attachments">
+                {row.invoices.map((inv) =>
+                  inv.attachments ? (
+                    <div key={inv.number} data-attachments={inv.attachments}>
+                      {ATTACHMENT_LABELS[inv.attachments]}
+                      {inv.attachmentProblem && <div class="row-error">{inv.attachmentProblem}</div>}
+                    </div>
+                  ) : null,
                 )}
               </td>
               <td>{row.sentAt === undefined ? '' : formatDateTime(row.sentAt)}</td>

@@ -14,29 +14,14 @@ import { getDb } from '@/lib/db';
 import { LANGUAGE_STORAGE_KEY, loadLocale } from '@/lib/i18n';
 import { matchAccount } from '@/lib/match-account';
 import { dispatch, Envelope, type Sender } from '@/lib/messages';
-import type { Settings } from '@/lib/settings';
+import { storageItems, storedItem } from '@/lib/storage';
 
 const OUTBOX_ALARM = 'settlebridge-outbox';
 
-// No fallback: an unset value is how the UI knows the relay is a default nobody chose.
-const settingsItem = storage.defineItem<Settings>('local:settings', {
-  version: 1,
-});
-
-/** Browser notifications for failed sends and lost connections; the user can turn them off. */
-const notifyProblemsItem = storage.defineItem<boolean>('local:notifyProblems', {
-  fallback: true,
-  version: 1,
-});
-/** Problems already announced, so each is announced once, across worker restarts. */
-const announcedProblemsItem = storage.defineItem<string[]>('local:announcedProblems', {
-  fallback: [],
-  version: 1,
-});
-const preference = <T>(item: { getValue(): Promise<T>; setValue(v: T): Promise<void> }) => ({
-  get: () => item.getValue(),
-  set: (v: T) => item.setValue(v),
-});
+// Every stored item is declared in lib/storage.ts and checked against its schema on read.
+const settingsItem = storedItem(storage, storageItems.settings);
+const notifyProblemsItem = storedItem(storage, storageItems.notifyProblems);
+const announcedProblemsItem = storedItem(storage, storageItems.announcedProblems);
 
 export default defineBackground(() => {
   // Notifications and errors speak the seller's language: the stored choice, kept current.
@@ -46,8 +31,8 @@ export default defineBackground(() => {
   });
   const db = getDb();
   const settings = createSettingsHandlers({
-    get: () => settingsItem.getValue(),
-    set: (v) => settingsItem.setValue(v),
+    get: settingsItem.get,
+    set: settingsItem.set,
   });
   const sellerCentral = createSellerCentralHandlers(db, browser.storage.session, {
     activeTabId: async () => (await browser.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id,
@@ -75,8 +60,8 @@ export default defineBackground(() => {
         message,
       });
     },
-    notificationsEnabled: preference(notifyProblemsItem),
-    announced: preference(announcedProblemsItem),
+    notificationsEnabled: notifyProblemsItem,
+    announced: announcedProblemsItem,
   });
   const openSettlementsPage = () => browser.tabs.create({ url: browser.runtime.getURL('/settlements.html') });
   browser.notifications.onClicked.addListener(() => void openSettlementsPage());
@@ -127,7 +112,7 @@ export default defineBackground(() => {
       outbox,
       send: (settlementKey) => settlementHandlers['settlement/send']({ settlementKey }, pageContext),
       preview: (settlementKey) => settlementHandlers['settlement/preview']({ settlementKey }, pageContext),
-      notificationsEnabled: preference(notifyProblemsItem),
+      notificationsEnabled: notifyProblemsItem,
       onChanged: () => void problems.refresh(),
     }),
     ...createXeroHandlers({

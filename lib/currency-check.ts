@@ -1,10 +1,10 @@
-import type { RelayOrganisation } from './background/relay-port';
 import { t } from './i18n';
+import type { Organisation } from './relay-api';
 
 /**
  * Whether a Xero organisation can take invoices in an account's currency. Xero refuses
  * invoices in a currency the organisation has not enabled ("Organisation is not subscribed
- * to currency XXX"), and only plans with multi-currency can enable one (DOMAIN.md §5).
+ * to currency XXX"), and only plans with multi-currency can enable one (docs/domain.md#xero-rules).
  */
 export type CurrencyCheck =
   | { state: 'base'; currency: string; organisation: string }
@@ -12,7 +12,7 @@ export type CurrencyCheck =
   | { state: 'can_enable'; currency: string; organisation: string; baseCurrency: string }
   | { state: 'plan_lacks_multicurrency'; currency: string; organisation: string; baseCurrency: string };
 
-export function checkCurrency(currency: string, org: RelayOrganisation): CurrencyCheck {
+export function checkCurrency(currency: string, org: Organisation): CurrencyCheck {
   const common = { currency, organisation: org.name };
   if (org.baseCurrency === currency) return { state: 'base', ...common };
   const withBase = { ...common, baseCurrency: org.baseCurrency };

@@ -13,8 +13,9 @@ import {
   upgradeStoredAccountIds,
   type XeroConnection,
 } from './records';
+import { DATABASES } from './storage';
 
-export const DB_NAME = 'settlebridge';
+export const DB_NAME = DATABASES.main;
 
 export class SettlebridgeDb extends Dexie {
   accounts!: EntityTable<Account, 'id'>;
@@ -23,7 +24,7 @@ export class SettlebridgeDb extends Dexie {
   settlements!: EntityTable<Settlement, 'key'>;
   sends!: EntityTable<Send, 'seq'>;
 
-  constructor(name = DB_NAME) {
+  constructor(name: string = DB_NAME) {
     // Strict durability: an intent to send must be on disk before any network call, or a
     // crash could lose it (Chrome defaults to relaxed, which may lose the last commits).
     super(name, { chromeTransactionDurability: 'strict' });

@@ -34,6 +34,13 @@ export const HistoryInvoice = z.object({
   state: z.string(),
   /** Whatever link the relay returned for this invoice (it knows the organisation's short code). */
   xeroUrl: z.string().optional(),
+  /**
+   * The audit trail on the invoice in Xero: `attached` (every file), `attaching` (the relay is
+   * still adding them), `failed` (Xero refused one; `attachmentProblem` says why), absent
+   * when the invoice carries none.
+   */
+  attachments: z.enum(['attached', 'attaching', 'failed']).optional(),
+  attachmentProblem: z.string().optional(),
 });
 
 export const HistoryRow = z.object({

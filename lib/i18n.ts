@@ -5,8 +5,8 @@
  * in the user's locale.
  *
  * The language follows the browser's UI language unless the seller picked one on the
- * options page; that choice is stored in `local:language` (like the other settings in
- * storage.local) and read by every page and the content script before they render.
+ * options page; that choice is stored in storage.local under LANGUAGE_STORAGE_KEY
+ * (storageItems.language in lib/storage.ts, like the other settings) and read by every page and the content script before they render.
  * browser.i18n (and @wxt-dev/i18n, which wraps it) cannot switch language at run time,
  * which is why the catalogs are bundled and looked up here.
  *

@@ -3,8 +3,9 @@
 // stealing; the relay knows the install only by the RFC 7638 thumbprint of the public key.
 // Works in a service worker (no DOM): only indexedDB and crypto.subtle are used.
 import { calculateJwkThumbprint, type JWK, SignJWT } from 'jose';
+import { DATABASES } from './storage';
 
-const DB_NAME = 'settlebridge-keys';
+const DB_NAME = DATABASES.installKey;
 const STORE = 'keys';
 const RECORD = 'install';
 

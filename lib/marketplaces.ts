@@ -1,6 +1,6 @@
 /**
  * Amazon marketplaces Settlebridge supports, with Amazon's published ids, currencies and
- * Seller Central hosts (see DOMAIN.md §3 and §4: the per-country hosts .fr/.it/.es/.ie/.sa,
+ * Seller Central hosts (see docs/domain.md#marketplaces and #seller-central: the per-country hosts .fr/.it/.es/.ie/.sa,
  * `.com.sa` and the legacy `sellercentral-japan.amazon.com` appear in public automation
  * code; Ireland's id A28R8C7NBKEWEA is in Amazon's SP-API marketplace table). This is the
  * one list: the manifest's host permissions, the content script's matches and the popup's

@@ -20,13 +20,20 @@
  * in that preview; it cannot send or remap on its own.
  */
 import { z } from 'zod';
-import type { BooksLoadResult } from './background/books';
+import type { BooksCheckResult, BooksLoadResult } from './background/books';
 import type { SettlementView } from './background/settlements';
 import { AppError, describeZodError, type ErrorInfo, toErrorInfo } from './errors';
 import { HistoryPage, HistoryQuery, ProblemSummary } from './history';
 import { isSellerCentralHost } from './marketplaces';
 import { PageContext } from './page-context';
-import { Account, AccountName, MarketplaceCode, XeroConnection } from './records';
+import {
+  Account,
+  AccountName,
+  Mapping,
+  MarketplaceCode,
+  upgradeStoredAccountIds,
+  XeroConnection,
+} from './records';
 import { Settings, SettingsView } from './settings';
 
 export type SenderKind = 'extension-page' | 'content-script';
@@ -65,6 +72,29 @@ const SettlementText = z
   .min(1)
   .max(48 * 1024 * 1024, 'This settlement file is larger than 48 MB.');
 const View = z.custom<SettlementView>();
+
+/** The account metadata export (lib/background/backup.ts); tokens are never part of it. */
+export const BACKUP_FORMAT = 'settlebridge-backup';
+
+export const Backup = z.object({
+  format: z.literal(BACKUP_FORMAT, { error: 'This is not a Settlebridge backup file.' }),
+  version: z.literal(1, {
+    error: 'This backup was made by a newer Settlebridge; update the extension first.',
+  }),
+  exportedAt: z.string(),
+  // Backups made before Amazon's real id formats were enforced carry ids in the old shape.
+  accounts: z
+    .array(
+      z.preprocess(
+        (a) => (a && typeof a === 'object' ? upgradeStoredAccountIds(a as Record<string, unknown>) : a),
+        Account,
+      ),
+    )
+    .max(10_000),
+  xeroConnections: z.array(XeroConnection).max(1_000),
+  mappings: z.array(Mapping).max(1_000),
+});
+export type Backup = z.infer<typeof Backup>;
 
 export const protocol = {
   'account/list': { from: 'extension-page', input: Empty, output: z.array(Account) },
@@ -128,7 +158,7 @@ export const protocol = {
   },
   'settings/get': { from: 'extension-page', input: Empty, output: SettingsView },
   'settings/set': { from: 'extension-page', input: Settings, output: SettingsView },
-  'backup/export': { from: 'extension-page', input: Empty, output: z.unknown() },
+  'backup/export': { from: 'extension-page', input: Empty, output: Backup },
   'backup/import': {
     from: 'extension-page',
     input: z.object({ document: z.unknown() }),
@@ -238,6 +268,12 @@ export const protocol = {
     }),
     output: z.custom<BooksLoadResult & { failed: { code: string; name: string; message: string }[] }>(),
   },
+  /** Where each line of a settlement would post (account code and name) and what would stop the send. */
+  'books/check': {
+    from: 'extension-page',
+    input: z.object({ settlementKey: z.string().min(1).max(200) }),
+    output: z.custom<BooksCheckResult>(),
+  },
   /** Saves a complete setup as the organisation's mapping; refused unless every choice fits its books. */
   'books/save': {
     from: 'extension-page',
@@ -342,10 +378,12 @@ export type Handlers = {
 
 /**
  * Validates and dispatches one message. Returns `undefined` (no reply at all) for senders
- * that are not this extension, so other extensions learn nothing about us.
+ * that are not this extension, so other extensions learn nothing about us. Takes every
+ * handler, so a message without one does not compile; an answer is checked against its
+ * output schema like the input is, and one that does not fit is refused, not sent.
  */
 export async function dispatch(
-  handlers: Partial<Handlers>,
+  handlers: Handlers,
   raw: unknown,
   sender: Sender,
   self: RuntimeIdentity,
@@ -372,18 +410,28 @@ export async function dispatch(
   if (!input.success) {
     return { ok: false, error: { code: 'invalid_input', message: describeZodError(input.error) } };
   }
-  const handler = handlers[type] as ((input: unknown, ctx: HandlerContext) => Promise<unknown>) | undefined;
-  if (!handler) {
-    return { ok: false, error: { code: 'unknown_message', message: `"${type}" is not handled here.` } };
-  }
+  const handler = handlers[type] as (input: unknown, ctx: HandlerContext) => Promise<unknown>;
+  let value: unknown;
   try {
     // The Seller Central tab a content script speaks for; an extension page in a tab or
     // window (confirmation, popped-out popup) speaks for no Seller Central tab.
     const tabId = kind === 'content-script' ? sender.tab?.id : undefined;
-    const value = await handler(input.data, { sender, ...(tabId === undefined ? {} : { tabId }) });
-    return { ok: true, value };
+    value = await handler(input.data, { sender, ...(tabId === undefined ? {} : { tabId }) });
   } catch (error) {
     if (!(error instanceof AppError)) console.error(`settlebridge: ${type} failed`, error);
     return { ok: false, error: toErrorInfo(error) };
   }
+  // Checked, not filtered: the answer goes out as the handler made it once it fits.
+  const output = spec.output.safeParse(value);
+  if (!output.success) {
+    console.error(`settlebridge: ${type} answered outside its schema`, describeZodError(output.error));
+    return {
+      ok: false,
+      error: {
+        code: 'invalid_output',
+        message: `Settlebridge could not answer "${type}" in the expected shape; nothing more was done.`,
+      },
+    };
+  }
+  return { ok: true, value };
 }

@@ -18,7 +18,7 @@ export const MarketplaceCode = z.enum(MARKETPLACE_CODES, {
 
 /*
  * Seller Central's ids, one schema per kind, used wherever an id is stored, sent or compared
- * (DOMAIN.md §4; the shapes come from public code that drives Seller Central's account
+ * (docs/domain.md#seller-central; the shapes come from public code that drives Seller Central's account
  * switcher: `mons_sel_dir_mcid=amzn1.merchant.d.…`, `mons_sel_dir_paid=amzn1.pa.d.…`,
  * `mons_sel_mkid=amzn1.mp.o.…`). Each refuses a look-alike with a reason a person can act on.
  */
@@ -214,6 +214,19 @@ export const Send = z.object({
   attempts: z.number().int().min(0),
   nextAttemptAt: z.number().int(),
   lastError: z.string().max(2000).optional(),
+  /** The audit trail's files on the invoice in Xero, as the relay last reported them. */
+  attachments: z
+    .array(
+      z.object({
+        fileName: z.string().max(100),
+        state: z.enum(['pending', 'attached', 'failed']),
+        error: z.string().max(2000).optional(),
+      }),
+    )
+    .max(2)
+    .optional(),
+  /** Why the trail is incomplete by design (e.g. the file was too large to carry). */
+  attachmentNote: z.string().max(500).optional(),
   createdAt: z.number().int(),
 });
 export type Send = z.infer<typeof Send>;

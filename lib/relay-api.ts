@@ -3,8 +3,6 @@
 // zod/mini only, no Node imports.
 import * as z from 'zod/mini';
 
-export const API_PREFIX = '/v1';
-
 /** An Amazon account id as the extension names it (merchant id + marketplace, or a local id). */
 export const AccountId = z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[A-Za-z0-9._:-]+$/));
 export const ConnectionId = z.string().check(z.regex(/^[0-9a-f-]{36}$/));
@@ -172,7 +170,10 @@ export type CreateAccountsResponse = z.infer<typeof CreateAccountsResponse>;
 const DecimalString = z.string().check(z.regex(/^-?\d{1,15}(\.\d{1,4})?$/));
 const XeroText = (max: number) => z.string().check(z.maxLength(max));
 
-/** Mirrors `XeroInvoicePayload` in lib/settlement/invoices.ts; the relay adds `Status`. */
+/**
+ * An invoice as Xero's API takes it (PUT /Invoices), amounts as decimal strings: what
+ * lib/settlement/invoices.ts `toXeroPayload` builds and the relay posts, adding `Status`.
+ */
 export const InvoicePayload = z.object({
   Type: z.enum(['ACCREC', 'ACCPAY']),
   Contact: z.object({ Name: z.string().check(z.minLength(1), z.maxLength(255)) }),
@@ -204,10 +205,38 @@ export const IdempotencyKey = z
 
 export const MAX_INVOICES_PER_JOB = 500;
 
+/**
+ * Xero keeps at most 10 MB per attached file and only some file types (the extension list in
+ * Codat's Xero attachment notes, codatio/codat-docs#1802; Workato's Xero connector docs give
+ * the same 10 MB and 10 files per record). The audit trail uses two of them: the settlement
+ * file as downloaded (tab-separated .txt) and a CSV of the summarised lines.
+ */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+export const ATTACHMENT_MIME_TYPES = { txt: 'text/plain', csv: 'text/csv' } as const;
+export const AttachmentFileName = z
+  .string()
+  .check(z.minLength(5), z.maxLength(100), z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.(txt|csv)$/));
+export const InvoiceAttachment = z.object({
+  fileName: AttachmentFileName,
+  mimeType: z.enum(['text/plain', 'text/csv']),
+  /** The file's bytes, base64; decoded size at most MAX_ATTACHMENT_BYTES. */
+  contentBase64: z
+    .string()
+    .check(z.maxLength(Math.ceil(MAX_ATTACHMENT_BYTES / 3) * 4), z.regex(/^[A-Za-z0-9+/]*={0,2}$/)),
+});
+export type InvoiceAttachment = z.infer<typeof InvoiceAttachment>;
+
 export const SubmitInvoicesRequest = z.object({
   accountId: AccountId,
   invoices: z
-    .array(z.object({ idempotencyKey: IdempotencyKey, invoice: InvoicePayload }))
+    .array(
+      z.object({
+        idempotencyKey: IdempotencyKey,
+        invoice: InvoicePayload,
+        /** Attached to the invoice once it is in Xero, each exactly once. */
+        attachments: z.optional(z.array(InvoiceAttachment).check(z.maxLength(2))),
+      }),
+    )
     .check(z.minLength(1), z.maxLength(MAX_INVOICES_PER_JOB)),
 });
 export type SubmitInvoicesRequest = z.infer<typeof SubmitInvoicesRequest>;
@@ -220,6 +249,10 @@ export type JobState = z.infer<typeof JobState>;
 export const JobItemError = z.object({ code: z.string(), message: z.string(), isRetryable: z.boolean() });
 export type JobItemError = z.infer<typeof JobItemError>;
 
+/** pending: waits for the invoice or its turn; attached: in Xero; failed: Xero refused it (error says why). */
+export const AttachmentState = z.enum(['pending', 'attached', 'failed']);
+export type AttachmentState = z.infer<typeof AttachmentState>;
+
 export const JobItem = z.object({
   idempotencyKey: z.string(),
   invoiceNumber: z.string(),
@@ -227,6 +260,9 @@ export const JobItem = z.object({
   invoiceId: z.optional(z.string()),
   xeroUrl: z.optional(z.string()),
   error: z.optional(JobItemError),
+  attachments: z.optional(
+    z.array(z.object({ fileName: z.string(), state: AttachmentState, error: z.optional(JobItemError) })),
+  ),
 });
 export type JobItem = z.infer<typeof JobItem>;
 
@@ -305,3 +341,156 @@ export const RETURN_URL_PATTERNS: readonly RegExp[] = [
 ];
 
 export const EXTENSION_ORIGIN = /^(chrome-extension:\/\/[a-p]{32}|moz-extension:\/\/[0-9a-f-]{36})$/;
+
+// --- the route table ---------------------------------------------------------------------
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+/**
+ * One relay route. `path` is in Hono's form (`:name` for a path parameter) and includes the
+ * `/v1` prefix; `params`, `query` and `request` (the JSON body) are what the relay validates
+ * before a handler runs; `response` is the JSON the client checks the answer against (absent
+ * for answers that are not JSON: a redirect, Prometheus text). `auth: 'dpop'` means a DPoP
+ * proof of a registered install; `'proof'` a proof whose key is being registered; `'none'`
+ * no proof at all.
+ */
+export interface RelayRoute {
+  method: HttpMethod;
+  path: string;
+  auth: 'dpop' | 'proof' | 'none';
+  status: number;
+  params?: z.ZodMiniType;
+  query?: z.ZodMiniType;
+  request?: z.ZodMiniType;
+  response?: z.ZodMiniType;
+}
+
+const Status = (values: readonly [string, ...string[]]) => z.object({ status: z.enum(values) });
+
+/**
+ * Every route the relay serves, once. The relay validates with these schemas, the client
+ * (lib/relay-client.ts) builds its calls and checks answers from them, relay/openapi.ts
+ * publishes them, and test/relay/operations.test.ts fails when the relay registers a route
+ * that is not here (or this lists one it does not serve).
+ */
+export const relayRoutes = {
+  healthz: { method: 'GET', path: '/healthz', auth: 'none', status: 200, response: Status(['ok']) },
+  readyz: {
+    method: 'GET',
+    path: '/readyz',
+    auth: 'none',
+    status: 200,
+    response: Status(['ready', 'draining', 'store_unreachable']),
+  },
+  metrics: { method: 'GET', path: '/metrics', auth: 'none', status: 200 },
+  openapi: { method: 'GET', path: '/openapi.json', auth: 'none', status: 200 },
+  register: {
+    method: 'POST',
+    path: '/v1/installs',
+    auth: 'proof',
+    status: 201,
+    response: RegisterInstallResponse,
+  },
+  startConnect: {
+    method: 'POST',
+    path: '/v1/connect/start',
+    auth: 'dpop',
+    status: 200,
+    request: StartConnectRequest,
+    response: StartConnectResponse,
+  },
+  oauthCallback: {
+    method: 'GET',
+    path: '/v1/oauth/callback',
+    auth: 'none',
+    status: 302,
+    query: OAuthCallbackQuery,
+  },
+  redeem: {
+    method: 'POST',
+    path: '/v1/connect/redeem',
+    auth: 'dpop',
+    status: 200,
+    request: RedeemRequest,
+    response: RedeemResponse,
+  },
+  listConnections: {
+    method: 'GET',
+    path: '/v1/connections',
+    auth: 'dpop',
+    status: 200,
+    response: ListConnectionsResponse,
+  },
+  disconnect: {
+    method: 'DELETE',
+    path: '/v1/connections/:connectionId',
+    auth: 'dpop',
+    status: 200,
+    params: ConnectionParam,
+    response: DisconnectResponse,
+  },
+  grant: {
+    method: 'POST',
+    path: '/v1/connections/:connectionId/grants',
+    auth: 'dpop',
+    status: 200,
+    params: ConnectionParam,
+    request: GrantRequest,
+    response: GrantResponse,
+  },
+  organisation: {
+    method: 'GET',
+    path: '/v1/connections/:connectionId/organisation',
+    auth: 'dpop',
+    status: 200,
+    params: ConnectionParam,
+    query: OrganisationQuery,
+    response: Organisation,
+  },
+  enableCurrency: {
+    method: 'POST',
+    path: '/v1/connections/:connectionId/currencies',
+    auth: 'dpop',
+    status: 200,
+    params: ConnectionParam,
+    request: EnableCurrencyRequest,
+    response: EnableCurrencyResponse,
+  },
+  submitInvoices: {
+    method: 'POST',
+    path: '/v1/connections/:connectionId/invoice-jobs',
+    auth: 'dpop',
+    status: 202,
+    params: ConnectionParam,
+    request: SubmitInvoicesRequest,
+    response: SubmitInvoicesResponse,
+  },
+  getJob: {
+    method: 'GET',
+    path: '/v1/invoice-jobs/:jobId',
+    auth: 'dpop',
+    status: 200,
+    params: JobParam,
+    response: Job,
+  },
+  books: {
+    method: 'GET',
+    path: '/v1/connections/:connectionId/books',
+    auth: 'dpop',
+    status: 200,
+    params: ConnectionParam,
+    query: BooksQuery,
+    response: OrganisationBooks,
+  },
+  createAccounts: {
+    method: 'POST',
+    path: '/v1/connections/:connectionId/books/accounts',
+    auth: 'dpop',
+    status: 200,
+    params: ConnectionParam,
+    request: CreateAccountsRequest,
+    response: CreateAccountsResponse,
+  },
+} as const satisfies Record<string, RelayRoute>;
+
+export type RelayRouteName = keyof typeof relayRoutes;

@@ -2,25 +2,18 @@
 // there is no bearer secret to keep. Browser-safe (fetch + WebCrypto only).
 import type * as z from 'zod/mini';
 import type { InstallKey } from './install-key';
-import {
-  API_PREFIX,
-  type Connection,
-  CreateAccountsResponse,
-  DisconnectResponse,
-  EnableCurrencyResponse,
-  ErrorBody,
-  GrantResponse,
-  type InvoicePayload,
-  Job,
-  ListConnectionsResponse,
-  type NewAccount,
-  Organisation,
-  OrganisationBooks,
-  RedeemResponse,
-  RegisterInstallResponse,
-  StartConnectResponse,
-  SubmitInvoicesResponse,
-} from './relay-api';
+import { type Connection, type ConnectionParam, ErrorBody, type RelayRoute, relayRoutes } from './relay-api';
+
+/** What a route answers with, from its schema in the route table. */
+type Answer<R extends RelayRoute> = R extends { response: infer S extends z.ZodMiniType }
+  ? z.infer<S>
+  : never;
+/** What a route takes: its path parameters, query and JSON body, each typed by the table. */
+type Input<R extends RelayRoute> = (R extends { params: infer P extends z.ZodMiniType }
+  ? { params: z.input<P> }
+  : { params?: undefined }) &
+  (R extends { query: infer Q extends z.ZodMiniType } ? { query: z.input<Q> } : { query?: undefined }) &
+  (R extends { request: infer B extends z.ZodMiniType } ? { body: z.input<B> } : { body?: undefined });
 
 export class RelayError extends Error {
   override readonly name = 'RelayError';
@@ -45,13 +38,21 @@ export type RelayClient = ReturnType<typeof createRelayClient>;
 export function createRelayClient({ baseUrl, key, fetch: fetchImpl = globalThis.fetch }: RelayClientOptions) {
   const base = baseUrl.replace(/\/+$/, '');
 
-  async function call<S extends z.ZodMiniType>(
-    method: string,
-    path: string,
-    schema: S,
-    body?: unknown,
-  ): Promise<z.infer<S>> {
-    const url = `${base}${API_PREFIX}${path}`;
+  /** One call to a route of the table: the URL from its path and query, the answer checked against its schema. */
+  const call = <R extends RelayRoute & { response: z.ZodMiniType }>(route: R, input: Input<R>) =>
+    send(route, input) as Promise<Answer<R>>;
+
+  async function send(
+    route: RelayRoute & { response: z.ZodMiniType },
+    { params, query, body }: { params?: object; query?: object; body?: unknown },
+  ): Promise<unknown> {
+    const path = route.path.replace(/:(\w+)/g, (_, name: string) =>
+      encodeURIComponent(String((params as Record<string, unknown>)[name])),
+    );
+    const search = new URLSearchParams();
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) search.set(k, String(v));
+    const url = `${base}${path}${search.size ? `?${search}` : ''}`;
+    const { method } = route;
     const headers: Record<string, string> = { DPoP: await key.createProof(method, url) };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
@@ -76,63 +77,46 @@ export function createRelayClient({ baseUrl, key, fetch: fetchImpl = globalThis.
         );
       throw new RelayError(res.status, 'unexpected_response', `The relay answered HTTP ${res.status}.`);
     }
-    const parsed = schema.safeParse(json);
+    const parsed = route.response.safeParse(json);
     if (!parsed.success) {
       throw new RelayError(res.status, 'unexpected_response', 'The relay answered in an unexpected shape.');
     }
-    return parsed.data as z.infer<S>;
+    return parsed.data;
   }
 
-  const enc = encodeURIComponent;
+  type OnConnection = RelayRoute & { params: typeof ConnectionParam; response: z.ZodMiniType };
+  /** A POST about one connection: its id goes in the path, the rest is the route's body. */
+  const postOn =
+    <R extends OnConnection & { request: z.ZodMiniType }>(route: R) =>
+    ({ connectionId, ...body }: { connectionId: string } & z.input<R['request']>) =>
+      send(route, { params: { connectionId }, body }) as Promise<Answer<R>>;
+  /** A GET of one connection's facts for an account, from the relay's short cache unless `refresh`. */
+  const readOn =
+    <R extends OnConnection>(route: R) =>
+    (input: { connectionId: string; accountId: string; refresh?: boolean }) =>
+      send(route, {
+        params: { connectionId: input.connectionId },
+        query: { accountId: input.accountId, ...(input.refresh ? { refresh: '1' } : {}) },
+      }) as Promise<Answer<R>>;
+
+  const r = relayRoutes;
   return {
     installId: key.installId,
-    register: () => call('POST', '/installs', RegisterInstallResponse, {}),
-    startConnect: (input: { accountId: string; returnUrl: string; connectionId?: string }) =>
-      call('POST', '/connect/start', StartConnectResponse, input),
-    redeem: (input: { relayCode: string }) => call('POST', '/connect/redeem', RedeemResponse, input),
-    listConnections: async (): Promise<Connection[]> =>
-      (await call('GET', '/connections', ListConnectionsResponse)).connections,
-    grant: (input: { connectionId: string; accountIds: string[] }) =>
-      call('POST', `/connections/${enc(input.connectionId)}/grants`, GrantResponse, {
-        accountIds: input.accountIds,
-      }),
-    disconnect: (input: { connectionId: string }) =>
-      call('DELETE', `/connections/${enc(input.connectionId)}`, DisconnectResponse),
-    /** Cached on the relay for a short while unless `refresh`. */
-    organisation: (input: { connectionId: string; accountId: string; refresh?: boolean }) =>
-      call(
-        'GET',
-        `/connections/${enc(input.connectionId)}/organisation?accountId=${enc(input.accountId)}${input.refresh ? '&refresh=1' : ''}`,
-        Organisation,
-      ),
-    enableCurrency: (input: { connectionId: string; accountId: string; currency: string }) =>
-      call('POST', `/connections/${enc(input.connectionId)}/currencies`, EnableCurrencyResponse, {
-        accountId: input.accountId,
-        currency: input.currency,
-      }),
+    register: () => call(r.register, {}),
+    startConnect: (body: z.input<typeof r.startConnect.request>) => call(r.startConnect, { body }),
+    redeem: (body: z.input<typeof r.redeem.request>) => call(r.redeem, { body }),
+    listConnections: async (): Promise<Connection[]> => (await call(r.listConnections, {})).connections,
+    grant: postOn(r.grant),
+    disconnect: ({ connectionId }: { connectionId: string }) =>
+      call(r.disconnect, { params: { connectionId } }),
+    organisation: readOn(r.organisation),
+    enableCurrency: postOn(r.enableCurrency),
     /** Queues invoices for posting; answers at once (202) with the job id. */
-    submitInvoices: (input: {
-      connectionId: string;
-      accountId: string;
-      invoices: { idempotencyKey: string; invoice: InvoicePayload }[];
-    }) =>
-      call('POST', `/connections/${enc(input.connectionId)}/invoice-jobs`, SubmitInvoicesResponse, {
-        accountId: input.accountId,
-        invoices: input.invoices,
-      }),
-    getJob: (input: { jobId: string }) => call('GET', `/invoice-jobs/${enc(input.jobId)}`, Job),
-    /** The organisation's chart, tax rates and tracking; cached on the relay unless `refresh`. */
-    books: (input: { connectionId: string; accountId: string; refresh?: boolean }) =>
-      call(
-        'GET',
-        `/connections/${enc(input.connectionId)}/books?accountId=${enc(input.accountId)}${input.refresh ? '&refresh=1' : ''}`,
-        OrganisationBooks,
-      ),
+    submitInvoices: postOn(r.submitInvoices),
+    getJob: ({ jobId }: { jobId: string }) => call(r.getJob, { params: { jobId } }),
+    /** The organisation's chart, tax rates and tracking. */
+    books: readOn(r.books),
     /** Creates accounts in Xero (PUT /Accounts): only on the user's explicit request. */
-    createAccounts: (input: { connectionId: string; accountId: string; accounts: NewAccount[] }) =>
-      call('POST', `/connections/${enc(input.connectionId)}/books/accounts`, CreateAccountsResponse, {
-        accountId: input.accountId,
-        accounts: input.accounts,
-      }),
+    createAccounts: postOn(r.createAccounts),
   };
 }

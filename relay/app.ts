@@ -8,7 +8,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import { EXTENSION_ORIGIN } from '../lib/relay-api';
-import { globalBudget } from './auth/limits';
+import { globalBudget, registrationLimit } from './auth/limits';
 import { rateLimit, requireInstall } from './auth/middleware';
 import { clientAddress } from './client-address';
 import { RelayHttpError } from './errors';
@@ -150,6 +150,13 @@ export function createApp(deps: AppDeps): RelayApp {
     if (origin && !c.req.path.startsWith('/v1/oauth/') && !isAllowedOrigin(origin)) {
       throw new RelayHttpError(403, 'invalid_request', 'Only the Settlebridge extension may call the relay.');
     }
+    await next();
+  });
+  // A registration flood is refused here, before anything touches the body (the body limit
+  // below makes the server build a Request and a stream) or checks a signature.
+  const registrations = registrationLimit(s);
+  app.use('/v1/installs', async (c, next) => {
+    if (c.req.method === 'POST') registrations(c);
     await next();
   });
   const isInvoiceJobPost = (method: string, path: string) =>

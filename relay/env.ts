@@ -201,6 +201,8 @@ const EnvFields = z.object({
   NODE_ENV: z.string().optional(),
   /** Test hook: die (SIGKILL) right after Xero accepted a batch, before recording it. */
   RELAY_TEST_CRASH_AFTER_ACCEPT: z.literal('1').optional(),
+  /** Test hook: die (SIGKILL) right after Xero accepted an attachment, before recording it. */
+  RELAY_TEST_CRASH_AFTER_ATTACH: z.literal('1').optional(),
 });
 
 const EnvSchema = EnvFields.superRefine((env, ctx) => {
@@ -211,16 +213,14 @@ const EnvSchema = EnvFields.superRefine((env, ctx) => {
       message: 'PUBLIC_URL must be an https:// URL with NODE_ENV=production (terminate TLS at the proxy)',
     });
   }
-  if (
-    env.RELAY_TEST_CRASH_AFTER_ACCEPT &&
-    (env.NODE_ENV === 'production' || !isLoopbackUrl(env.XERO_API_URL))
-  ) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['RELAY_TEST_CRASH_AFTER_ACCEPT'],
-      message:
-        'RELAY_TEST_CRASH_AFTER_ACCEPT is a test hook; it is refused with NODE_ENV=production or a Xero API that is not on loopback',
-    });
+  for (const hook of ['RELAY_TEST_CRASH_AFTER_ACCEPT', 'RELAY_TEST_CRASH_AFTER_ATTACH'] as const) {
+    if (env[hook] && (env.NODE_ENV === 'production' || !isLoopbackUrl(env.XERO_API_URL))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [hook],
+        message: `${hook} is a test hook; it is refused with NODE_ENV=production or a Xero API that is not on loopback`,
+      });
+    }
   }
 });
 

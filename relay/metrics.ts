@@ -56,6 +56,8 @@ const GATEWAY_OPERATIONS = [
   'enableCurrency',
   'createInvoices',
   'findInvoicesByNumber',
+  'listInvoiceAttachments',
+  'attachToInvoice',
 ] as const satisfies readonly (keyof XeroGateway)[];
 
 /** Books reads and account creation, labelled `books.<method>`. */

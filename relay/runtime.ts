@@ -138,6 +138,7 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
     pollMs: options.workerPollMs,
     reclaimPostingOnStart: storeDb.dialect === 'pglite',
     crashAfterAccept: config.RELAY_TEST_CRASH_AFTER_ACCEPT === '1',
+    crashAfterAttach: config.RELAY_TEST_CRASH_AFTER_ATTACH === '1',
   });
   if (!options.isWorkerDisabled) worker.start();
   const startedWorker = worker;

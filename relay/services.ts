@@ -3,7 +3,7 @@ import type { RelayConfig } from './env';
 import type { SchedulerClock } from './jobs/clock';
 import type { OrgScheduler } from './jobs/scheduler';
 import type { JobStore } from './jobs/store';
-import type { Store } from './store/queries';
+import type { ConnectionRow, Store } from './store/queries';
 import type { TokenService } from './tokens';
 import type { Vault } from './vault';
 import type { BooksCache, BooksGateway } from './xero/books';
@@ -50,5 +50,14 @@ export interface Services {
 }
 
 export interface AppEnv {
-  Variables: { installId: string; requestId: string; clientRequestId?: string };
+  Variables: {
+    installId: string;
+    requestId: string;
+    clientRequestId?: string;
+    /**
+     * The connection the request's path names, as the authentication statement read it
+     * (absent from the store: `found` undefined). Fresh for this request.
+     */
+    connection?: { id: string; found?: { row: ConnectionRow; accountIds: string[] } };
+  };
 }

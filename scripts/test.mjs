@@ -30,7 +30,8 @@ try {
     XVFB_PATH: ensureBrowser('xvfb'),
     TEST_DATABASE_URL: postgres.url,
   };
-  await step('typecheck', 'npx', ['tsc', '--noEmit']);
+  // Everything together, then each runtime on its own (extension, Node, the pure settlement core).
+  await step('typecheck', 'npm', ['run', '--silent', 'typecheck']);
   await step('lint', 'npx', ['biome', 'check', '.']);
   await step('unit, sim and relay tests', 'npx', ['vitest', 'run'], env);
   await step('build extension', 'npx', ['wxt', 'build'], env);

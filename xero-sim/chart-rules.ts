@@ -9,7 +9,7 @@ import type { OrgState } from './state.ts';
 
 /**
  * Australia retired TaxType NONE: Xero still accepts it on a line and files the line as
- * BAS Excluded (DOMAIN.md §5), so an AU sale sent with NONE silently leaves the BAS.
+ * BAS Excluded (docs/domain.md#xero-rules), so an AU sale sent with NONE silently leaves the BAS.
  */
 export function effectiveTaxType(org: OrgState, taxType: string): string {
   return org.seed.CountryCode === 'AU' && taxType === 'NONE' ? 'BASEXCLUDED' : taxType;

@@ -67,6 +67,8 @@ export interface SimInvoiceSummary {
   TotalTax: number;
   ContactName?: string;
   LineCount: number;
+  /** Every attachment in upload order (a name can appear twice: Xero keeps each upload). */
+  Attachments: { FileName: string; MimeType: string; ContentLength: number }[];
 }
 
 export interface SimRefreshFamily {

@@ -233,6 +233,25 @@ function buildLine(
   else if (account && code && opts.lineAmountTypes !== 'NoTax' && !isRateValidForAccount(taxRate, account))
     errors.push(rateAccountMismatch(taxType, code));
 
+  // Tracking names an active category and one of its active options, at most two categories
+  // per line (LineItem.Tracking, xero_accounting.yaml). Wording: sim choice.
+  const tracking = Array.isArray(raw.Tracking) ? (raw.Tracking as Record<string, unknown>[]) : [];
+  if (tracking.length > 2) errors.push('A line item can have at most 2 tracking categories.');
+  for (const t of tracking) {
+    const name = str(t?.Name);
+    const option = str(t?.Option);
+    const category = org.trackingCategories.find(
+      (c) => c.Status === 'ACTIVE' && c.Name.toLowerCase() === (name ?? '').toLowerCase(),
+    );
+    if (!category) errors.push(`Tracking category '${name ?? ''}' does not exist or is archived.`);
+    else if (
+      !category.Options.some(
+        (o) => o.Status === 'ACTIVE' && o.Name.toLowerCase() === (option ?? '').toLowerCase(),
+      )
+    )
+      errors.push(`Tracking option '${option ?? ''}' does not exist or is archived in '${category.Name}'.`);
+  }
+
   const quantity = raw.Quantity === undefined || raw.Quantity === null ? 10_000n : toUnits(raw.Quantity);
   if (quantity === undefined) errors.push('Quantity must be a number.');
   let unit = raw.UnitAmount === undefined || raw.UnitAmount === null ? undefined : toUnits(raw.UnitAmount);
@@ -327,7 +346,7 @@ export function invoiceJson(
     AmountCredited: 0,
     CurrencyRate: inv.CurrencyRate,
     IsDiscounted: false,
-    HasAttachments: false,
+    HasAttachments: (org.attachments.get(inv.InvoiceID)?.length ?? 0) > 0,
     HasErrors: false,
     Contact: contact
       ? { ContactID: contact.ContactID, Name: contact.Name, HasValidationErrors: false }

@@ -3,7 +3,7 @@
  * (RS256, like Xero's) off the main thread so the server listens at once; everything
  * that signs awaits it. Published at the JWKS endpoint for openid-client to verify id_tokens.
  */
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 
 export interface SigningKey {
   kid: string;

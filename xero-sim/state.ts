@@ -93,6 +93,15 @@ export interface StoredInvoice {
   isUnitdp4: boolean;
 }
 
+export interface StoredAttachment {
+  AttachmentID: string;
+  FileName: string;
+  MimeType: string;
+  ContentLength: number;
+  IncludeOnline: boolean;
+  content: Uint8Array<ArrayBuffer>;
+}
+
 export interface StoredContact extends Record<string, unknown> {
   ContactID: string;
   Name: string;
@@ -110,6 +119,8 @@ export interface OrgState {
   trackingCategories: SeedTrackingCategory[];
   contacts: Map<string, StoredContact>;
   invoices: Map<string, StoredInvoice>;
+  /** Per InvoiceID, in upload order; Xero keeps every upload, same name or not. */
+  attachments: Map<string, StoredAttachment[]>;
   nextInvoiceNumber: number;
 }
 
@@ -253,6 +264,7 @@ function orgFromSeed(seed: SeedOrganisation, now: number): OrgState {
     trackingCategories: structuredClone(seed.trackingCategories ?? []),
     contacts,
     invoices: new Map(),
+    attachments: new Map(),
     nextInvoiceNumber: 1,
   };
 }

@@ -1,10 +1,11 @@
 // The extension-origin confirmation for sends started on a Seller Central page: the page
 // only asked for this window (settlement/confirm); what is sent, and any account mapping
 // change, is decided here, where the page's scripts cannot reach (lib/messages.ts header).
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { SettlementPreview } from '@/components/in-page/SettlementPreview';
 import { IN_PAGE_CSS } from '@/components/in-page/styles';
+import type { BooksCheckResult } from '@/lib/background/books';
 import type { SettlementView } from '@/lib/background/settlements';
 import { t, tp } from '@/lib/i18n';
 import { sendMessage } from '@/lib/message-client';
@@ -23,14 +24,33 @@ export function keysFromHash(hash: string): string[] {
 export function Confirm({ settlementKeys }: { settlementKeys: string[] }) {
   const [views, setViews] = useState<SettlementView[] | null>(null);
   const [message, setMessage] = useState<{ text: string; isError: boolean } | null>(null);
+  const [checks, setChecks] = useState<BooksCheckResult[] | null>(null);
+
+  const pending = useRef<Promise<BooksCheckResult[] | undefined>>(Promise.resolve(undefined));
+  const runChecks = () => {
+    pending.current = Promise.all(
+      settlementKeys.map((settlementKey) => sendMessage(send, 'books/check', { settlementKey })),
+    )
+      .then((result) => {
+        setChecks(result);
+        return result;
+      })
+      .catch((e: unknown) => {
+        setMessage({ text: e instanceof Error ? e.message : String(e), isError: true });
+        return undefined;
+      });
+    return pending.current;
+  };
 
   useEffect(() => {
     Promise.all(
       settlementKeys.map((settlementKey) => sendMessage(send, 'settlement/preview', { settlementKey })),
     )
       .then(setViews)
+      .then(runChecks)
       .catch((e: unknown) => setMessage({ text: e instanceof Error ? e.message : String(e), isError: true }));
   }, []);
+  const problems = checks?.flatMap((c) => c.problems.map((p) => ({ ...p, check: c }))) ?? [];
 
   if (settlementKeys.length === 0) {
     return (
@@ -50,11 +70,41 @@ export function Confirm({ settlementKeys }: { settlementKeys: string[] }) {
         </p>
       )}
       {!views && !message && <p aria-busy="true">{t('confirm.preparing')}</p>}
+      {checks && <BooksCheck checks={checks} />}
+      {problems.length > 0 && (
+        <div class="error" role="alert" data-testid="books-refused">
+          <p>Nothing can be sent yet: these lines do not fit the organisation’s books.</p>
+          <ul>
+            {problems.map((p) => (
+              <li key={`${p.invoiceNumber}-${p.message}`}>{p.message}</li>
+            ))}
+          </ul>
+          <a
+            data-testid="open-books-setup"
+            href={browser.runtime.getURL(
+              `/options.html#books=${encodeURIComponent(problems[0]!.check.accountId)}`,
+            )}
+            target="_blank"
+            rel="noopener"
+          >
+            Open Books setup
+          </a>
+        </div>
+      )}
       {views && (
         <SettlementPreview
           views={views}
           onCancel={() => window.close()}
           onSend={async () => {
+            // The relay refuses these too; stopping here says why before anything is queued.
+            const checked = await pending.current;
+            if (checked?.some((c) => c.problems.length > 0)) {
+              setMessage({
+                text: 'Fix the lines listed above in Books setup first. Nothing was sent.',
+                isError: true,
+              });
+              return;
+            }
             for (const v of views)
               await sendMessage(send, 'settlement/send', { settlementKey: v.settlementKey });
             setViews(null);
@@ -71,9 +121,47 @@ export function Confirm({ settlementKeys }: { settlementKeys: string[] }) {
               accountCode,
             });
             setViews((vs) => vs?.map((v) => (v.settlementKey === settlementKey ? updated : v)) ?? vs);
+            await runChecks();
           }}
         />
       )}
     </main>
+  );
+}
+
+/** Each line with the organisation's own account name beside its code, as it will post. */
+function BooksCheck({ checks }: { checks: BooksCheckResult[] }) {
+  return (
+    <>
+      {checks.map((c) => (
+        <table key={c.accountId + c.organisationName} class="books-check" data-testid="books-check">
+          <caption>Posts to {c.organisationName}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Invoice</th>
+              <th scope="col">Line</th>
+              <th scope="col">Account</th>
+              <th scope="col">Tax</th>
+              <th scope="col" class="num">
+                Amount
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {c.lines.map((l, i) => (
+              <tr key={`${l.invoiceNumber}-${i}`}>
+                <td>{l.invoiceNumber}</td>
+                <td>{l.description}</td>
+                <td data-testid="books-check-account">
+                  {l.accountName ? `${l.accountCode} · ${l.accountName}` : `${l.accountCode} (not in Xero)`}
+                </td>
+                <td>{l.taxType}</td>
+                <td class="num">{l.amount}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ))}
+    </>
   );
 }

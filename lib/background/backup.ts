@@ -3,33 +3,11 @@
  * the whole document before writing anything and writes in one transaction, so a bad file
  * changes nothing. Tokens are never part of it: they live on the relay.
  */
-import { z } from 'zod';
 import type { SettlebridgeDb } from '../db';
 import { AppError, describeZodError } from '../errors';
-import type { Handlers } from '../messages';
-import { Account, Mapping, upgradeStoredAccountIds, XeroConnection } from '../records';
+import { BACKUP_FORMAT, Backup, type Handlers } from '../messages';
 
-export const BACKUP_FORMAT = 'settlebridge-backup';
-
-export const Backup = z.object({
-  format: z.literal(BACKUP_FORMAT, { error: 'This is not a Settlebridge backup file.' }),
-  version: z.literal(1, {
-    error: 'This backup was made by a newer Settlebridge; update the extension first.',
-  }),
-  exportedAt: z.string(),
-  // Backups made before Amazon's real id formats were enforced carry ids in the old shape.
-  accounts: z
-    .array(
-      z.preprocess(
-        (a) => (a && typeof a === 'object' ? upgradeStoredAccountIds(a as Record<string, unknown>) : a),
-        Account,
-      ),
-    )
-    .max(10_000),
-  xeroConnections: z.array(XeroConnection).max(1_000),
-  mappings: z.array(Mapping).max(1_000),
-});
-export type Backup = z.infer<typeof Backup>;
+export { BACKUP_FORMAT, Backup } from '../messages';
 
 export function createBackupHandlers(
   db: SettlebridgeDb,

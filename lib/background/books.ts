@@ -4,6 +4,8 @@
  * (`mappings` row `org:<tenantId>`, so accounts sharing an organisation share it), and
  * accounts are created in Xero only when the user asks.
  */
+
+import { checkInvoiceAgainstBooks } from '../books/check';
 import {
   accountsFor,
   type BooksSetup,
@@ -17,16 +19,19 @@ import {
   planAmazonAccounts,
   suggestSetup,
   taxRatesFor,
+  trackingFor,
 } from '../books/setup';
+import { withTracking } from '../books/tracking';
 import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
 import type { Handlers } from '../messages';
 import type { Account, XeroConnection } from '../records';
-import type { OrganisationBooks } from '../relay-api';
+import type { InvoicePayload, OrganisationBooks } from '../relay-api';
+import { parseMapping, settle, toXeroPayload } from '../settlement';
 import type { RelayBooksPort } from './relay-port';
 
 export const orgMappingId = (tenantId: string) => `org:${tenantId}`;
-const setupId = (tenantId: string) => `books-setup:${tenantId}`;
+export const setupId = (tenantId: string) => `books-setup:${tenantId}`;
 
 export interface BooksLoadResult {
   organisationName: string;
@@ -42,13 +47,30 @@ export interface BooksLoadResult {
   plan: PlannedAccount[];
 }
 
+/** What the confirmation window shows before a send: where each line goes, and what would stop it. */
+export interface BooksCheckResult {
+  organisationName: string;
+  accountId: string;
+  lines: {
+    invoiceNumber: string;
+    description: string;
+    accountCode: string;
+    /** The organisation's own name for the account, or undefined when it has no such code. */
+    accountName?: string;
+    taxType: string;
+    amount: string;
+  }[];
+  /** The same refusals the relay would give (lib/books/check.ts); empty when the send may go. */
+  problems: { invoiceNumber: string; reason: string; message: string }[];
+}
+
 export interface BooksDeps {
   db: SettlebridgeDb;
   relay: () => Promise<RelayBooksPort>;
   clock?: { now(): number };
 }
 
-type BooksHandlers = Pick<Handlers, 'books/load' | 'books/create-accounts' | 'books/save'>;
+type BooksHandlers = Pick<Handlers, 'books/load' | 'books/create-accounts' | 'books/save' | 'books/check'>;
 
 export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
   const { db } = deps;
@@ -107,7 +129,7 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
       tenantId: connection.tenantId,
       books: fresh,
       choices,
-      ...(saved?.tracking ? { tracking: saved.tracking } : {}),
+      ...(trackingFor(saved, accountId) ? { tracking: trackingFor(saved, accountId) } : {}),
       isSaved: Boolean(saved),
       missing: missingGroups(choices),
       plan: planAmazonAccounts(fresh),
@@ -116,6 +138,70 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
 
   return {
     'books/load': async ({ accountId, refresh }) => load(accountId, undefined, refresh),
+
+    'books/check': async ({ settlementKey }) => {
+      const settlement = await db.settlements.get(settlementKey);
+      if (!settlement) throw new AppError('not_found', 'That settlement is not loaded; open it again.');
+      const { account, connection } = await connectionOf(settlement.accountId);
+      const base = { organisationName: connection.organisationName, accountId: account.id };
+      const queued = await db.sends.where('settlementKey').equals(settlementKey).sortBy('part');
+      let payloads: InvoicePayload[];
+      if (queued.length > 0) {
+        payloads = queued.map((q) => q.payload as InvoicePayload);
+      } else {
+        const orgMapping = await db.mappings.get(orgMappingId(connection.tenantId));
+        const parsed = orgMapping ? parseMapping(orgMapping.document) : undefined;
+        if (!parsed?.ok) {
+          return {
+            ...base,
+            lines: [],
+            problems: [
+              {
+                invoiceNumber: '',
+                reason: 'books_setup_needed',
+                message: `Set up books for ${connection.organisationName} before sending: choose its accounts and tax rates in Books setup. Nothing was sent.`,
+              },
+            ],
+          };
+        }
+        const result = await settle(settlement.source, { mapping: parsed.value });
+        if (!result.ok) throw new AppError('invalid_settlement', result.error.message);
+        const tracking = trackingFor(
+          (await db.mappings.get(setupId(connection.tenantId)))?.document as BooksSetup | undefined,
+          account.id,
+        );
+        payloads = result.value.invoices.invoices.map((i) => {
+          const p = toXeroPayload(i) as InvoicePayload;
+          return tracking ? withTracking(p, tracking) : p;
+        });
+      }
+      const books = await relayCall('read the organisation’s accounts', (r) =>
+        r.books({ connectionId: connection.id, accountId: account.id }),
+      );
+      const names = new Map(books.accounts.map((a) => [a.code.toLowerCase(), a.name]));
+      return {
+        ...base,
+        lines: payloads.flatMap((p) =>
+          p.LineItems.map((l) => ({
+            invoiceNumber: p.InvoiceNumber,
+            description: l.Description,
+            accountCode: l.AccountCode,
+            ...(names.has(l.AccountCode.toLowerCase())
+              ? { accountName: names.get(l.AccountCode.toLowerCase()) }
+              : {}),
+            taxType: l.TaxType,
+            amount: l.UnitAmount,
+          })),
+        ),
+        problems: payloads.flatMap((p) =>
+          checkInvoiceAgainstBooks(p, books).map((problem) => ({
+            invoiceNumber: p.InvoiceNumber,
+            reason: problem.reason,
+            message: problem.message,
+          })),
+        ),
+      };
+    },
 
     'books/create-accounts': async ({ accountId, accounts }) => {
       const { account, connection } = await connectionOf(accountId);
@@ -162,9 +248,16 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
       if (problems.length) {
         throw new AppError('books_setup_invalid', `Books setup was not saved. ${problems.join(' ')}`);
       }
+      // Tracking belongs to this Amazon account; other accounts sharing the organisation keep theirs.
+      const previous = (await db.mappings.get(setupId(connection.tenantId)))?.document as
+        | BooksSetup
+        | undefined;
+      const trackingByAccount = { ...previous?.trackingByAccount };
+      if (tracking) trackingByAccount[account.id] = tracking;
+      else delete trackingByAccount[account.id];
       const setup: BooksSetup = {
         groups: groups as Record<LineGroup, GroupChoice>,
-        ...(tracking ? { tracking } : {}),
+        ...(Object.keys(trackingByAccount).length ? { trackingByAccount } : {}),
       };
       const name = connection.organisationName.slice(0, 100);
       await db.transaction('rw', db.mappings, async () => {

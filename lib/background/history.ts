@@ -66,6 +66,22 @@ export async function problemSummary(db: SettlebridgeDb): Promise<ProblemSummary
   };
 }
 
+/** One word for a send's files, and the reasons when the trail is not whole. */
+function attachmentsOf(send: Send): {
+  attachments?: 'attached' | 'attaching' | 'failed';
+  attachmentProblem?: string;
+} {
+  const files = send.attachments ?? [];
+  if (send.state !== 'sent' || files.length === 0) return {};
+  const failed = files.filter((f) => f.state === 'failed');
+  const problems = [...failed.map((f) => f.error ?? `${f.fileName} was not attached.`), send.attachmentNote]
+    .filter((p): p is string => Boolean(p))
+    .join(' ');
+  const state =
+    failed.length > 0 ? 'failed' : files.some((f) => f.state === 'pending') ? 'attaching' : 'attached';
+  return { attachments: state, ...(problems ? { attachmentProblem: problems } : {}) };
+}
+
 export function createHistoryHandlers(deps: HistoryDeps): HistoryHandlers {
   const { db } = deps;
   const now = () => (deps.clock ?? Date).now();
@@ -96,7 +112,12 @@ export function createHistoryHandlers(deps: HistoryDeps): HistoryHandlers {
         invoices: parts.map((p) => {
           // The relay's link, but only when it leads into Xero's web app (lib/xero-url.ts).
           const xeroUrl = safeXeroUrl(p.xeroUrl);
-          return { number: p.invoiceNumber, state: p.state, ...(xeroUrl ? { xeroUrl } : {}) };
+          return {
+            number: p.invoiceNumber,
+            state: p.state,
+            ...(xeroUrl ? { xeroUrl } : {}),
+            ...attachmentsOf(p),
+          };
         }),
         ...(connectionId ? { connectionId } : {}),
         // The outbox stamps a settlement each time it recomputes its status; once sent it is

@@ -6,9 +6,12 @@
  * from (account, settlement, part), is unique here and at the relay, so retries, double
  * clicks and a second tab never post an invoice twice.
  */
+import { type AuditTrail, auditTrail } from '../books/audit-trail';
 import type { SettlebridgeDb } from '../db';
 import type { Send, SendState, SettlementStatus } from '../records';
-import type { JobItem, RelayJobsPort } from './relay-port';
+import type { InvoicePayload, JobItem } from '../relay-api';
+import type { SettlementReport } from '../settlement/report';
+import type { RelayJobsPort } from './relay-port';
 
 export interface OutboxDeps {
   db: SettlebridgeDb;
@@ -25,6 +28,11 @@ const BASE_DELAY_MS = 2_000;
 const MAX_DELAY_MS = 5 * 60_000;
 /** How often a job the relay is working on is read back. */
 const POLL_MS = 1_500;
+/** Base64 files per request, kept well under the relay's 4 MB body limit with the invoices. */
+const FILES_PER_REQUEST_BYTES = 3 * 1024 * 1024;
+
+const isAttaching = (s: Send) =>
+  s.state === 'sent' && Boolean(s.jobId) && Boolean(s.attachments?.some((a) => a.state === 'pending'));
 
 export const sendKey = (accountId: string, settlementId: string, part: number) =>
   `sb:${accountId}:${settlementId}:${part}`;
@@ -96,7 +104,21 @@ export function createOutbox(deps: OutboxDeps) {
   function applyItem(send: Send, item: JobItem): Partial<Send> {
     switch (item.state) {
       case 'done':
-        return { state: 'sent', invoiceId: item.invoiceId, xeroUrl: item.xeroUrl, lastError: undefined };
+        return {
+          state: 'sent',
+          invoiceId: item.invoiceId,
+          xeroUrl: item.xeroUrl,
+          lastError: undefined,
+          ...(item.attachments
+            ? {
+                attachments: item.attachments.map((a) => ({
+                  fileName: a.fileName,
+                  state: a.state,
+                  ...(a.error ? { error: a.error.message } : {}),
+                })),
+              }
+            : {}),
+        };
       case 'failed':
         // The relay found another invoice under this number in Xero: the user decides, nothing is retried.
         if (item.error?.code === 'invoice_conflict')
@@ -132,21 +154,67 @@ export function createOutbox(deps: OutboxDeps) {
       const key = `${s.connectionId} ${s.accountId}`;
       batches.set(key, [...(batches.get(key) ?? []), s]);
     }
-    for (const batch of batches.values()) {
+    const trails = new Map<string, AuditTrail | undefined>();
+    async function trailOf(s: Send): Promise<AuditTrail | undefined> {
+      if (!trails.has(s.settlementKey)) {
+        const settlement = await db.settlements.get(s.settlementKey);
+        const report = settlement?.report as SettlementReport | undefined;
+        // The trail never holds an invoice back: a settlement without a usable report sends without one.
+        trails.set(
+          s.settlementKey,
+          settlement?.source && Array.isArray(report?.invoices)
+            ? auditTrail({
+                settlementId: settlement.settlementId,
+                source: settlement.source,
+                report: report!,
+              })
+            : undefined,
+        );
+      }
+      return trails.get(s.settlementKey);
+    }
+    // A request carries its invoices' files too: split so each stays under the body limit.
+    const requests: Send[][] = [];
+    for (const group of batches.values()) {
+      let current: Send[] = [];
+      let bytes = 0;
+      for (const s of group) {
+        const size = ((await trailOf(s))?.files ?? []).reduce((n, f) => n + f.contentBase64.length, 0);
+        if (current.length > 0 && bytes + size > FILES_PER_REQUEST_BYTES) {
+          requests.push(current);
+          current = [];
+          bytes = 0;
+        }
+        current.push(s);
+        bytes += size;
+      }
+      if (current.length > 0) requests.push(current);
+    }
+    for (const batch of requests) {
       const { connectionId, accountId } = batch[0]!;
       try {
-        const { jobId, items } = await relay.submitInvoices({
-          connectionId,
-          accountId,
-          invoices: batch.map((s) => ({ idempotencyKey: s.idempotencyKey, invoice: s.payload })),
-        });
+        const invoices = [];
+        const notes = new Map<string, string | undefined>();
+        for (const s of batch) {
+          const trail = await trailOf(s);
+          notes.set(s.idempotencyKey, trail?.note);
+          invoices.push({
+            idempotencyKey: s.idempotencyKey,
+            // Frozen from toXeroPayload when the intent was written; the relay validates it again.
+            invoice: s.payload as InvoicePayload,
+            ...(trail ? { attachments: trail.files } : {}),
+          });
+        }
+        const { jobId, items } = await relay.submitInvoices({ connectionId, accountId, invoices });
         const byKey = new Map(items.map((i) => [i.idempotencyKey, i]));
         await db.transaction('rw', db.sends, async () => {
           for (const s of batch) {
             const item = byKey.get(s.idempotencyKey);
+            const note = notes.get(s.idempotencyKey);
             await db.sends.update(s.seq!, {
               jobId,
               attempts: s.attempts + 1,
+              ...(note ? { attachmentNote: note } : {}),
               ...(item ? applyItem(s, item) : { state: 'sending' }),
             });
           }
@@ -189,10 +257,16 @@ export function createOutbox(deps: OutboxDeps) {
     const connected = new Set(
       (await db.xeroConnections.where('status').equals('connected').toArray()).map((c) => c.id),
     );
+    // Sent invoices whose files are still being attached are followed until they are.
     const sending = await db.sends
       .where('state')
-      .anyOf('sending', 'parked')
-      .filter((s) => s.state === 'sending' || (Boolean(s.jobId) && connected.has(s.connectionId)))
+      .anyOf('sending', 'parked', 'sent')
+      .filter(
+        (s) =>
+          s.state === 'sending' ||
+          (s.state === 'parked' && Boolean(s.jobId) && connected.has(s.connectionId)) ||
+          isAttaching(s),
+      )
       .toArray();
     const jobIds = [...new Set(sending.map((s) => s.jobId).filter((id): id is string => Boolean(id)))];
     for (const jobId of jobIds) {
@@ -230,6 +304,8 @@ export function createOutbox(deps: OutboxDeps) {
 
   async function nextWake(): Promise<number | undefined> {
     if ((await db.sends.where('state').equals('sending').count()) > 0) return now() + POLL_MS;
+    if ((await db.sends.where('state').equals('sent').filter(isAttaching).count()) > 0)
+      return now() + POLL_MS;
     const queued = await db.sends.where('state').equals('queued').sortBy('nextAttemptAt');
     return queued[0] ? Math.max(queued[0].nextAttemptAt, now() + 50) : undefined;
   }

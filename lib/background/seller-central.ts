@@ -10,6 +10,7 @@ import { marketplaceByCode, marketplaceById } from '../marketplaces';
 import type { Handlers } from '../messages';
 import type { PageContext } from '../page-context';
 import { pickerUrl, switchUrl } from '../seller-central/page';
+import { readStored, type SellerCentralTabs, storageItems } from '../storage';
 
 export interface SessionArea {
   get(key: string): Promise<Record<string, unknown>>;
@@ -23,15 +24,11 @@ export interface TabsPort {
   setBadge(tabId: number, text: string): Promise<void>;
 }
 
-const KEY = 'sellerCentralTabs';
+const TABS = storageItems.sellerCentralTabs;
 /** A refused switch link is answered with the picker page only this soon after the switch. */
 const SWITCH_FALLBACK_MS = 60_000;
 
-interface Stored {
-  byTab: Record<string, PageContext & { at: number }>;
-  lastTabId?: number;
-  pendingSwitch?: { tabId: number; host: string; returnTo: string; at: number };
-}
+type Stored = SellerCentralTabs;
 
 type SellerCentralHandlers = Pick<
   Handlers,
@@ -48,9 +45,8 @@ export function createSellerCentralHandlers(
   tabs: TabsPort,
   clock: { now(): number } = Date,
 ): SellerCentralHandlers {
-  const read = async (): Promise<Stored> =>
-    ((await session.get(KEY))[KEY] as Stored | undefined) ?? { byTab: {} };
-  const write = (stored: Stored) => session.set({ [KEY]: stored });
+  const read = async (): Promise<Stored> => readStored(TABS, (await session.get(TABS.key))[TABS.key]);
+  const write = (stored: Stored) => session.set({ [TABS.key]: stored });
 
   async function currentTab(): Promise<{ tabId: number; context: PageContext } | undefined> {
     const stored = await read();

@@ -2,10 +2,14 @@
  * Settlements in the background: a V2 flat file in (from the Seller Central page or the
  * options page), a preview out, and on Send the intent written to the outbox.
  */
+
+import { type BooksSetup, trackingFor } from '../books/setup';
+import { reportWithTracking, withTracking } from '../books/tracking';
 import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
 import type { HandlerContext, Handlers } from '../messages';
 import type { Account, Settlement } from '../records';
+import type { InvoicePayload } from '../relay-api';
 import {
   DEFAULT_MAPPING_DOCUMENT,
   parseMapping,
@@ -15,7 +19,7 @@ import {
   toReport,
   toXeroPayload,
 } from '../settlement';
-import { orgMappingId } from './books';
+import { orgMappingId, setupId } from './books';
 import { type Outbox, sendKey } from './outbox';
 
 export const MAPPING_ID = 'default';
@@ -278,6 +282,15 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
           );
         }
         const rebuilt = await build(settlement.source, account, parsed.value);
+        // This Amazon account's tracking option (Books setup) goes on every line it posts.
+        const setup = (await db.mappings.get(setupId(connection.tenantId)))?.document as
+          | BooksSetup
+          | undefined;
+        const tracking = trackingFor(setup, account.id);
+        if (tracking) {
+          rebuilt.payloads = rebuilt.payloads.map((p) => withTracking(p as InvoicePayload, tracking));
+          rebuilt.report = reportWithTracking(rebuilt.report as SettlementReport, tracking);
+        }
         settlement.payloads = rebuilt.payloads;
         settlement.report = rebuilt.report;
         await db.settlements.update(settlementKey, {

@@ -8,7 +8,8 @@ import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
 import type { Handlers } from '../messages';
 import type { Account, XeroConnection } from '../records';
-import type { RelayConnection, RelayPort, WebAuthFlow } from './relay-port';
+import type { Connection } from '../relay-api';
+import type { RelayPort, WebAuthFlow } from './relay-port';
 
 export interface XeroDeps {
   db: SettlebridgeDb;
@@ -68,7 +69,7 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
     }
   }
 
-  const toLocal = (c: RelayConnection, previous?: XeroConnection): XeroConnection => ({
+  const toLocal = (c: Connection, previous?: XeroConnection): XeroConnection => ({
     id: c.id,
     tenantId: c.tenantId,
     organisationName: c.organisationName,
@@ -78,7 +79,7 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
   });
 
   /** Brings local connection records in line with the relay's view. */
-  async function syncConnections(relayConnections: RelayConnection[]) {
+  async function syncConnections(relayConnections: Connection[]) {
     await db.transaction('rw', db.xeroConnections, async () => {
       for (const c of relayConnections) {
         await db.xeroConnections.put(toLocal(c, await db.xeroConnections.get(c.id)));

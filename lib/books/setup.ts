@@ -173,7 +173,15 @@ export interface GroupChoice {
 /** What Books setup stores per Xero organisation. */
 export interface BooksSetup {
   groups: Record<LineGroup, GroupChoice>;
+  /** Set by setups saved before tracking was per Amazon account; read as every account's. */
   tracking?: { category: string; option: string };
+  /** Per Amazon account id: the tracking option put on every line of its invoices. */
+  trackingByAccount?: Record<string, { category: string; option: string }>;
+}
+
+/** The tracking option for one Amazon account's lines, if its Books setup chose one. */
+export function trackingFor(setup: BooksSetup | undefined, accountId: string) {
+  return setup?.trackingByAccount?.[accountId] ?? setup?.tracking;
 }
 
 /** Accounts offered for a group: postable, in a sensible class, "code · name" sorted by code. */

@@ -1,5 +1,5 @@
 /**
- * Reads the JSON that Seller Central's account switcher serves (DOMAIN.md §4, from public
+ * Reads the JSON that Seller Central's account switcher serves (docs/domain.md#seller-central, from public
  * code that automates the switcher):
  *
  * - the current selection, `GET PATHS.contextJson`:

@@ -1,6 +1,6 @@
 /**
  * Seller Central's header and switcher labels as people read them: whitespace collapsed,
- * the trailing " ." some layouts render after a label removed (DOMAIN.md §4), capped.
+ * the trailing " ." some layouts render after a label removed (docs/domain.md#seller-central), capped.
  */
 export function cleanLabel(raw: string | null | undefined): string | undefined {
   const t = raw

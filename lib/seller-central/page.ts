@@ -1,6 +1,6 @@
 /**
  * Everything Settlebridge knows about Seller Central's pages: selectors and URLs in one
- * place, because Amazon changes them without notice (DOMAIN.md §4). Each reader tolerates
+ * place, because Amazon changes them without notice (docs/domain.md#seller-central). Each reader tolerates
  * absence and returns what it found; nothing here writes to the page.
  */
 import type { PageContext } from '../page-context';
@@ -8,7 +8,7 @@ import { MarketplaceId, MerchantId } from '../records';
 import { cleanLabel } from './labels';
 
 export const SELECTORS = {
-  /** Header labels, rendered by the switcher widget after load (DOMAIN.md §4). */
+  /** Header labels, rendered by the switcher widget after load (docs/domain.md#seller-central). */
   accountName: '.dropdown-account-switcher-header-label-global',
   marketplaceName: '.dropdown-account-switcher-header-label-regional',
   /** Older layouts. */
@@ -86,7 +86,7 @@ export const PLAIN_PATH = /^\/(?![/\\])[^?#\\]*$/;
 export const isPlainPath = (path: string) => PLAIN_PATH.test(path);
 
 /**
- * The deep link that switches Seller Central to a merchant and marketplace (DOMAIN.md §4),
+ * The deep link that switches Seller Central to a merchant and marketplace (docs/domain.md#seller-central),
  * on `path` (the parameters work on other pages than /home, so the user stays where they
  * were). The `amzn1.mp.o.` prefix is required: without it the switch silently does nothing.
  */
@@ -125,7 +125,7 @@ export function isSwitchRefused(doc: Document): boolean {
   return (doc.body?.textContent ?? '').includes(SWITCH_REFUSED_TEXT);
 }
 
-/** Payments pages that list settlements with their flat-file downloads (DOMAIN.md §4). */
+/** Payments pages that list settlements with their flat-file downloads (docs/domain.md#seller-central). */
 export const STATEMENT_PATHS = [
   '/payments/past-settlements',
   '/payments/allstatements/index.html',
@@ -136,7 +136,7 @@ export function isStatementsPage(url: URL): boolean {
   return STATEMENT_PATHS.some((p) => url.pathname.startsWith(p));
 }
 
-/** The V2 flat file of a report, as the statements page itself requests it (DOMAIN.md §4). */
+/** The V2 flat file of a report, as the statements page itself requests it (docs/domain.md#seller-central). */
 export function downloadUrl(origin: string, referenceId: string): string {
   const url = new URL(PATHS.download, origin);
   url.searchParams.set('referenceId', referenceId);

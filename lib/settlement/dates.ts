@@ -1,6 +1,6 @@
 /**
  * Settlement dates. Amazon writes them in several shapes depending on marketplace and era
- * (DOMAIN.md §2):
+ * (docs/domain.md#settlement-report):
  *   2025-06-05T22:07:18+00:00   ISO 8601 with offset
  *   2023-01-15 08:00:00 UTC     ISO-like with a zone name
  *   14.03.2023 07:49:55 UTC     EU day.month.year

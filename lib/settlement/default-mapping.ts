@@ -1,5 +1,5 @@
 /**
- * The mapping Settlebridge ships with, covering the common keys of DOMAIN.md §2. The account
+ * The mapping Settlebridge ships with, covering the common keys of docs/domain.md#settlement-report. The account
  * codes are a suggested Amazon section of a chart of accounts, not Xero's defaults: every
  * organisation's chart differs, so bookkeepers are expected to replace them (`--mapping`).
  * Tax type NONE and LineAmountTypes NoTax because Amazon's amounts already separate tax into

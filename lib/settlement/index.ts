@@ -20,7 +20,6 @@ export {
   type SettlementInvoice,
   type TrackingOption,
   toXeroPayload,
-  type XeroInvoicePayload,
 } from './invoices.ts';
 export {
   keyLabel,

@@ -15,6 +15,7 @@
  * - Month-end split (optional): see `splitByMonth` below.
  */
 
+import type { InvoicePayload } from '../relay-api.ts';
 import { endOfMonth } from './dates.ts';
 import { formatMinor } from './money.ts';
 import type { SettlementSummary, SummaryGroup } from './summarise.ts';
@@ -348,28 +349,8 @@ function splitByMonth(summary: SettlementSummary): Draft[] | undefined {
   ];
 }
 
-/** The invoice as Xero's API takes it (PUT /Invoices), amounts as decimal strings. */
-export interface XeroInvoicePayload {
-  Type: 'ACCREC' | 'ACCPAY';
-  Contact: { Name: string };
-  Date: string;
-  DueDate: string;
-  LineAmountTypes: LineAmountTypes;
-  InvoiceNumber: string;
-  Reference: string;
-  CurrencyCode: string;
-  LineItems: {
-    Description: string;
-    Quantity: 1;
-    UnitAmount: string;
-    AccountCode: string;
-    TaxType: string;
-    Tracking: { Name: string; Option: string }[];
-  }[];
-}
-
 /** Maps an invoice to the Xero API's field names; the relay adds Status and sends it. */
-export function toXeroPayload(invoice: SettlementInvoice): XeroInvoicePayload {
+export function toXeroPayload(invoice: SettlementInvoice): InvoicePayload {
   const common = {
     Contact: { Name: invoice.contactName },
     Date: invoice.date,

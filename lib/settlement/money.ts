@@ -17,7 +17,7 @@ export interface Money {
  * guessed, because a wrong guess would scale every amount by a power of ten.
  */
 const MINOR_DIGITS: Readonly<Record<string, 0 | 2 | 3>> = {
-  // Marketplace currencies (DOMAIN.md §3).
+  // Marketplace currencies (docs/domain.md#marketplaces).
   USD: 2,
   CAD: 2,
   MXN: 2,

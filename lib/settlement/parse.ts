@@ -1,5 +1,5 @@
 /**
- * Streaming reader for Amazon's settlement report flat file: V2 (DOMAIN.md §2) and the older
+ * Streaming reader for Amazon's settlement report flat file: V2 (docs/domain.md#settlement-report) and the older
  * V1 layout sellers still have on disk for past years. One header line, one summary row, then
  * detail rows. It never holds more than one chunk plus one partial line, so memory stays flat
  * however large the settlement; rows go to a sink as they are read. Pure TypeScript

@@ -1,12 +1,21 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { RelayHttpError } from '../errors';
 import type { AppEnv, Services } from '../services';
-import { consumeProof, verifyProofSignature } from './dpop';
+import type { ConnectionRow } from '../store/queries';
+import { proofExpiry, replayed, verifyProofSignature } from './dpop';
 
 /** The URL a proof must name: the relay's public address, whatever proxy sits in front. */
 export const proofUrl = (publicUrl: string, path: string) => `${publicUrl}${path}`;
 
-/** Every /v1 call except registration and the browser's OAuth return. */
+/** The connection a path names (`/v1/connections/:id/…`), so authentication can read it too. */
+const CONNECTION_PATH = /^\/v1\/connections\/([^/]{1,200})(?:\/|$)/;
+
+/**
+ * Every /v1 call except registration and the browser's OAuth return. One store round trip:
+ * the install's registration, the proof's jti (replay) and the named connection with its
+ * grants are read and written by one statement (Store.authenticate), fresh on every request.
+ */
 export const requireInstall = (s: Services) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const now = s.now();
@@ -16,13 +25,45 @@ export const requireInstall = (s: Services) =>
       url: proofUrl(s.config.PUBLIC_URL, c.req.path),
       nowMs: now,
     });
-    if (!(await s.store.installExists(proof.installId))) {
+    const connectionId = CONNECTION_PATH.exec(c.req.path)?.[1];
+    const auth = await s.store.authenticate({
+      installId: proof.installId,
+      jti: proof.jti,
+      expiresAt: proofExpiry(now),
+      connectionId,
+    });
+    if (!auth.isInstall) {
       throw new RelayHttpError(401, 'unknown_install', 'This install is not registered; register it first.');
     }
-    await consumeProof(s.store, proof, now);
+    if (!auth.isFresh) throw replayed();
     c.set('installId', proof.installId);
+    if (connectionId !== undefined) c.set('connection', { id: connectionId, found: auth.connection });
     await next();
   });
+
+/**
+ * The connection `connectionId` as stored now, with its granted accounts when known: what
+ * authentication already read for this request, else a read of the store.
+ */
+export async function currentConnection(
+  c: Context<AppEnv>,
+  s: Pick<Services, 'store'>,
+  connectionId: string,
+): Promise<{ row: ConnectionRow; accountIds?: readonly string[] } | undefined> {
+  const read = c.get('connection');
+  if (read?.id === connectionId) return read.found;
+  const row = await s.store.findConnection(connectionId);
+  return row && { row };
+}
+
+/** Whether `accountId` holds a grant on the connection, from `currentConnection`'s answer. */
+export async function isGranted(
+  s: Pick<Services, 'store'>,
+  conn: { row: ConnectionRow; accountIds?: readonly string[] },
+  accountId: string,
+): Promise<boolean> {
+  return conn.accountIds ? conn.accountIds.includes(accountId) : s.store.hasGrant(conn.row.id, accountId);
+}
 
 /**
  * Per-install fixed window, in memory: each instance enforces it on the calls it serves,

@@ -1,4 +1,4 @@
-// Xero's limits (DOMAIN.md §5: per organisation 5 calls in flight, 60 per rolling minute,
+// Xero's limits (docs/domain.md#xero-rules: per organisation 5 calls in flight, 60 per rolling minute,
 // 5,000 per rolling day; per app 10,000 per rolling minute across every organisation), kept
 // in the store so every relay instance on one database shares them.
 //

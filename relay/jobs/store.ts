@@ -15,10 +15,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Selectable, Updateable } from 'kysely';
 import { sql } from 'kysely';
-import type { InvoicePayload, JobItem, JobItemState, JobState } from '../../lib/relay-api';
+import type { InvoiceAttachment, InvoicePayload, JobItem, JobItemState, JobState } from '../../lib/relay-api';
 import { RelayHttpError } from '../errors';
 import type { ConnectionStatusValue, Store } from '../store/queries';
 import type { InvoiceItemError, InvoiceItemsTable } from '../store/schema';
+import { AttachmentStore } from './attachments';
 
 export type ItemRow = Selectable<InvoiceItemsTable>;
 
@@ -42,7 +43,7 @@ export interface SubmitInput {
   connectionId: string;
   tenantId: string;
   accountId: string;
-  invoices: { idempotencyKey: string; invoice: InvoicePayload }[];
+  invoices: { idempotencyKey: string; invoice: InvoicePayload; attachments?: InvoiceAttachment[] }[];
 }
 
 export interface JobView {
@@ -258,6 +259,18 @@ export class JobStore {
           .where('idempotency_key', '=', i.idempotencyKey)
           .execute();
       }
+      // The audit trail for each item, recorded once per file name. An invoice that may
+      // already be in Xero (done before, or held for this organisation) is looked at first.
+      const files = new AttachmentStore(trx);
+      for (const i of input.invoices) {
+        const row = byKey.get(i.idempotencyKey);
+        await files.add(
+          { connectionId: input.connectionId, idempotencyKey: i.idempotencyKey, tenantId: input.tenantId },
+          i.attachments ?? [],
+          now,
+          Boolean(row) || held.has(i.idempotencyKey) || i.invoice.Type === 'ACCPAY',
+        );
+      }
       await trx.db
         .insertInto('invoice_job_items')
         .values(
@@ -286,7 +299,14 @@ export class JobStore {
           shortCode,
         );
       });
-      return { jobId, items };
+      const attached = await files.statesFor(input.connectionId, keys);
+      return {
+        jobId,
+        items: items.map((item) => {
+          const list = attached.get(item.idempotencyKey);
+          return list ? { ...item, attachments: list } : item;
+        }),
+      };
     });
   }
 
@@ -332,6 +352,10 @@ export class JobStore {
     else if (counts.needs_reconnect > 0) state = 'parked';
     else if (counts.failed > 0) state = 'failed';
     else state = 'done';
+    const attached = await new AttachmentStore(this.store).statesFor(
+      job.connection_id,
+      rows.map((r) => r.idempotency_key),
+    );
     return {
       jobId,
       connectionId: job.connection_id,
@@ -339,7 +363,11 @@ export class JobStore {
       installId: job.install_id,
       state,
       counts,
-      items: rows.map((r) => this.toJobItem(r, shortCode)),
+      items: rows.map((r) => {
+        const item = this.toJobItem(r, shortCode);
+        const list = attached.get(r.idempotency_key);
+        return list ? { ...item, attachments: list } : item;
+      }),
     };
   }
 
@@ -378,6 +406,14 @@ export class JobStore {
       .filter((r) => Number(r.due) > 0)
       .map((r) => ({ connectionId: r.connection_id, tenantId: r.tenant_id, count: Number(r.due) }));
     const future = rows.filter((r) => Number(r.due) === 0).map((r) => Number(r.next_at));
+    // Files to attach to invoices already in Xero are work for the same loop.
+    const files = await new AttachmentStore(this.store).dueWork(now);
+    for (const [connectionId, f] of files.due) {
+      const same = due.find((d) => d.connectionId === connectionId);
+      if (same) same.count += f.count;
+      else due.push({ connectionId, tenantId: f.tenantId, count: f.count });
+    }
+    if (files.nextAt !== undefined) future.push(files.nextAt);
     return { due, nextAt: future.length ? Math.min(...future) : undefined };
   }
 
@@ -567,6 +603,7 @@ export class JobStore {
       .where('state', '=', 'posting');
     if (!options.reclaimAllPosting) expired = expired.where('lease_until', '<', now);
     await expired.execute();
+    await new AttachmentStore(this.store).maintain(now, options.reclaimAllPosting === true);
     const connectionsWith = (status: ConnectionStatusValue) =>
       this.store.db.selectFrom('connections').select('id').where('status', '=', status);
     await this.store.db

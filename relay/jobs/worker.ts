@@ -19,6 +19,7 @@ import type { ConnectionRow, Store } from '../store/queries';
 import type { InvoiceItemError } from '../store/schema';
 import type { TokenService } from '../tokens';
 import { type FoundInvoice, type OutgoingInvoice, stringifyXeroJson, type XeroGateway } from '../xero/client';
+import { type AttachmentRow, AttachmentStore, attachmentIdempotencyKey } from './attachments';
 import type { SchedulerClock } from './clock';
 import type { CallSlot, OrgScheduler } from './scheduler';
 import type { ItemRow, JobStore } from './store';
@@ -48,6 +49,8 @@ export interface WorkerOptions {
   reclaimPostingOnStart: boolean;
   /** Test hook (refused in production config): die right after Xero accepted a batch. */
   crashAfterAccept?: boolean;
+  /** Test hook (refused in production config): die right after Xero accepted an attachment. */
+  crashAfterAttach?: boolean;
 }
 
 /** Deterministic per batch: the same items (and status) always carry the same key. */
@@ -68,9 +71,12 @@ export class InvoiceWorker {
   private readonly activeByTenant = new Map<string, number>();
   private readonly tasks = new Set<Promise<void>>();
   /** Xero calls made by this process, by kind (for tests and the benchmark). */
-  readonly stats = { puts: 0, gets: 0, rateLimited: 0, serverErrors: 0 };
+  readonly stats = { puts: 0, gets: 0, rateLimited: 0, serverErrors: 0, attachments: 0, attachmentLooks: 0 };
+  private readonly files: AttachmentStore;
 
-  constructor(private readonly o: WorkerOptions) {}
+  constructor(private readonly o: WorkerOptions) {
+    this.files = new AttachmentStore(o.store);
+  }
 
   start(): void {
     if (this.isRunning) return;
@@ -183,6 +189,13 @@ export class InvoiceWorker {
       if (toPost.length > 0) {
         isUsed = true;
         await this.post(conn, toPost, slot);
+        return;
+      }
+      // Invoices first; then the audit trail of those already in Xero, one file per call.
+      const file = await this.files.claim(connectionId, now, this.o.leaseMs);
+      if (file) {
+        isUsed = true;
+        await this.attach(conn, file, slot);
       }
     } finally {
       if (!isUsed) await this.o.scheduler.cancel(slot);
@@ -343,6 +356,104 @@ export class InvoiceWorker {
       },
       'invoice batch posted',
     );
+  }
+
+  /**
+   * One call for one file: a file whose upload may already have landed is looked for on the
+   * invoice (by name and size) and recorded if there; any other is uploaded. The invoice's
+   * own state is never touched here.
+   */
+  private async attach(conn: ConnectionRow, file: AttachmentRow, slot: CallSlot): Promise<void> {
+    const log = { connectionId: conn.id, invoiceId: file.invoice_id, fileName: file.file_name };
+    try {
+      if (file.needs_check) {
+        this.stats.attachmentLooks++;
+        const { attachments } = await this.o.tokens.withToken(conn, (token) =>
+          this.o.scheduler.callInSlot(
+            slot,
+            'attachments',
+            (signal) =>
+              this.o.xero.listInvoiceAttachments(token, conn.tenant_id, file.invoice_id, { signal }),
+            { limitsOf: (r) => r.limits },
+          ),
+        );
+        const now = this.o.clock.now();
+        const there = attachments.find(
+          (a) =>
+            a.fileName === file.file_name &&
+            (a.contentLength === undefined || a.contentLength === file.size_bytes),
+        );
+        if (there) {
+          await this.files.markAttached(file, there.attachmentId, now);
+          this.o.log.info(log, 'attachment already on the invoice');
+        } else {
+          await this.files.requeue(file, now, now, { isKnownAbsent: true });
+        }
+        return;
+      }
+      this.stats.attachments++;
+      const { attachment } = await this.o.tokens.withToken(conn, (token) =>
+        this.o.scheduler.callInSlot(
+          slot,
+          'attachments',
+          (signal) =>
+            this.o.xero.attachToInvoice(
+              token,
+              conn.tenant_id,
+              {
+                invoiceId: file.invoice_id,
+                fileName: file.file_name,
+                mimeType: file.mime_type,
+                content: Buffer.from(file.content, 'base64'),
+                idempotencyKey: attachmentIdempotencyKey(file),
+              },
+              { signal },
+            ),
+          { limitsOf: (r) => r.limits },
+        ),
+      );
+      if (this.o.crashAfterAttach) {
+        this.o.log.warn('RELAY_TEST_CRASH_AFTER_ATTACH: dying after Xero accepted, before recording');
+        process.kill(process.pid, 'SIGKILL');
+      }
+      await this.files.markAttached(file, attachment.attachmentId, this.o.clock.now());
+      this.o.log.info(log, 'attachment added');
+    } catch (e) {
+      const now = this.o.clock.now();
+      const code = e instanceof RelayHttpError ? e.code : 'internal';
+      const message = e instanceof Error ? e.message : 'Unexpected failure.';
+      this.o.log.warn({ ...log, code }, 'attachment not added');
+      if (code === 'rate_limited') {
+        const retryAfter = Number((e as RelayHttpError).headers['retry-after'] ?? 60);
+        const until = now + (Number.isFinite(retryAfter) ? Math.max(1, retryAfter) : 60) * 1000;
+        await this.files.requeue(file, until, now, { isKnownAbsent: !file.needs_check });
+      } else if (code === 'xero_rejected') {
+        // A refusal is an answer: nothing was attached by this call.
+        await this.files.markFailed(
+          file,
+          { code, message: `${file.file_name} was not attached: ${message}`, isRetryable: false },
+          now,
+          !file.needs_check,
+        );
+      } else if (code === 'needs_reconnect' || code === 'disconnected') {
+        // Waits with the connection (the loop only serves connected ones); Reconnect resumes it.
+        await this.files.requeue(file, now, now, { isKnownAbsent: !file.needs_check });
+      } else if (file.attempts >= MAX_ATTEMPTS) {
+        await this.files.markFailed(
+          file,
+          {
+            code: 'xero_unavailable',
+            message: `${file.file_name} was not attached: ${message}`,
+            isRetryable: true,
+          },
+          now,
+          false,
+        );
+      } else {
+        // May have landed: the next turn looks for it before uploading again.
+        await this.files.requeue(file, now + backoffMs(file.attempts + 1), now, { isKnownAbsent: false });
+      }
+    }
   }
 
   private async failed(

@@ -7,12 +7,10 @@ import { Hono } from 'hono';
 import { checkInvoiceAgainstBooks } from '../../lib/books/check';
 import {
   type BooksAccount,
-  BooksQuery,
-  ConnectionParam,
-  CreateAccountsRequest,
   type CreateAccountsResponse,
   type InvoicePayload,
   type OrganisationBooks,
+  relayRoutes,
 } from '../../lib/relay-api';
 import { RelayHttpError } from '../errors';
 import type { XeroCallKind } from '../jobs/scheduler';
@@ -138,8 +136,8 @@ export function booksRoutes(s: Services) {
   return new Hono<AppEnv>()
     .get(
       '/:connectionId/books',
-      validate('param', ConnectionParam),
-      validate('query', BooksQuery),
+      validate('param', relayRoutes.books.params),
+      validate('query', relayRoutes.books.query),
       async (c) => {
         const { accountId, refresh } = c.req.valid('query');
         const row = await usable(c.get('installId'), c.req.valid('param').connectionId, accountId);
@@ -148,8 +146,8 @@ export function booksRoutes(s: Services) {
     )
     .post(
       '/:connectionId/books/accounts',
-      validate('param', ConnectionParam),
-      validate('json', CreateAccountsRequest),
+      validate('param', relayRoutes.createAccounts.params),
+      validate('json', relayRoutes.createAccounts.request),
       async (c) => {
         const { accountId, accounts } = c.req.valid('json');
         const row = await usable(c.get('installId'), c.req.valid('param').connectionId, accountId);

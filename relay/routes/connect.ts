@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { generators } from 'openid-client';
-import { OAuthCallbackQuery, RedeemRequest, StartConnectRequest } from '../../lib/relay-api';
+import { relayRoutes } from '../../lib/relay-api';
 import { isAllowedReturnUrl } from '../auth/return-url';
 import { RelayHttpError } from '../errors';
 import { randomToken, sha256 } from '../secrets';
@@ -24,7 +24,7 @@ const RELAY_CODE_TTL_MS = 5 * 60_000;
 
 export function connectRoutes(s: Services) {
   return new Hono<AppEnv>()
-    .post('/start', validate('json', StartConnectRequest), async (c) => {
+    .post('/start', validate('json', relayRoutes.startConnect.request), async (c) => {
       const installId = c.get('installId');
       const { accountId, returnUrl, connectionId } = c.req.valid('json');
       if (!isAllowedReturnUrl(returnUrl, s.config.ALLOWED_EXTENSION_IDS, s.config.RETURN_URL_PREFIXES)) {
@@ -64,7 +64,7 @@ export function connectRoutes(s: Services) {
       });
       return c.json({ authorizeUrl });
     })
-    .post('/redeem', validate('json', RedeemRequest), async (c) => {
+    .post('/redeem', validate('json', relayRoutes.redeem.request), async (c) => {
       const installId = c.get('installId');
       const codeHash = sha256(c.req.valid('json').relayCode);
       const now = s.now();
@@ -168,113 +168,118 @@ function withParams(returnUrl: string, params: Record<string, string>): string {
 
 /** The browser's return from Xero. No DPoP here: it is a top-level navigation. */
 export function connectOauthRoutes(s: Services) {
-  return new Hono<AppEnv>().get('/callback', validate('query', OAuthCallbackQuery), async (c) => {
-    const q = c.req.valid('query');
-    const now = s.now();
-    const state = q.state ? await s.store.consumeOauthState(sha256(q.state), now) : undefined;
-    if (!state) {
-      s.log.warn({ hasState: Boolean(q.state) }, 'oauth callback with unknown, used or expired state');
-      return c.html(
-        page(
-          'This Xero sign-in link is no longer valid',
-          'It was already used or has expired. Nothing was saved. Close this window and start again from the Settlebridge extension.',
-        ),
-        400,
-      );
-    }
-    const back = (params: Record<string, string>) => c.redirect(withParams(state.return_url, params), 302);
-    if (q.error || !q.code) {
-      const cancelled = q.error === 'access_denied';
-      s.log.info(
-        { installId: state.install_id, error: q.error ?? 'missing_code' },
-        'oauth consent not given',
-      );
-      return back({
-        error: cancelled ? 'access_denied' : 'invalid_request',
-        error_description: cancelled
-          ? 'Access to Xero was cancelled. Nothing was connected.'
-          : 'Xero did not return an authorisation code. Nothing was connected.',
-      });
-    }
-    try {
-      const tokens = await s.xero.exchangeCode({
-        code: q.code,
-        state: q.state!,
-        codeVerifier: state.code_verifier,
-      });
-      let tenants: XeroTenant[] = await s.xero.listTenants(tokens.accessToken, tokens.authEventId);
-      // Re-consenting an organisation already connected may yield no *new* tenants.
-      if (tenants.length === 0 && tokens.authEventId) tenants = await s.xero.listTenants(tokens.accessToken);
-      if (tenants.length === 0) {
-        return back({ error: 'no_organisation', error_description: 'No Xero organisation was chosen.' });
+  return new Hono<AppEnv>().get(
+    '/callback',
+    validate('query', relayRoutes.oauthCallback.query),
+    async (c) => {
+      const q = c.req.valid('query');
+      const now = s.now();
+      const state = q.state ? await s.store.consumeOauthState(sha256(q.state), now) : undefined;
+      if (!state) {
+        s.log.warn({ hasState: Boolean(q.state) }, 'oauth callback with unknown, used or expired state');
+        return c.html(
+          page(
+            'This Xero sign-in link is no longer valid',
+            'It was already used or has expired. Nothing was saved. Close this window and start again from the Settlebridge extension.',
+          ),
+          400,
+        );
       }
-      const records: TenantRecord[] = tenants.map((t) => ({
-        tenantId: t.tenantId,
-        name: t.tenantName,
-        xeroConnectionId: t.xeroConnectionId,
-      }));
+      const back = (params: Record<string, string>) => c.redirect(withParams(state.return_url, params), 302);
+      if (q.error || !q.code) {
+        const cancelled = q.error === 'access_denied';
+        s.log.info(
+          { installId: state.install_id, error: q.error ?? 'missing_code' },
+          'oauth consent not given',
+        );
+        return back({
+          error: cancelled ? 'access_denied' : 'invalid_request',
+          error_description: cancelled
+            ? 'Access to Xero was cancelled. Nothing was connected.'
+            : 'Xero did not return an authorisation code. Nothing was connected.',
+        });
+      }
+      try {
+        const tokens = await s.xero.exchangeCode({
+          code: q.code,
+          state: q.state!,
+          codeVerifier: state.code_verifier,
+        });
+        let tenants: XeroTenant[] = await s.xero.listTenants(tokens.accessToken, tokens.authEventId);
+        // Re-consenting an organisation already connected may yield no *new* tenants.
+        if (tenants.length === 0 && tokens.authEventId)
+          tenants = await s.xero.listTenants(tokens.accessToken);
+        if (tenants.length === 0) {
+          return back({ error: 'no_organisation', error_description: 'No Xero organisation was chosen.' });
+        }
+        const records: TenantRecord[] = tenants.map((t) => ({
+          tenantId: t.tenantId,
+          name: t.tenantName,
+          xeroConnectionId: t.xeroConnectionId,
+        }));
 
-      let target = state.connection_id ? await s.store.findConnection(state.connection_id) : undefined;
-      if (state.connection_id) {
-        if (!target || target.owner_install_id !== state.install_id) {
-          return back({ error: 'invalid_request', error_description: 'That connection no longer exists.' });
+        let target = state.connection_id ? await s.store.findConnection(state.connection_id) : undefined;
+        if (state.connection_id) {
+          if (!target || target.owner_install_id !== state.install_id) {
+            return back({ error: 'invalid_request', error_description: 'That connection no longer exists.' });
+          }
+          if (!records.some((t) => t.tenantId === target!.tenant_id)) {
+            return back({
+              error: 'wrong_organisation',
+              error_description: `Reconnect must choose the organisation "${target.organisation_name}". Nothing was changed.`,
+            });
+          }
         }
-        if (!records.some((t) => t.tenantId === target!.tenant_id)) {
-          return back({
-            error: 'wrong_organisation',
-            error_description: `Reconnect must choose the organisation "${target.organisation_name}". Nothing was changed.`,
-          });
-        }
+        const primary = target ? records.find((t) => t.tenantId === target!.tenant_id)! : records[0]!;
+        // One owner per token set: connecting an organisation this install already holds
+        // replaces that connection's pair instead of creating a rival one.
+        target ??= await s.store.findOwnedConnectionForTenant(state.install_id, primary.tenantId);
+        const id = target?.id ?? randomUUID();
+        const sealed = {
+          accessTokenEnc: s.vault.encrypt(tokens.accessToken, id),
+          refreshTokenEnc: s.vault.encrypt(tokens.refreshToken, id),
+          accessExpiresAt: tokens.accessExpiresAt,
+        };
+        // Parked, not connected: the pair becomes a connection only when the install that
+        // started this sign-in redeems the code the browser carries back (routes above).
+        const relayCode = randomToken();
+        await s.store.createRelayCode({
+          code_hash: sha256(relayCode),
+          install_id: state.install_id,
+          connection_id: id,
+          account_id: state.account_id,
+          expires_at: now + RELAY_CODE_TTL_MS,
+          created_at: now,
+          tenant_id: primary.tenantId,
+          organisation_name: primary.name,
+          xero_connection_id: primary.xeroConnectionId,
+          tenants_json: JSON.stringify(records),
+          access_token_enc: sealed.accessTokenEnc,
+          refresh_token_enc: sealed.refreshTokenEnc,
+          access_expires_at: sealed.accessExpiresAt,
+        });
+        s.log.info(
+          { installId: state.install_id, connectionId: id, reconnect: Boolean(target) },
+          'xero sign-in waiting for redemption',
+        );
+        return back({ relay_code: relayCode });
+      } catch (e) {
+        const f = e instanceof XeroFailure ? e : undefined;
+        s.log.error(
+          { installId: state.install_id, xeroFailure: f?.kind ?? 'internal' },
+          'oauth callback failed',
+        );
+        // Name the real cause: invalid_grant here is about the sign-in's code (expired, used
+        // twice or failing its PKCE check), not a connection's refresh token.
+        const why =
+          f?.kind === 'invalid_grant'
+            ? 'Xero did not accept this sign-in’s authorisation code (it expired, was already used, or failed its PKCE check).'
+            : (f?.message ?? 'The relay could not finish connecting.');
+        return back({
+          error: 'server_error',
+          error_description: `${why} Nothing was connected; try again.`,
+        });
       }
-      const primary = target ? records.find((t) => t.tenantId === target!.tenant_id)! : records[0]!;
-      // One owner per token set: connecting an organisation this install already holds
-      // replaces that connection's pair instead of creating a rival one.
-      target ??= await s.store.findOwnedConnectionForTenant(state.install_id, primary.tenantId);
-      const id = target?.id ?? randomUUID();
-      const sealed = {
-        accessTokenEnc: s.vault.encrypt(tokens.accessToken, id),
-        refreshTokenEnc: s.vault.encrypt(tokens.refreshToken, id),
-        accessExpiresAt: tokens.accessExpiresAt,
-      };
-      // Parked, not connected: the pair becomes a connection only when the install that
-      // started this sign-in redeems the code the browser carries back (routes above).
-      const relayCode = randomToken();
-      await s.store.createRelayCode({
-        code_hash: sha256(relayCode),
-        install_id: state.install_id,
-        connection_id: id,
-        account_id: state.account_id,
-        expires_at: now + RELAY_CODE_TTL_MS,
-        created_at: now,
-        tenant_id: primary.tenantId,
-        organisation_name: primary.name,
-        xero_connection_id: primary.xeroConnectionId,
-        tenants_json: JSON.stringify(records),
-        access_token_enc: sealed.accessTokenEnc,
-        refresh_token_enc: sealed.refreshTokenEnc,
-        access_expires_at: sealed.accessExpiresAt,
-      });
-      s.log.info(
-        { installId: state.install_id, connectionId: id, reconnect: Boolean(target) },
-        'xero sign-in waiting for redemption',
-      );
-      return back({ relay_code: relayCode });
-    } catch (e) {
-      const f = e instanceof XeroFailure ? e : undefined;
-      s.log.error(
-        { installId: state.install_id, xeroFailure: f?.kind ?? 'internal' },
-        'oauth callback failed',
-      );
-      // Name the real cause: invalid_grant here is about the sign-in's code (expired, used
-      // twice or failing its PKCE check), not a connection's refresh token.
-      const why =
-        f?.kind === 'invalid_grant'
-          ? 'Xero did not accept this sign-in’s authorisation code (it expired, was already used, or failed its PKCE check).'
-          : (f?.message ?? 'The relay could not finish connecting.');
-      return back({
-        error: 'server_error',
-        error_description: `${why} Nothing was connected; try again.`,
-      });
-    }
-  });
+    },
+  );
 }

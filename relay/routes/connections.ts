@@ -1,14 +1,9 @@
 // A connection is owned by the install that created it. Only the owner lists it, shares it
 // with more of its accounts (one call: the "Share Xero Access" step) or disconnects it;
 // using it also needs a grant for the calling account.
-import { Hono } from 'hono';
-import {
-  ConnectionParam,
-  EnableCurrencyRequest,
-  GrantRequest,
-  type Organisation,
-  OrganisationQuery,
-} from '../../lib/relay-api';
+import { type Context, Hono } from 'hono';
+import { type Organisation, relayRoutes } from '../../lib/relay-api';
+import { currentConnection, isGranted } from '../auth/middleware';
 import { RelayHttpError } from '../errors';
 import type { AppEnv, Services } from '../services';
 import type { ConnectionRow, TenantRecord } from '../store/queries';
@@ -17,19 +12,23 @@ import { validate } from '../validate';
 import { xeroCall } from '../xero/calls';
 
 export function connectionRoutes(s: Services) {
-  async function owned(installId: string, connectionId: string): Promise<ConnectionRow> {
-    const row = await s.store.findConnection(connectionId);
-    if (!row) throw new RelayHttpError(404, 'not_found', 'That connection was not found.');
-    if (row.owner_install_id !== installId) {
+  async function ownedConnection(c: Context<AppEnv>, connectionId: string) {
+    const conn = await currentConnection(c, s, connectionId);
+    if (!conn) throw new RelayHttpError(404, 'not_found', 'That connection was not found.');
+    if (conn.row.owner_install_id !== c.get('installId')) {
       throw new RelayHttpError(403, 'not_granted', 'This install has no access to that Xero connection.');
     }
-    return row;
+    return conn;
   }
 
+  const owned = async (c: Context<AppEnv>, connectionId: string): Promise<ConnectionRow> =>
+    (await ownedConnection(c, connectionId)).row;
+
   /** Owner install and a granted account, on a connection that still works. */
-  async function usable(installId: string, connectionId: string, accountId: string): Promise<ConnectionRow> {
-    const row = await owned(installId, connectionId);
-    if (!(await s.store.hasGrant(row.id, accountId))) {
+  async function usable(c: Context<AppEnv>, connectionId: string, accountId: string): Promise<ConnectionRow> {
+    const conn = await ownedConnection(c, connectionId);
+    const { row } = conn;
+    if (!(await isGranted(s, conn, accountId))) {
       throw new RelayHttpError(
         403,
         'not_granted',
@@ -92,17 +91,17 @@ export function connectionRoutes(s: Services) {
     })
     .post(
       '/:connectionId/grants',
-      validate('param', ConnectionParam),
-      validate('json', GrantRequest),
+      validate('param', relayRoutes.grant.params),
+      validate('json', relayRoutes.grant.request),
       async (c) => {
-        const row = await owned(c.get('installId'), c.req.valid('param').connectionId);
+        const row = await owned(c, c.req.valid('param').connectionId);
         if (row.status === 'disconnected') throw isDisconnected();
         await s.store.addGrants(row.id, c.req.valid('json').accountIds, s.now());
         return c.json({ accountIds: await s.store.grantedAccounts(row.id) });
       },
     )
-    .delete('/:connectionId', validate('param', ConnectionParam), async (c) => {
-      const row = await owned(c.get('installId'), c.req.valid('param').connectionId);
+    .delete('/:connectionId', validate('param', relayRoutes.disconnect.params), async (c) => {
+      const row = await owned(c, c.req.valid('param').connectionId);
       if (row.status === 'disconnected') return c.json({ affectedAccountIds: [] });
       // Best effort at Xero: the local token set is forgotten whatever Xero answers, so a
       // dead connection can always be cleared from the extension.
@@ -140,21 +139,21 @@ export function connectionRoutes(s: Services) {
     })
     .get(
       '/:connectionId/organisation',
-      validate('param', ConnectionParam),
-      validate('query', OrganisationQuery),
+      validate('param', relayRoutes.organisation.params),
+      validate('query', relayRoutes.organisation.query),
       async (c) => {
         const { accountId, refresh } = c.req.valid('query');
-        const row = await usable(c.get('installId'), c.req.valid('param').connectionId, accountId);
+        const row = await usable(c, c.req.valid('param').connectionId, accountId);
         return c.json(await facts(row, refresh === '1'));
       },
     )
     .post(
       '/:connectionId/currencies',
-      validate('param', ConnectionParam),
-      validate('json', EnableCurrencyRequest),
+      validate('param', relayRoutes.enableCurrency.params),
+      validate('json', relayRoutes.enableCurrency.request),
       async (c) => {
         const { accountId, currency } = c.req.valid('json');
-        const row = await usable(c.get('installId'), c.req.valid('param').connectionId, accountId);
+        const row = await usable(c, c.req.valid('param').connectionId, accountId);
         const org = await facts(row);
         if (org.currencies.includes(currency)) return c.json({ currencies: org.currencies });
         if (!org.multiCurrency) {

@@ -2,14 +2,12 @@
 // private key is the install. Idempotent.
 import { Hono } from 'hono';
 import { consumeProof, verifyProofSignature } from '../auth/dpop';
-import { registrationLimit } from '../auth/limits';
 import { proofUrl } from '../auth/middleware';
 import type { AppEnv, Services } from '../services';
 
 export function installRoutes(s: Services) {
-  const limit = registrationLimit(s);
+  // Registrations per address and per instance are limited in app.ts, before this runs.
   return new Hono<AppEnv>().post('/', async (c) => {
-    limit(c);
     const now = s.now();
     const proof = await verifyProofSignature({
       proof: c.req.header('dpop'),

@@ -4,7 +4,8 @@
 // other use of a connection; reading a job needs the install that created it.
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { ConnectionParam, JobParam, SubmitInvoicesRequest } from '../../lib/relay-api';
+import { relayRoutes } from '../../lib/relay-api';
+import { currentConnection, isGranted } from '../auth/middleware';
 import { RelayHttpError } from '../errors';
 import { BATCH_SIZE } from '../jobs/worker';
 import type { AppEnv, Services } from '../services';
@@ -25,9 +26,18 @@ export function invoiceJobRoutes(s: Services) {
   });
 
   /** One install may not fill the queue (and the organisations' Xero budget) for everyone. */
-  async function checkQuota(installId: string, invoices: readonly { invoice: unknown }[]) {
+  async function checkQuota(
+    installId: string,
+    invoices: readonly { invoice: unknown; attachments?: readonly { contentBase64: string }[] }[],
+  ) {
     const queued = await s.store.installQueue(installId);
-    const adding = invoices.reduce((n, i) => n + Buffer.byteLength(JSON.stringify(i.invoice)), 0);
+    const adding = invoices.reduce(
+      (n, i) =>
+        n +
+        Buffer.byteLength(JSON.stringify(i.invoice)) +
+        (i.attachments ?? []).reduce((m, a) => m + a.contentBase64.length, 0),
+      0,
+    );
     const maxItems = s.config.INSTALL_QUEUED_INVOICES_MAX;
     const maxBytes = s.config.INSTALL_QUEUED_BYTES_MAX;
     if (queued.items + invoices.length > maxItems || queued.bytes + adding > maxBytes) {
@@ -44,14 +54,15 @@ export function invoiceJobRoutes(s: Services) {
     .post(
       '/connections/:connectionId/invoice-jobs',
       jobLimit,
-      validate('param', ConnectionParam),
-      validate('json', SubmitInvoicesRequest),
+      validate('param', relayRoutes.submitInvoices.params),
+      validate('json', relayRoutes.submitInvoices.request),
       async (c) => {
         const installId = c.get('installId');
         const { accountId, invoices } = c.req.valid('json');
-        const row = await s.store.findConnection(c.req.valid('param').connectionId);
-        if (!row) throw new RelayHttpError(404, 'not_found', 'That connection was not found.');
-        if (row.owner_install_id !== installId || !(await s.store.hasGrant(row.id, accountId))) {
+        const conn = await currentConnection(c, s, c.req.valid('param').connectionId);
+        if (!conn) throw new RelayHttpError(404, 'not_found', 'That connection was not found.');
+        const { row } = conn;
+        if (row.owner_install_id !== installId || !(await isGranted(s, conn, accountId))) {
           throw new RelayHttpError(
             403,
             'not_granted',
@@ -79,7 +90,7 @@ export function invoiceJobRoutes(s: Services) {
         return c.json(result, 202);
       },
     )
-    .get('/invoice-jobs/:jobId', validate('param', JobParam), async (c) => {
+    .get('/invoice-jobs/:jobId', validate('param', relayRoutes.getJob.params), async (c) => {
       const job = await s.jobs.getJob(c.req.valid('param').jobId);
       if (!job) throw new RelayHttpError(404, 'not_found', 'That invoice job was not found.');
       if (job.installId !== c.get('installId')) {

@@ -10,6 +10,7 @@ import * as initial from './migrations/0001-initial';
 import * as invoiceJobs from './migrations/0002-invoice-jobs';
 import * as pendingConnections from './migrations/0003-pending-connections';
 import * as orgLedger from './migrations/0004-org-ledger';
+import * as invoiceAttachments from './migrations/0005-invoice-attachments';
 import { SerialPGliteDialect } from './pglite-dialect';
 import type { Database } from './schema';
 
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '0002-invoice-jobs': invoiceJobs,
   '0003-pending-connections': pendingConnections,
   '0004-org-ledger': orgLedger,
+  '0005-invoice-attachments': invoiceAttachments,
 };
 
 /** Every migration this relay knows, oldest first. */

@@ -8,6 +8,15 @@ export type OauthStateRow = Selectable<OauthStatesTable>;
 export type RelayCodeRow = Selectable<RelayCodesTable>;
 export type ConnectionStatusValue = ConnectionsTable['status'];
 
+/** What one authenticated request read of the store (Store.authenticate). */
+export interface AuthSnapshot {
+  isInstall: boolean;
+  /** The proof's jti was recorded now: false means it was seen before (a replay). */
+  isFresh: boolean;
+  /** The connection the request's path names, as stored now, with its granted accounts. */
+  connection?: { row: ConnectionRow; accountIds: string[] };
+}
+
 export interface TenantRecord {
   tenantId: string;
   name: string;
@@ -53,6 +62,57 @@ export class Store {
       .returning('jti')
       .executeTakeFirst();
     return inserted !== undefined;
+  }
+
+  /**
+   * Everything an authenticated request needs from the store, in one statement (one round
+   * trip): whether the install is registered, the proof's jti recorded (only for a
+   * registered install; false when already seen, exact across instances through the
+   * primary key), and, when the request names a connection, its current row and the
+   * accounts granted it. Read fresh on every request, so a disconnect or a removed install
+   * made on any instance is seen by the next request everywhere.
+   */
+  async authenticate(q: {
+    installId: string;
+    jti: string;
+    expiresAt: number;
+    connectionId?: string;
+  }): Promise<AuthSnapshot> {
+    const connectionId = q.connectionId ?? null;
+    const { rows } = await sql<
+      Partial<ConnectionRow> & { is_install: boolean; is_fresh: boolean; account_ids: unknown }
+    >`
+      with install as (select id from installs where id = ${q.installId}),
+      proof as (
+        insert into dpop_proofs (install_id, jti, expires_at)
+        select id, ${q.jti}, ${q.expiresAt} from install
+        on conflict (install_id, jti) do nothing
+        returning jti
+      )
+      select
+        exists (select 1 from install) as is_install,
+        exists (select 1 from proof) as is_fresh,
+        c.*,
+        (select coalesce(json_agg(g.account_id order by g.account_id), '[]'::json)
+           from grants g where g.connection_id = c.id) as account_ids
+      from (select 1) as one
+      left join connections c on c.id = ${connectionId}::text
+    `.execute(this.db);
+    const { is_install, is_fresh, account_ids, ...row } = rows[0]!;
+    const accountIds = (typeof account_ids === 'string' ? JSON.parse(account_ids) : account_ids) as
+      | string[]
+      | null;
+    return {
+      isInstall: is_install,
+      isFresh: is_fresh,
+      connection:
+        row.id == null
+          ? undefined
+          : {
+              row: { ...row, token_version: Number(row.token_version) } as ConnectionRow,
+              accountIds: accountIds ?? [],
+            },
+    };
   }
 
   async pruneProofs(now: number): Promise<void> {

@@ -107,6 +107,28 @@ export interface InvoiceItemsTable {
   updated_at: number;
 }
 
+export type InvoiceAttachmentStateValue = 'pending' | 'sending' | 'attached' | 'failed';
+
+export interface InvoiceAttachmentsTable {
+  connection_id: string;
+  idempotency_key: string;
+  file_name: string;
+  tenant_id: string;
+  mime_type: string;
+  /** Base64 of the file's bytes. */
+  content: string;
+  size_bytes: number;
+  state: InvoiceAttachmentStateValue;
+  needs_check: Generated<boolean>;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  lease_until: number | null;
+  attachment_id: string | null;
+  error: ColumnType<InvoiceItemError | null, string | null, string | null>;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface InvoiceJobItemsTable {
   job_id: string;
   position: number;
@@ -152,6 +174,7 @@ export interface Database {
   invoice_jobs: InvoiceJobsTable;
   invoice_items: InvoiceItemsTable;
   invoice_job_items: InvoiceJobItemsTable;
+  invoice_attachments: InvoiceAttachmentsTable;
   org_limits: OrgLimitsTable;
   xero_calls: XeroCallsTable;
   installs: InstallsTable;

@@ -2,7 +2,7 @@
 // OAuth goes through openid-client 5 (one discovered client per relay, no shared state
 // between logins); /connections through fetch; accounting through a fresh xero-node
 // AccountingApi per call. The only configuration is two base URLs, which is what lets
-// the tests point at xero-sim. See shared DOMAIN.md §6 for why XeroClient itself is unsafe here.
+// the tests point at xero-sim. See docs/domain.md#xero-node-sdk for why XeroClient itself is unsafe here.
 //
 // Every call has a deadline: openid-client through its http_options, fetch and xero-node
 // (axios underneath) through an AbortSignal plus a timeout. A call past its deadline fails
@@ -20,7 +20,8 @@ import {
   stringify as stringifyLossless,
 } from 'lossless-json';
 import { type BaseClient, custom, Issuer, type TokenSet } from 'openid-client';
-import { AccountingApi, type CurrencyCode, type Invoice, type Invoices } from 'xero-node';
+import { AccountingApi, type Attachment, type CurrencyCode, type Invoice, type Invoices } from 'xero-node';
+import type { InvoicePayload } from '../../lib/relay-api';
 import { failureFromHttp, normaliseXeroError, XeroFailure } from './errors';
 
 export interface XeroTokens {
@@ -57,26 +58,8 @@ export interface CallOpts {
   signal?: AbortSignal;
 }
 
-/** An invoice as the relay sends it: Xero's PascalCase fields (lib/relay-api.ts InvoicePayload) plus Status. */
-export interface OutgoingInvoice {
-  Type: 'ACCREC' | 'ACCPAY';
-  Status: 'DRAFT' | 'AUTHORISED';
-  Contact: { Name: string };
-  Date: string;
-  DueDate: string;
-  LineAmountTypes: 'NoTax' | 'Exclusive' | 'Inclusive';
-  InvoiceNumber: string;
-  Reference: string;
-  CurrencyCode: string;
-  LineItems: {
-    Description: string;
-    Quantity: number;
-    UnitAmount: string;
-    AccountCode: string;
-    TaxType: string;
-    Tracking: { Name: string; Option: string }[];
-  }[];
-}
+/** An invoice as the relay sends it: the extension's payload plus the Status it is created with. */
+export type OutgoingInvoice = InvoicePayload & { Status: 'DRAFT' | 'AUTHORISED' };
 
 /** What Xero's rate-limit headers said on the last answer (undefined when absent). */
 export interface LimitHeaders {
@@ -105,6 +88,12 @@ export interface FoundInvoice {
   subTotal: string;
 }
 
+export interface InvoiceAttachmentInfo {
+  attachmentId: string;
+  fileName: string;
+  contentLength?: number;
+}
+
 export interface XeroGateway {
   authorizationUrl(input: { state: string; codeChallenge: string }): Promise<string>;
   exchangeCode(input: { code: string; state: string; codeVerifier: string }): Promise<XeroTokens>;
@@ -125,6 +114,20 @@ export interface XeroGateway {
     idempotencyKey: string,
     opts?: CallOpts,
   ): Promise<{ results: InvoiceResult[]; limits: LimitHeaders }>;
+  /** GET /Invoices/{id}/Attachments: what is already attached (to find an upload that landed). */
+  listInvoiceAttachments(
+    accessToken: string,
+    tenantId: string,
+    invoiceId: string,
+    opts?: CallOpts,
+  ): Promise<{ attachments: InvoiceAttachmentInfo[]; limits: LimitHeaders }>;
+  /** PUT /Invoices/{id}/Attachments/{fileName}: the raw bytes, typed by `mimeType`. */
+  attachToInvoice(
+    accessToken: string,
+    tenantId: string,
+    input: { invoiceId: string; fileName: string; mimeType: string; content: Buffer; idempotencyKey: string },
+    opts?: CallOpts,
+  ): Promise<{ attachment: InvoiceAttachmentInfo; limits: LimitHeaders }>;
   /** GET /Invoices?InvoiceNumbers=…: which of these numbers Xero already holds (not deleted/voided). */
   findInvoicesByNumber(
     accessToken: string,
@@ -447,6 +450,55 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
       }, signal);
     },
 
+    listInvoiceAttachments: (accessToken, tenantId, invoiceId, opts) => {
+      const signal = deadline(opts);
+      return guarded(async () => {
+        const res = await accounting(accessToken, signal).getInvoiceAttachments(tenantId, invoiceId);
+        return {
+          attachments: (res.body.attachments ?? []).map(attachmentInfo),
+          limits: limitHeaders(res.response.headers),
+        };
+      }, signal);
+    },
+
+    attachToInvoice: (accessToken, tenantId, input, opts) => {
+      const signal = deadline(opts);
+      return guarded(async () => {
+        const api = accounting(accessToken, signal);
+        // The body is the file itself: typed by its own MIME type, never turned into JSON.
+        api.setDefaultAuthentication({
+          applyToRequest: (request) => {
+            request.signal = signal;
+            request.timeout = timeout;
+            request.maxBodyLength = Number.POSITIVE_INFINITY;
+            request.transformRequest = [
+              (data, headers) => {
+                headers.set('Content-Type', input.mimeType);
+                return data;
+              },
+            ];
+            request.transformResponse = [
+              (data) => (typeof data === 'string' && data.trim() !== '' ? parseXeroJson(data) : data),
+            ];
+          },
+        });
+        const res = await api.createInvoiceAttachmentByFileName(
+          tenantId,
+          input.invoiceId,
+          input.fileName,
+          // xero-node types the body as a ReadStream but reads a Buffer the same way.
+          input.content as unknown as Parameters<AccountingApi['createInvoiceAttachmentByFileName']>[3],
+          false,
+          input.idempotencyKey,
+        );
+        const first = res.body.attachments?.[0];
+        if (!first?.attachmentID) {
+          throw new XeroFailure('server', 'Xero did not say which attachment it created.');
+        }
+        return { attachment: attachmentInfo(first), limits: limitHeaders(res.response.headers) };
+      }, signal);
+    },
+
     findInvoicesByNumber: (accessToken, tenantId, numbers, opts) => {
       const signal = deadline(opts);
       return guarded(async () => {
@@ -476,6 +528,14 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
         return { found, limits: limitHeaders(res.response.headers) };
       }, signal);
     },
+  };
+}
+
+function attachmentInfo(a: Attachment): InvoiceAttachmentInfo {
+  return {
+    attachmentId: String(a.attachmentID ?? ''),
+    fileName: String(a.fileName ?? ''),
+    ...(typeof a.contentLength === 'number' ? { contentLength: a.contentLength } : {}),
   };
 }
 

@@ -2,7 +2,8 @@
  * Books setup against Xero's default UK chart (xero-sim's plain seed, no Amazon accounts):
  * the suggestions avoid PAYE Payable, Insurance and system accounts, "Create Amazon accounts
  * for me" adds them in the organisation, and a settlement imported on the settings page posts
- * to those accounts with the organisation's own VAT rates.
+ * to those accounts with the organisation's own VAT rates, with the settlement file and its
+ * summary attached to the invoice once and shown as attached on the Settlements page.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,6 +71,8 @@ describe('Books setup on a UK organisation with Xero’s default chart, in Chrom
     expect(created.map((a) => a.Name)).toEqual(
       expect.arrayContaining(['Amazon Sales', 'Amazon Sales Tax Collected']),
     );
+    // This Amazon account's lines carry Channel → Amazon UK.
+    await options.select('select[name="books-tracking"]', 'Channel\u0000Amazon UK');
     await options.waitForSelector('[data-testid="books-save"]:not([disabled])');
     await options.click('[data-testid="books-save"]');
     await waitForText(options, 'Books setup saved for Harbourline Trading Ltd');
@@ -111,8 +114,36 @@ describe('Books setup on a UK organisation with Xero’s default chart, in Chrom
     for (const line of invoice.LineItems) {
       expect(amazonCodes.has(line.AccountCode ?? ''), `${line.Description} → ${line.AccountCode}`).toBe(true);
       expect(ukRates.has(line.TaxType), line.TaxType).toBe(true);
+      expect(line.Tracking, line.Description).toEqual([
+        expect.objectContaining({ Name: 'Channel', Option: 'Amazon UK' }),
+      ]);
     }
     expect(invoice.LineItems.some((l) => l.TaxType === 'OUTPUT2')).toBe(true);
+
+    // The audit trail: the settlement file as downloaded and the summary, each attached once.
+    const attachments = () => ukOrg().attachments.get(invoice.InvoiceID) ?? [];
+    const attachedBy = Date.now() + 30_000;
+    while (attachments().length < 2 && Date.now() < attachedBy) await new Promise((r) => setTimeout(r, 250));
+    expect(
+      attachments()
+        .map((a) => [a.FileName, a.MimeType])
+        .sort(),
+    ).toEqual([
+      ['settlement-12847239011-summary.csv', 'text/csv'],
+      ['settlement-12847239011.txt', 'text/plain'],
+    ]);
+    const original = attachments().find((a) => a.FileName.endsWith('.txt'))!;
+    // As the extension read it: UTF-8, without the byte-order mark Seller Central's file starts with.
+    expect(Buffer.from(original.content).toString('utf8')).toBe(
+      readFileSync(path, 'utf8').replace(/^\uFEFF/, ''),
+    );
+
+    // The Settlements page says so.
+    const history = await eb!.openPage('settlements.html');
+    await history.waitForSelector('[data-settlement-id="12847239011"] [data-attachments="attached"]', {
+      timeout: 30_000,
+    });
+    await history.close();
     await options.close();
   });
 });

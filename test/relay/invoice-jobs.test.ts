@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InvoicePayload } from '../../lib/relay-api';
 import { RelayError } from '../../lib/relay-client';
 import { DEFAULT_MAPPING_DOCUMENT, parseMapping, settle, toXeroPayload } from '../../lib/settlement/index';
-import type { XeroInvoicePayload } from '../../lib/settlement/invoices';
 import { NZ_TENANT_ID, UK_TENANT_ID } from '../../xero-sim/seed';
 import type { RunningSim } from '../../xero-sim/start';
 import {
@@ -18,7 +18,7 @@ import {
 import { invoice, items, keyFor, simInvoiceCounts, waitForJob } from './invoice-helpers';
 
 /** us.tsv through the real settlement engine, with the two lines Xero refuses remapped. */
-async function usSettlementPayload(): Promise<{ payload: XeroInvoicePayload; deposit: bigint }> {
+async function usSettlementPayload(): Promise<{ payload: InvoicePayload; deposit: bigint }> {
   // 820 is Xero's system tax account (no line may post to it) and 205 is archived in the
   // sim's chart: a bookkeeper's mapping points those at 825 and 202.
   const doc = JSON.parse(
@@ -31,7 +31,7 @@ async function usSettlementPayload(): Promise<{ payload: XeroInvoicePayload; dep
   });
   if (!result.ok) throw new Error('settle');
   const [inv] = result.value.invoices.invoices;
-  return { payload: toXeroPayload(inv!) as XeroInvoicePayload, deposit: result.value.invoices.depositTotal };
+  return { payload: toXeroPayload(inv!), deposit: result.value.invoices.depositTotal };
 }
 
 describe.each(STORE_KINDS)('invoice jobs (%s store)', (storeKind: StoreKind) => {

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { relayRoutes } from '../../lib/relay-api';
+import { openApiPath } from '../../relay/openapi';
 import { rekey } from '../../relay/rekey';
 import { NZ_TENANT_ID, SEED_CLIENT_ID, SEED_CLIENT_SECRET } from '../../xero-sim/seed';
 import type { RunningSim } from '../../xero-sim/start';
@@ -54,6 +56,24 @@ describe('relay operations', () => {
         '/v1/connections/{connectionId}/invoice-jobs',
         '/v1/invoice-jobs/{jobId}',
       ]),
+    );
+  });
+
+  it('serves exactly the routes of the table in lib/relay-api.ts, each documented', async () => {
+    // Hono lists middleware as method ALL; every other entry is a handler a caller can reach.
+    const served = rut.relay.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`);
+    const listed = Object.values(relayRoutes).map((r) => `${r.method} ${r.path}`);
+    expect([...new Set(served)].sort()).toEqual([...listed].sort());
+    const doc = (await (await fetch(`${rut.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(documented.sort()).toEqual(
+      Object.values(relayRoutes)
+        .map((r) => `${r.method} ${openApiPath(r.path)}`)
+        .sort(),
     );
   });
 

@@ -41,6 +41,41 @@ describe('accounting API', () => {
   });
   afterAll(() => sim.stop());
 
+  describe('tracking on invoice lines', () => {
+    const tracked = (Tracking: Json[]) =>
+      invoice({
+        LineItems: [
+          {
+            Description: 'Sales',
+            Quantity: 1,
+            UnitAmount: 100,
+            AccountCode: '201',
+            TaxType: 'OUTPUT2',
+            Tracking,
+          },
+        ],
+      });
+
+    it('keeps an active option of an active category on the line', async () => {
+      const { status, body } = await put(UK_TENANT_ID, [tracked([{ Name: 'Channel', Option: 'Amazon UK' }])]);
+      expect(status).toBe(200);
+      expect(body.Invoices[0].LineItems[0].Tracking).toEqual([
+        expect.objectContaining({ Name: 'Channel', Option: 'Amazon UK' }),
+      ]);
+    });
+
+    it.each([
+      [[{ Name: 'Channel', Option: 'Amazon FR' }], /Tracking option 'Amazon FR' does not exist/],
+      [[{ Name: 'Region', Option: 'West' }], /Tracking category 'Region' does not exist/],
+    ])('refuses %j and saves nothing', async (tracking, message) => {
+      const before = sim.state.orgs.get(UK_TENANT_ID)!.invoices.size;
+      const { status, body } = await put(UK_TENANT_ID, [tracked(tracking)]);
+      expect(status).toBe(400);
+      expect(firstError(body)).toMatch(message);
+      expect(sim.state.orgs.get(UK_TENANT_ID)!.invoices.size).toBe(before);
+    });
+  });
+
   describe('organisation and currencies', () => {
     it('reports name, base currency, plan and the multi-currency action per organisation', async () => {
       const org = (await (await call(NZ_TENANT_ID, '/Organisation')).json()) as Json;

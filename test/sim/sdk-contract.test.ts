@@ -1,7 +1,7 @@
 /**
  * The contract: the official SDKs, unmodified, against the sim — xero-node's AccountingApi
  * with its base path pointed at the sim, and openid-client 5 for OAuth with PKCE, as the
- * relay uses them (DOMAIN.md §6). If the SDK cannot parse an answer, the sim is wrong.
+ * relay uses them (docs/domain.md#xero-node-sdk). If the SDK cannot parse an answer, the sim is wrong.
  */
 import { type BaseClient, errors, generators, Issuer, type TokenSet } from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { decodeJwt, FULL_SCOPE, REDIRECT_URI, startTestSim, submitConsent } from
 
 type Sim = Awaited<ReturnType<typeof startTestSim>>;
 
-/** xero-node rejects with a JSON string, not an Error (DOMAIN.md §6). */
+/** xero-node rejects with a JSON string, not an Error (docs/domain.md#xero-node-sdk). */
 async function sdkFailure(promise: Promise<unknown>): Promise<{ statusCode: number; body: unknown }> {
   try {
     await promise;

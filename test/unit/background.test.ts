@@ -44,6 +44,24 @@ describe('background message listener', () => {
     expect(await getDb().accounts.count()).toBe(1);
   });
 
+  it('exports a backup that passes its own schema on the way out', async () => {
+    await trigger(create, popupSender());
+    const reply = await trigger({ type: 'backup/export', input: {} }, popupSender());
+    expect(reply).toMatchObject({
+      ok: true,
+      value: { format: 'settlebridge-backup', version: 1, accounts: [{ name: 'Acme US' }] },
+    });
+  });
+
+  it('refuses to answer outside the output schema, naming the message', async () => {
+    await trigger(create, popupSender());
+    // A record damaged behind the background's back: its answer no longer fits the contract.
+    await getDb().accounts.toCollection().modify({ currency: 'dollars' });
+    const reply = await trigger({ type: 'account/list', input: {} }, popupSender());
+    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid_output' } });
+    expect((reply as { error: { message: string } }).error.message).toContain('account/list');
+  });
+
   it('refuses a popup-only message sent from a Seller Central tab and writes nothing', async () => {
     const reply = await trigger(create, contentSender());
     expect(reply).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });

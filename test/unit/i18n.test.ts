@@ -11,6 +11,7 @@ import {
   formatAmount,
   formatDate,
   formatMoney,
+  LANGUAGE_STORAGE_KEY,
   LOCALES,
   type Locale,
   matchLocale,
@@ -19,6 +20,7 @@ import {
   t,
   tp,
 } from '@/lib/i18n';
+import { storageItems } from '@/lib/storage';
 
 const root = join(import.meta.dirname, '../..');
 const en = CATALOGS.en;
@@ -98,6 +100,13 @@ describe('message catalogs', () => {
 });
 
 describe('language choice', () => {
+  it('stores the choice under the registered storage item, accepting exactly the shipped languages', () => {
+    expect(LANGUAGE_STORAGE_KEY).toBe(storageItems.language.key);
+    expect(storageItems.language.area).toBe('local');
+    for (const l of LOCALES) expect(storageItems.language.schema.safeParse(l).success).toBe(true);
+    expect(storageItems.language.schema.safeParse('pt').success).toBe(false);
+  });
+
   it('matches browser tags to supported languages, else English', () => {
     expect(matchLocale('de-AT')).toBe('de');
     expect(matchLocale('ja')).toBe('ja');

@@ -10,7 +10,7 @@ import { orgMappingId } from '../../lib/background/books';
 import { createOutbox } from '../../lib/background/outbox';
 import { createSettlementHandlers, type SettlementView } from '../../lib/background/settlements';
 import { SettlebridgeDb } from '../../lib/db';
-import { dispatch, type Reply } from '../../lib/messages';
+import { dispatch, type Handlers, protocol, type Reply } from '../../lib/messages';
 import type { Account } from '../../lib/records';
 import { DEFAULT_MAPPING_DOCUMENT } from '../../lib/settlement';
 
@@ -30,8 +30,17 @@ describe('privileged settlement actions', () => {
   let account: Account;
   let opened: string[][];
   let handlers: ReturnType<typeof createSettlementHandlers>;
+  // dispatch takes every handler; the ones this test does not wire refuse.
+  const unwired = Object.fromEntries(
+    Object.keys(protocol).map((type) => [
+      type,
+      async () => {
+        throw new Error(`${type} is not wired in this test`);
+      },
+    ]),
+  ) as unknown as Handlers;
   const call = (type: string, input: unknown, sender: object) =>
-    dispatch(handlers, { type, input }, sender, self) as Promise<Reply<unknown>>;
+    dispatch({ ...unwired, ...handlers }, { type, input }, sender, self) as Promise<Reply<unknown>>;
 
   beforeEach(async () => {
     db = new SettlebridgeDb(`test-${crypto.randomUUID()}`);

@@ -24,6 +24,7 @@ import { buildInvoice, contactJson, type InvoiceInput, invoiceJson } from '../in
 import type { AccessTokenRecord, OrgState, StoredContact, StoredInvoice } from '../state.ts';
 import { compileWhere, WhereSyntaxError } from '../where.ts';
 import { envelope, msDate } from '../xero-json.ts';
+import { attachmentRoutes } from './attachments.ts';
 import { chartRoutes } from './chart.ts';
 
 export type AccountingEnv = { Variables: { token: AccessTokenRecord; org: OrgState } };
@@ -73,6 +74,8 @@ export function accountingRoutes(deps: SimDeps): Hono<Env> {
 
   app.use('*', async (c, next) => {
     if (!['PUT', 'POST'].includes(c.req.method)) return next();
+    // A file upload has its own 10 MB limit (routes/attachments.ts), not the 3.5 MB one.
+    if (/\/Attachments\/[^/]+$/.test(new URL(c.req.url).pathname)) return next();
     const length = Number(c.req.header('content-length') ?? 0);
     const size = length > 0 ? length : (await c.req.raw.clone().arrayBuffer()).byteLength;
     if (size > MAX_REQUEST_BYTES) {
@@ -374,6 +377,8 @@ export function accountingRoutes(deps: SimDeps): Hono<Env> {
   app.put('/Invoices', saveInvoices('create'));
   app.post('/Invoices', saveInvoices('upsert'));
   app.post('/Invoices/:id', saveInvoices('upsert'));
+
+  app.route('/', attachmentRoutes(deps));
 
   app.notFound((c) => c.json(problem(404, 'The resource you are looking for cannot be found'), 404));
   return app;

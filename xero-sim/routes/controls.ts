@@ -118,6 +118,11 @@ export function snapshot(deps: SimDeps): SimStateSnapshot {
         TotalTax: toNumber(inv.TotalTax),
         ContactName: org.contacts.get(inv.ContactID)?.Name,
         LineCount: inv.LineItems.length,
+        Attachments: (org.attachments.get(inv.InvoiceID) ?? []).map((a) => ({
+          FileName: a.FileName,
+          MimeType: a.MimeType,
+          ContentLength: a.ContentLength,
+        })),
       })),
     })),
     connections: s.connections.map((k) => ({

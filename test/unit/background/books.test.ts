@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAccountHandlers } from '../../../lib/background/accounts';
 import { createBooksHandlers, orgMappingId } from '../../../lib/background/books';
@@ -120,5 +122,46 @@ describe('books setup in the background', () => {
     expect(mapping.ok).toBe(true);
     expect(mapping.ok && mapping.value.lineAmountTypes).toBe('Inclusive');
     expect((await books['books/load']({ accountId }, page)).isSaved).toBe(true);
+  });
+  it('checks a settlement before sending: account names beside codes, and the relay’s refusals', async () => {
+    const { plan } = await books['books/load']({ accountId }, page);
+    const { choices } = await books['books/create-accounts'](
+      { accountId, accounts: plan.map(({ group: _g, ...a }) => a) },
+      page,
+    );
+    await db.settlements.put({
+      key: `${accountId}:uk`,
+      accountId,
+      settlementId: 'uk',
+      currency: 'GBP',
+      depositTotalMinor: '0',
+      periodStart: '2025-01-01',
+      periodEnd: '2025-01-14',
+      depositDate: '2025-01-16',
+      status: 'new',
+      report: {},
+      payloads: [],
+      source: readFileSync(join(import.meta.dirname, '../../fixtures/settlements/uk.tsv'), 'utf8'),
+      updatedAt: 0,
+    });
+    const before = await books['books/check']({ settlementKey: `${accountId}:uk` }, page);
+    expect(before.problems.map((p) => p.reason)).toEqual(['books_setup_needed']);
+    await books['books/save']({ accountId, groups: choices as never }, page);
+    const ok = await books['books/check']({ settlementKey: `${accountId}:uk` }, page);
+    expect(ok.problems).toEqual([]);
+    expect(ok.lines.length).toBeGreaterThan(1);
+    for (const line of ok.lines) {
+      const named = relay.state.accounts.find((a) => a.code === line.accountCode);
+      expect(line.accountName, line.description).toBe(named?.name);
+    }
+    // Archived in Xero since: stopped before posting, the line and its account named.
+    const used = ok.lines[0]!;
+    const target = relay.state.accounts.find((a) => a.code === used.accountCode)!;
+    target.status = 'ARCHIVED';
+    const stopped = await books['books/check']({ settlementKey: `${accountId}:uk` }, page);
+    expect(stopped.problems[0]?.reason).toBe('account_archived');
+    expect(stopped.problems[0]?.message).toContain(
+      `“${used.description}” goes to ${target.code} · ${target.name}`,
+    );
   });
 });

@@ -1,10 +1,11 @@
-import type { RelayConnection, RelayOrganisation, RelayPort } from '../../../lib/background/relay-port';
+import type { RelayPort } from '../../../lib/background/relay-port';
+import type { Connection, Organisation } from '../../../lib/relay-api';
 
 /** An in-memory relay with the same contract as lib/relay-client.ts, recording every call. */
 export class FakeRelay implements RelayPort {
   calls: { method: string; input: unknown }[] = [];
-  connections = new Map<string, RelayConnection>();
-  organisation_: RelayOrganisation = {
+  connections = new Map<string, Connection>();
+  organisation_: Organisation = {
     name: 'Demo Company (UK)',
     baseCurrency: 'GBP',
     multiCurrency: true,
@@ -21,7 +22,7 @@ export class FakeRelay implements RelayPort {
 
   async register() {
     this.record('register', {});
-    return {};
+    return { installId: 'fake-install', isNew: false };
   }
   async startConnect(input: { accountId: string; returnUrl: string; connectionId?: string }) {
     this.record('startConnect', input);

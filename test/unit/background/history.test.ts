@@ -6,9 +6,10 @@ import {
   type ProblemNotice,
 } from '../../../lib/background/history';
 import { createOutbox } from '../../../lib/background/outbox';
-import type { InvoiceJob, JobItem, RelayJobsPort } from '../../../lib/background/relay-port';
+import type { RelayJobsPort } from '../../../lib/background/relay-port';
 import { SettlebridgeDb } from '../../../lib/db';
 import type { Send, Settlement, SettlementStatus } from '../../../lib/records';
+import type { Job, JobItem } from '../../../lib/relay-api';
 
 const page = { sender: {} };
 const US = '11111111-1111-4111-8111-111111111111';
@@ -29,7 +30,7 @@ class FinishingRelay implements RelayJobsPort {
     this.jobs.set(jobId, items);
     return { jobId, items };
   }
-  async getJob({ jobId }: { jobId: string }): Promise<InvoiceJob> {
+  async getJob({ jobId }: { jobId: string }): Promise<Job> {
     const items = (this.jobs.get(jobId) ?? []).map((i) => ({
       ...i,
       state: 'done' as const,
@@ -213,6 +214,28 @@ describe('history handlers (the Settlements page)', () => {
     const again = await handlers['history/list']({ offset: 0, limit: 50 }, page);
     expect(again.rows[1]?.invoices[0]).toEqual({ number: 'AMZ-300', state: 'sent' });
     expect(rows[0]).not.toHaveProperty('sentAt');
+  });
+
+  it('shows whether each sent invoice carries its audit trail, and why not when it does not', async () => {
+    const rows = async () => (await handlers['history/list']({ offset: 0, limit: 50 }, page)).rows;
+    const a = settlement(US, '310', '2025-04-01', 'sent');
+    await db.settlements.put(a);
+    const files = (state: 'pending' | 'attached' | 'failed', error?: string) => [
+      { fileName: 'settlement-310.txt', state: 'attached' as const },
+      { fileName: 'settlement-310-summary.csv', state, ...(error ? { error } : {}) },
+    ];
+    const seq = await db.sends.add(send(a, 'sent', { attachments: files('pending') }));
+    expect((await rows())[0]?.invoices[0]).toMatchObject({ attachments: 'attaching' });
+    await db.sends.update(seq, { attachments: files('attached') });
+    expect((await rows())[0]?.invoices[0]).toMatchObject({ attachments: 'attached' });
+    expect((await rows())[0]?.invoices[0]).not.toHaveProperty('attachmentProblem');
+    await db.sends.update(seq, {
+      attachments: files('failed', 'settlement-310-summary.csv was not attached: no.'),
+    });
+    expect((await rows())[0]?.invoices[0]).toMatchObject({
+      attachments: 'failed',
+      attachmentProblem: 'settlement-310-summary.csv was not attached: no.',
+    });
   });
 
   it('retries a failed settlement once, with the same key and its current payload, until Xero has it', async () => {

@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAccountHandlers } from '../../../lib/background/accounts';
-import { orgMappingId } from '../../../lib/background/books';
+import { orgMappingId, setupId } from '../../../lib/background/books';
 import { createOutbox, settlementStatusFrom } from '../../../lib/background/outbox';
-import type { InvoiceJob, JobItem, RelayJobsPort } from '../../../lib/background/relay-port';
+import type { RelayJobsPort } from '../../../lib/background/relay-port';
 import { createSettlementHandlers } from '../../../lib/background/settlements';
 import { SettlebridgeDb } from '../../../lib/db';
 import type { Account } from '../../../lib/records';
+import type { InvoiceAttachment, Job, JobItem } from '../../../lib/relay-api';
 import { DEFAULT_MAPPING_DOCUMENT } from '../../../lib/settlement';
 
 const fixture = (name: string) =>
@@ -17,6 +18,10 @@ const page = { sender: {} };
 /** A relay that accepts invoice jobs; each call can be told to fail first. */
 class FakeJobs implements RelayJobsPort {
   submitted: { idempotencyKey: string }[][] = [];
+  /** The files each request carried, per idempotency key. */
+  files = new Map<string, { fileName: string; mimeType: string; contentBase64: string }[]>();
+  /** Reads of a done job that still report its files as pending. */
+  attachingReads = 0;
   jobs = new Map<string, JobItem[]>();
   failNext: { code: string; message: string; details?: Record<string, unknown> }[] = [];
   finishOnRead = true;
@@ -25,9 +30,12 @@ class FakeJobs implements RelayJobsPort {
     const f = this.failNext.shift();
     if (f) throw Object.assign(new Error(f.message), f);
   }
-  async submitInvoices(input: { invoices: { idempotencyKey: string; invoice: unknown }[] }) {
+  async submitInvoices(input: {
+    invoices: { idempotencyKey: string; invoice: unknown; attachments?: InvoiceAttachment[] }[];
+  }) {
     this.maybeFail();
     this.submitted.push(input.invoices.map((i) => ({ idempotencyKey: i.idempotencyKey })));
+    for (const i of input.invoices) if (i.attachments) this.files.set(i.idempotencyKey, i.attachments);
     const jobId = `job-${this.jobs.size + 1}`;
     const items = input.invoices.map((i) => ({
       idempotencyKey: i.idempotencyKey,
@@ -37,15 +45,17 @@ class FakeJobs implements RelayJobsPort {
     this.jobs.set(jobId, items);
     return { jobId, items };
   }
-  async getJob({ jobId }: { jobId: string }): Promise<InvoiceJob> {
+  async getJob({ jobId }: { jobId: string }): Promise<Job> {
     this.maybeFail();
     const items = this.jobs.get(jobId) ?? [];
     if (this.finishOnRead) {
+      const state = this.attachingReads-- > 0 ? 'pending' : 'attached';
       for (const i of items)
         Object.assign(i, {
           state: 'done',
           invoiceId: `inv-${i.idempotencyKey}`,
           xeroUrl: `https://xero.example/${i.idempotencyKey}`,
+          attachments: (this.files.get(i.idempotencyKey) ?? []).map((f) => ({ fileName: f.fileName, state })),
         });
     }
     return {
@@ -122,6 +132,57 @@ describe('settlements and the outbox', () => {
     );
     expect(codes).toContain('4000');
     expect(codes).not.toContain('200');
+  });
+
+  it('sends the settlement file and a summary CSV with each invoice and follows them until attached', async () => {
+    const view = await ingest();
+    relay.attachingReads = 100;
+    await handlers['settlement/send']({ settlementKey: view.settlementKey }, page);
+    await outbox.drain();
+    const [send] = await db.sends.toArray();
+    const files = relay.files.get(send!.idempotencyKey) ?? [];
+    expect(files.map((f) => [f.fileName, f.mimeType])).toEqual([
+      [`settlement-${view.settlementId}.txt`, 'text/plain'],
+      [`settlement-${view.settlementId}-summary.csv`, 'text/csv'],
+    ]);
+    const decode = (b64: string) =>
+      new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+    expect(decode(files[0]!.contentBase64)).toBe(fixture('us.tsv'));
+    const csv = decode(files[1]!.contentBase64);
+    expect(csv.split('\r\n')[0]).toBe('Invoice,Type,Date,Currency,Line,Account,Tax,Tracking,Amount');
+    expect(csv).toContain(view.report.invoices[0]!.number);
+    // Sent, but its files were still going on: followed, not forgotten.
+    expect(send?.state).toBe('sent');
+    expect(send?.attachments?.map((a) => a.state)).toEqual(['pending', 'pending']);
+    relay.attachingReads = 0;
+    await outbox.drain();
+    expect((await db.sends.toArray())[0]?.attachments?.map((a) => a.state)).toEqual(['attached', 'attached']);
+  });
+
+  it("puts the account's tracking option from Books setup on every line it posts, and only its own", async () => {
+    await db.mappings.put({
+      id: setupId('t1'),
+      name: 'Org',
+      document: {
+        groups: {},
+        trackingByAccount: {
+          [account.id]: { category: 'Channel', option: 'Amazon US' },
+          'another-account': { category: 'Channel', option: 'Amazon UK' },
+        },
+      },
+      updatedAt: now,
+    });
+    const view = await ingest();
+    await handlers['settlement/send']({ settlementKey: view.settlementKey }, page);
+    const [send] = await db.sends.toArray();
+    const lines = (send!.payload as { LineItems: { Tracking: { Name: string; Option: string }[] }[] })
+      .LineItems;
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(line.Tracking).toEqual([{ Name: 'Channel', Option: 'Amazon US' }]);
+    const report = (await db.settlements.get(view.settlementKey))?.report as {
+      invoices: { lines: { tracking: unknown[] }[] }[];
+    };
+    expect(report.invoices[0]?.lines.every((l) => l.tracking.length === 1)).toBe(true);
   });
 
   it('previews a settlement whose invoice total equals the deposit', async () => {
