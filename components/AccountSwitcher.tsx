@@ -1,5 +1,6 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AccountXeroStatus } from '@/lib/account-status';
+import { formatInteger, t } from '@/lib/i18n';
 import type { Account } from '@/lib/records';
 import { XeroStatus } from './XeroStatus';
 
@@ -129,10 +130,10 @@ export function AccountSwitcher({
         <input
           class="switcher-filter"
           type="search"
-          aria-label="Filter accounts"
+          aria-label={t('switcher.filterLabel')}
           aria-controls="account-list"
           aria-activedescendant={active ? optionId(active) : undefined}
-          placeholder={`Filter ${items.length} accounts`}
+          placeholder={t('switcher.filterPlaceholder', { count: formatInteger(items.length) })}
           value={query}
           // biome-ignore lint/a11y/noAutofocus: the popup exists to pick an account; typing filters at once
           autoFocus
@@ -150,7 +151,7 @@ export function AccountSwitcher({
         ref={listRef}
         class="accounts"
         role="listbox"
-        aria-label="Your Amazon accounts"
+        aria-label={t('switcher.listLabel')}
         aria-busy={isUpdating ? 'true' : undefined}
         data-testid={isUpdating ? 'accounts-updating' : 'accounts'}
         // Focusable even beside the filter box: a scrolling region must be reachable by keyboard.
@@ -184,14 +185,17 @@ export function AccountSwitcher({
               onMouseMove={() => index !== current && setHighlight(index)}
             >
               <span class="account-name">{item.account.name}</span>
-              <span class="account-market" title={`Marketplace ${item.account.marketplace}`}>
+              <span
+                class="account-market"
+                title={t('switcher.marketplaceTitle', { code: item.account.marketplace })}
+              >
                 {item.account.marketplace}
               </span>
               <span class="account-currency">{item.account.currency}</span>
               <XeroStatus status={item.status} />
               {item.isActive && (
                 <span class="account-active" data-testid="active-marker">
-                  Active in Seller Central
+                  {t('switcher.active')}
                 </span>
               )}
             </div>
@@ -200,12 +204,12 @@ export function AccountSwitcher({
       </div>
       {isUpdating && (
         <p class="status" role="status" data-testid="accounts-updating-note">
-          Updating…
+          {t('switcher.updating')}
         </p>
       )}
       {visible.length === 0 && (
         <p class="empty" role="status">
-          No account matches “{query}”.
+          {t('switcher.noMatch', { query })}
         </p>
       )}
     </div>

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { type MessageKey, t, tp } from '@/lib/i18n';
 import type { Account, XeroConnection } from '@/lib/records';
 
 export interface ConnectionRow extends XeroConnection {
@@ -12,10 +13,10 @@ export interface ConnectionListProps {
   onDisconnect(connectionId: string): Promise<void>;
 }
 
-const STATUS_TEXT: Record<XeroConnection['status'], string> = {
-  connected: 'Connected',
-  needs_reconnect: 'Needs reconnect',
-  disconnected: 'Disconnected',
+const STATUS_TEXT: Record<XeroConnection['status'], MessageKey> = {
+  connected: 'connections.status.connected',
+  needs_reconnect: 'connections.status.needsReconnect',
+  disconnected: 'connections.status.disconnected',
 };
 
 export function ConnectionList({ connections, accounts, onReconnect, onDisconnect }: ConnectionListProps) {
@@ -37,11 +38,7 @@ export function ConnectionList({ connections, accounts, onReconnect, onDisconnec
   };
 
   if (connections.length === 0) {
-    return (
-      <p class="empty">
-        No Xero connection yet. Create an account in the toolbar popup and connect it to Xero.
-      </p>
-    );
+    return <p class="empty">{t('connections.none')}</p>;
   }
   return (
     <>
@@ -52,14 +49,18 @@ export function ConnectionList({ connections, accounts, onReconnect, onDisconnec
       )}
       <ul class="connections" data-testid="connections">
         {connections.map((c) => {
-          const names = c.accountIds.map((id) => accounts.get(id)?.name ?? 'an account no longer here');
+          const names = c.accountIds.map((id) => accounts.get(id)?.name ?? t('connections.goneAccount'));
           return (
             <li key={c.id} class="connection" data-connection-id={c.id} data-status={c.status}>
               <div class="connection-head">
                 <strong>{c.organisationName}</strong>
-                <span class={`xero-status xero-status--${c.status}`}>{STATUS_TEXT[c.status]}</span>
+                <span class={`xero-status xero-status--${c.status}`}>{t(STATUS_TEXT[c.status])}</span>
               </div>
-              <p class="muted">Used by: {names.length ? names.join(', ') : 'no account'}</p>
+              <p class="muted">
+                {t('connections.usedBy', {
+                  names: names.length ? names.join(t('list.separator')) : t('connections.noAccount'),
+                })}
+              </p>
               <div class="actions">
                 {c.status !== 'connected' && (
                   <button
@@ -67,11 +68,11 @@ export function ConnectionList({ connections, accounts, onReconnect, onDisconnec
                     disabled={busy === c.id}
                     onClick={() => act(c.id, () => onReconnect(c.id))}
                   >
-                    Reconnect
+                    {t('common.reconnect')}
                   </button>
                 )}
                 <button type="button" disabled={busy === c.id} onClick={() => setConfirming(c.id)}>
-                  Disconnect
+                  {t('connections.disconnect')}
                 </button>
               </div>
               {confirming === c.id && (
@@ -82,15 +83,17 @@ export function ConnectionList({ connections, accounts, onReconnect, onDisconnec
                   aria-labelledby={`disconnect-${c.id}`}
                 >
                   <p id={`disconnect-${c.id}`}>
-                    Disconnect {c.organisationName}? {names.length} account{names.length === 1 ? '' : 's'}{' '}
-                    will stop posting to Xero: {names.join(', ') || 'none'}.
+                    {tp('connections.confirmDisconnect', names.length, {
+                      org: c.organisationName,
+                      names: names.join(t('list.separator')) || t('connections.noneNames'),
+                    })}
                   </p>
                   <div class="actions">
                     <button type="button" onClick={() => setConfirming(null)}>
-                      Cancel
+                      {t('common.cancel')}
                     </button>
                     <button type="button" class="danger" onClick={() => act(c.id, () => onDisconnect(c.id))}>
-                      Disconnect
+                      {t('connections.disconnect')}
                     </button>
                   </div>
                 </div>

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { t } from '@/lib/i18n';
 import { MARKETPLACES, type MarketplaceCode } from '@/lib/marketplaces';
 
 export interface CreateAccountFormProps {
@@ -27,20 +28,20 @@ export function CreateAccountForm({ onCreate }: CreateAccountFormProps) {
   };
 
   return (
-    <form class="create-account" onSubmit={submit} aria-label="Account name and marketplace">
+    <form class="create-account" onSubmit={submit} aria-label={t('accountForm.label')}>
       <label>
-        Account name
+        {t('accountForm.name')}
         <input
           name="name"
           value={name}
           maxLength={80}
           required
-          placeholder="e.g. Acme US"
+          placeholder={t('accountForm.namePlaceholder')}
           onInput={(e) => setName(e.currentTarget.value)}
         />
       </label>
       <label>
-        Marketplace
+        {t('accountForm.marketplace')}
         <select
           name="marketplace"
           value={marketplace}
@@ -59,7 +60,7 @@ export function CreateAccountForm({ onCreate }: CreateAccountFormProps) {
         </p>
       )}
       <button type="submit" disabled={isBusy}>
-        {isBusy ? 'Creating…' : 'Create account'}
+        {isBusy ? t('accountForm.creating') : t('accountForm.create')}
       </button>
     </form>
   );

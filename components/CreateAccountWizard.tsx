@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CurrencyCheck } from '@/lib/currency-check';
+import { t } from '@/lib/i18n';
 import { marketplaceByCode } from '@/lib/marketplaces';
 import type { Account } from '@/lib/records';
 import { CreateAccountForm } from './CreateAccountForm';
@@ -71,11 +72,13 @@ export function CreateAccountWizard(props: CreateAccountWizardProps) {
 
   return (
     <section class="wizard" aria-labelledby="wizard-title" data-step={step}>
-      <h2 id="wizard-title">{account ? `Set up ${account.name}` : 'Create new account'}</h2>
-      <ol class="steps" aria-label="Steps">
-        <li aria-current={step === 'details' ? 'step' : undefined}>1. Name and marketplace</li>
-        <li aria-current={step === 'xero' ? 'step' : undefined}>2. Connect to Xero</li>
-        <li aria-current={step === 'amazon' ? 'step' : undefined}>3. Connect to Amazon</li>
+      <h2 id="wizard-title">
+        {account ? t('wizard.setUp', { name: account.name }) : t('popup.createAccount')}
+      </h2>
+      <ol class="steps" aria-label={t('wizard.steps')}>
+        <li aria-current={step === 'details' ? 'step' : undefined}>{t('wizard.step1')}</li>
+        <li aria-current={step === 'xero' ? 'step' : undefined}>{t('wizard.step2')}</li>
+        <li aria-current={step === 'amazon' ? 'step' : undefined}>{t('wizard.step3')}</li>
       </ol>
 
       {step === 'details' && (
@@ -88,7 +91,7 @@ export function CreateAccountWizard(props: CreateAccountWizardProps) {
             }}
           />
           <button type="button" class="link" onClick={props.onDone}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </>
       )}
@@ -148,18 +151,17 @@ export function CreateAccountWizard(props: CreateAccountWizardProps) {
                   })
                 }
               >
-                {isBusy ? 'Waiting for Xero…' : 'Connect to Xero'}
+                {isBusy ? t('wizard.waitingXero') : t('wizard.connectXero')}
               </button>
               <p>
                 <button type="button" class="link" onClick={() => setSharing(true)}>
-                  If you would like this account to access the same Xero organisation as another of your
-                  accounts, click here
+                  {t('wizard.shareLink')}
                 </button>
               </p>
             </>
           )}
           {isConnected && (
-            <p role="status">{chosenName ? `Connected to Xero: ${chosenName}.` : 'Connected to Xero.'}</p>
+            <p role="status">{chosenName ? `Connected to Xero: ${chosenName}.` : t('wizard.connected')}</p>
           )}
           {isConnected && props.onOpenBooksSetup && (
             <p>
@@ -169,7 +171,7 @@ export function CreateAccountWizard(props: CreateAccountWizardProps) {
                 data-testid="open-books-setup"
                 onClick={() => props.onOpenBooksSetup?.(account.id)}
               >
-                Set up books: choose the organisation’s accounts and tax rates (needed before sending)
+                {t('wizard.booksLink')}
               </button>
             </p>
           )}
@@ -181,7 +183,7 @@ export function CreateAccountWizard(props: CreateAccountWizardProps) {
           )}
           <div class="actions">
             <button type="button" onClick={() => setStep('amazon')}>
-              {isConnected ? 'Next' : 'Skip for now'}
+              {isConnected ? t('wizard.next') : t('wizard.skip')}
             </button>
           </div>
           {isSharing && (
@@ -202,12 +204,14 @@ export function CreateAccountWizard(props: CreateAccountWizardProps) {
       {step === 'amazon' && account && (
         <div class="step" data-testid="step-amazon">
           <p>
-            Open Seller Central signed in to the Amazon account for {account.name} in {market?.name}, then let
-            Settlebridge read which account it is.
+            {t('wizard.amazonIntro', {
+              name: account.name,
+              marketplace: market?.name ?? account.marketplace,
+            })}
           </p>
           <div class="actions">
             <button type="button" onClick={() => props.onOpenSellerCentral(account)}>
-              Open Seller Central
+              {t('wizard.openSellerCentral')}
             </button>
             <button
               type="button"
@@ -220,11 +224,11 @@ export function CreateAccountWizard(props: CreateAccountWizardProps) {
                 })
               }
             >
-              Use the current Seller Central tab
+              {t('wizard.useTab')}
             </button>
           </div>
           <button type="button" class="link" onClick={props.onDone}>
-            Finish later
+            {t('wizard.finishLater')}
           </button>
         </div>
       )}

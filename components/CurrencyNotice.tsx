@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { type CurrencyCheck, explainCurrencyCheck } from '@/lib/currency-check';
+import { t } from '@/lib/i18n';
 
 export interface CurrencyNoticeProps {
   check: CurrencyCheck;
@@ -34,7 +35,7 @@ export function CurrencyNotice({ check, onEnable }: CurrencyNoticeProps) {
             }
           }}
         >
-          {isBusy ? 'Enabling…' : `Enable ${check.currency}`}
+          {isBusy ? t('currency.enabling') : t('currency.enable', { currency: check.currency })}
         </button>
       )}
       {error && <p class="error">{error}</p>}

@@ -1,3 +1,4 @@
+import { t } from '@/lib/i18n';
 import type { PageContext } from '@/lib/page-context';
 
 export function PageStatus({ context }: { context: PageContext | null }) {
@@ -5,13 +6,13 @@ export function PageStatus({ context }: { context: PageContext | null }) {
   if (!context.recognised) {
     return (
       <p class="page-status" data-testid="page-status">
-        This Seller Central page is not recognised; Settlebridge left it untouched.
+        {t('pageStatus.unrecognised')}
       </p>
     );
   }
   return (
     <p class="page-status" data-testid="page-status">
-      Seller Central: {context.accountName ?? 'unknown account'}
+      {t('pageStatus.account', { name: context.accountName ?? t('pageStatus.unknownAccount') })}
       {context.marketplaceName ? ` · ${context.marketplaceName}` : ''}
     </p>
   );

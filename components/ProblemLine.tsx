@@ -1,4 +1,5 @@
 import type { ProblemSummary } from '@/lib/history';
+import { t, tp } from '@/lib/i18n';
 
 export interface ProblemLineProps {
   summary: ProblemSummary | null;
@@ -6,25 +7,21 @@ export interface ProblemLineProps {
   onOpen(): void;
 }
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
 /** The popup's one line about settlements that need the user, with the way to them. */
 export function ProblemLine({ summary, href, onOpen }: ProblemLineProps) {
   const parts = summary
     ? [
-        summary.failed ? `${summary.failed} failed` : '',
-        summary.needsReconnect ? `${summary.needsReconnect} waiting for Reconnect` : '',
-        summary.conflict ? plural(summary.conflict, 'conflict', 'conflicts') + ' in Xero' : '',
+        summary.failed ? tp('problems.failed', summary.failed) : '',
+        summary.needsReconnect ? tp('problems.waiting', summary.needsReconnect) : '',
+        summary.conflict ? tp('problems.conflicts', summary.conflict) : '',
       ].filter(Boolean)
     : [];
   return (
     <p class="problem-line" data-testid="problem-line" data-count={summary?.total ?? ''}>
       {summary && summary.total > 0 && (
-        <strong>
-          {plural(summary.total, 'settlement needs', 'settlements need')} you ({parts.join(', ')}).{' '}
-        </strong>
+        <strong>{tp('problems.needYou', summary.total, { parts: parts.join(t('list.separator')) })} </strong>
       )}
-      {summary && summary.total === 0 && 'No settlement needs you. '}
+      {summary && summary.total === 0 && `${t('problems.none')} `}
       <a
         href={href}
         onClick={(e) => {
@@ -32,7 +29,7 @@ export function ProblemLine({ summary, href, onOpen }: ProblemLineProps) {
           onOpen();
         }}
       >
-        Open Settlements
+        {t('problems.open')}
       </a>
     </p>
   );

@@ -1,3 +1,4 @@
+import { t } from '@/lib/i18n';
 import type { SettingsView } from '@/lib/settings';
 
 /**
@@ -10,8 +11,8 @@ export function RelayDefaultNotice({ settings }: { settings: SettingsView | null
   return (
     <p class="notice notice--warning" role="status" data-testid="relay-default">
       {settings.isLocalBuild
-        ? `This is a development build: it sends to the local relay at ${settings.relayUrl} until you set a relay address in Connections and settings.`
-        : `Settlebridge sends to the relay at ${settings.relayUrl}. You can change it in Connections and settings.`}
+        ? t('relay.defaultLocal', { url: settings.relayUrl })
+        : t('relay.defaultHosted', { url: settings.relayUrl })}
     </p>
   );
 }

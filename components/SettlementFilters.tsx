@@ -1,5 +1,6 @@
 import type { HistoryPage } from '@/lib/history';
-import { STATUS_LABELS } from './SettlementsTable';
+import { formatInteger, t } from '@/lib/i18n';
+import { STATUSES, statusLabel } from './SettlementsTable';
 
 export interface FilterValues {
   accountId: string;
@@ -23,15 +24,15 @@ export function SettlementFilters({ values, accounts, counts, onChange }: Settle
   const set = (patch: Partial<FilterValues>) => onChange({ ...values, ...patch });
   return (
     <fieldset class="filters">
-      <legend class="visually-hidden">Filter settlements</legend>
+      <legend class="visually-hidden">{t('filters.legend')}</legend>
       <label>
-        Account
+        {t('history.col.account')}
         <select
           name="account"
           value={values.accountId}
           onChange={(e) => set({ accountId: e.currentTarget.value })}
         >
-          <option value="">All accounts</option>
+          <option value="">{t('filters.allAccounts')}</option>
           {accounts.map((a) => (
             <option key={a.id} value={a.id}>
               {a.name} ({a.marketplace})
@@ -40,18 +41,18 @@ export function SettlementFilters({ values, accounts, counts, onChange }: Settle
         </select>
       </label>
       <label>
-        Status
+        {t('history.col.status')}
         <select name="status" value={values.status} onChange={(e) => set({ status: e.currentTarget.value })}>
-          <option value="">All statuses</option>
-          {Object.entries(STATUS_LABELS).map(([status, label]) => (
+          <option value="">{t('filters.allStatuses')}</option>
+          {STATUSES.map((status) => (
             <option key={status} value={status}>
-              {label} ({counts[status] ?? 0})
+              {statusLabel(status)} ({formatInteger(counts[status] ?? 0)})
             </option>
           ))}
         </select>
       </label>
       <label>
-        Period ending from
+        {t('filters.from')}
         <input
           type="date"
           name="from"
@@ -60,11 +61,11 @@ export function SettlementFilters({ values, accounts, counts, onChange }: Settle
         />
       </label>
       <label>
-        to
+        {t('filters.to')}
         <input type="date" name="to" value={values.to} onChange={(e) => set({ to: e.currentTarget.value })} />
       </label>
       <label>
-        Settlement ID starts with
+        {t('filters.search')}
         <input
           type="search"
           name="search"

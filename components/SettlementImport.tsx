@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { SettlementView } from '@/lib/background/settlements';
+import { t } from '@/lib/i18n';
 import type { Account } from '@/lib/records';
 import { decodeSettlementBytes } from '@/lib/settlement/parse';
 import { SettlementPreview } from './in-page/SettlementPreview';
@@ -27,7 +28,7 @@ export function SettlementImport({ accounts, onImport, onSend, onMapAccount }: S
     if (!file) return;
     setMessage(null);
     if (file.size > MAX_BYTES) {
-      setMessage({ text: `${file.name} is larger than 48 MB; nothing was imported.`, isError: true });
+      setMessage({ text: t('import.tooLarge', { name: file.name }), isError: true });
       return;
     }
     try {
@@ -39,12 +40,11 @@ export function SettlementImport({ accounts, onImport, onSend, onMapAccount }: S
     }
   };
 
-  if (accounts.length === 0)
-    return <p class="empty">Create an account first; each settlement belongs to one.</p>;
+  if (accounts.length === 0) return <p class="empty">{t('import.noAccounts')}</p>;
   return (
     <div>
       <label>
-        Account{' '}
+        {t('history.col.account')}{' '}
         <select value={accountId} onChange={(e) => setAccountId(e.currentTarget.value)} name="import-account">
           {accounts.map((a) => (
             <option key={a.id} value={a.id}>
@@ -66,7 +66,7 @@ export function SettlementImport({ accounts, onImport, onSend, onMapAccount }: S
           void read(e.dataTransfer?.files[0]);
         }}
       >
-        Drop a settlement flat file (V2) here, or choose one
+        {t('import.drop')}
         <input
           type="file"
           accept=".txt,.tsv,.csv,text/plain,text/tab-separated-values"
@@ -92,7 +92,7 @@ export function SettlementImport({ accounts, onImport, onSend, onMapAccount }: S
             onSend={async () => {
               const sent = await onSend(view.settlementKey);
               setView(null);
-              setMessage({ text: `Settlement ${sent.settlementId} is on its way to Xero.`, isError: false });
+              setMessage({ text: t('history.onItsWay', { id: sent.settlementId }), isError: false });
             }}
             onMapAccount={async (settlementKey, key, code) =>
               setView(await onMapAccount(settlementKey, key, code))

@@ -1,14 +1,21 @@
 import type { HistoryRow } from '@/lib/history';
+import { formatDate, formatDateTime, formatMoney, type MessageKey, t } from '@/lib/i18n';
 
-export const STATUS_LABELS: Record<HistoryRow['status'], string> = {
-  new: 'Unsent',
-  queued: 'Queued',
-  sending: 'Sending',
-  sent: 'Sent',
-  failed: 'Failed',
-  needs_reconnect: 'Needs reconnect',
-  conflict: 'Conflict in Xero',
+const STATUS_KEYS: Record<HistoryRow['status'], MessageKey> = {
+  new: 'history.status.new',
+  queued: 'history.status.queued',
+  sending: 'history.status.sending',
+  sent: 'history.status.sent',
+  failed: 'history.status.failed',
+  needs_reconnect: 'history.status.needsReconnect',
+  conflict: 'history.status.conflict',
 };
+
+/** Every status, in display order. */
+export const STATUSES = Object.keys(STATUS_KEYS) as HistoryRow['status'][];
+
+/** A settlement status as the user reads it, in the current language. */
+export const statusLabel = (status: HistoryRow['status']): string => t(STATUS_KEYS[status]);
 
 const ATTACHMENT_LABELS: Record<NonNullable<HistoryRow['invoices'][number]['attachments']>, string> = {
   attached: 'Attached',
@@ -31,20 +38,17 @@ export interface SettlementsTableProps {
   isUpdating?: boolean;
 }
 
-const sentAt = (ms: number) =>
-  new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
 /** What a row lets the user do next, besides Preview. */
 function nextAction(row: HistoryRow): { action: RowAction; label: string } | null {
   switch (row.status) {
     case 'new':
-      return { action: 'send', label: 'Send' };
+      return { action: 'send', label: t('preview.send') };
     case 'failed':
-      return { action: 'retry', label: 'Retry' };
+      return { action: 'retry', label: t('history.retry') };
     case 'conflict':
-      return { action: 'recheck', label: 'Re-check' };
+      return { action: 'recheck', label: t('history.recheck') };
     case 'needs_reconnect':
-      return row.connectionId ? { action: 'reconnect', label: 'Reconnect' } : null;
+      return row.connectionId ? { action: 'reconnect', label: t('common.reconnect') } : null;
     default:
       return null;
   }
@@ -70,18 +74,18 @@ export function SettlementsTable({
       <caption>{caption}</caption>
       <thead>
         <tr>
-          <th scope="col">Account</th>
-          <th scope="col">Settlement</th>
-          <th scope="col">Period</th>
+          <th scope="col">{t('history.col.account')}</th>
+          <th scope="col">{t('history.col.settlement')}</th>
+          <th scope="col">{t('history.col.period')}</th>
           <th scope="col" class="num">
-            Deposit
+            {t('history.col.deposit')}
           </th>
-          <th scope="col">Status</th>
-          <th scope="col">Xero</th>
+          <th scope="col">{t('history.col.status')}</th>
+          <th scope="col">{t('history.col.xero')}</th>
           <th scope="col">Attachments</th>
-          <th scope="col">Sent</th>
+          <th scope="col">{t('history.col.sent')}</th>
           <th scope="col">
-            <span class="visually-hidden">Actions</span>
+            <span class="visually-hidden">{t('history.col.actions')}</span>
           </th>
         </tr>
       </thead>
@@ -98,26 +102,26 @@ export function SettlementsTable({
                 {row.settlementId}
               </th>
               <td>
-                {row.periodStart} – {row.periodEnd}
+                {formatDate(row.periodStart)} – {formatDate(row.periodEnd)}
                 <br />
-                <span class="muted">paid {row.depositDate}</span>
+                <span class="muted">{t('history.paid', { date: formatDate(row.depositDate) })}</span>
               </td>
-              <td class="num">
-                {row.deposit} {row.currency}
+              <td class="num" data-amount={row.deposit} data-currency={row.currency}>
+                {formatMoney(row.deposit, row.currency)}
               </td>
               <td>
                 <span class="status-badge" data-status={row.status}>
-                  {STATUS_LABELS[row.status]}
+                  {statusLabel(row.status)}
                 </span>
                 {row.error && row.status !== 'sent' && <div class="row-error">{row.error}</div>}
               </td>
               <td>
-                {row.invoices.length === 0 && <span class="muted">Not sent</span>}
+                {row.invoices.length === 0 && <span class="muted">{t('control.status.new')}</span>}
                 {row.invoices.map((inv) =>
                   inv.xeroUrl ? (
                     <a key={inv.number} href={inv.xeroUrl} target="_blank" rel="noopener noreferrer">
                       {inv.number}
-                      <span class="visually-hidden"> (open in Xero)</span>
+                      <span class="visually-hidden"> {t('history.openInXero')}</span>
                     </a>
                   ) : (
                     <span key={inv.number}>{inv.number}</span>
@@ -134,25 +138,25 @@ export function SettlementsTable({
                   ) : null,
                 )}
               </td>
-              <td>{row.sentAt === undefined ? '' : sentAt(row.sentAt)}</td>
+              <td>{row.sentAt === undefined ? '' : formatDateTime(row.sentAt)}</td>
               <td class="row-actions">
                 <button
                   type="button"
                   class="secondary"
                   disabled={isBusy}
-                  aria-label={`Preview settlement ${row.settlementId}`}
+                  aria-label={t('history.previewLabel', { id: row.settlementId })}
                   onClick={() => onAction('preview', row)}
                 >
-                  Preview
+                  {t('history.preview')}
                 </button>
                 {next && (
                   <button
                     type="button"
                     disabled={isBusy}
-                    aria-label={`${next.label} settlement ${row.settlementId}`}
+                    aria-label={t('history.actionLabel', { action: next.label, id: row.settlementId })}
                     onClick={() => onAction(next.action, row)}
                   >
-                    {busyKey === row.settlementKey ? 'Working…' : next.label}
+                    {busyKey === row.settlementKey ? t('history.working') : next.label}
                   </button>
                 )}
               </td>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '@/lib/i18n';
 import type { Account } from '@/lib/records';
 
 export interface ShareCandidate {
@@ -48,12 +49,12 @@ export function ShareXeroDialog({ accountName, candidates, onConfirm, onCancel }
       data-testid="share-dialog"
       onKeyDown={(e) => e.key === 'Escape' && onCancel()}
     >
-      <h2 id="share-title">Share Xero Access</h2>
+      <h2 id="share-title">{t('share.title')}</h2>
       {candidates.length === 0 ? (
-        <p>None of your other accounts is connected to Xero yet. Connect one directly first.</p>
+        <p>{t('share.none')}</p>
       ) : (
         <fieldset>
-          <legend>Let {accountName} post to the same Xero organisation as:</legend>
+          <legend>{t('share.legend', { name: accountName })}</legend>
           {candidates.map(({ account, organisationName }) => (
             <label key={account.id} class="radio">
               <input
@@ -75,10 +76,10 @@ export function ShareXeroDialog({ accountName, candidates, onConfirm, onCancel }
       )}
       <div class="actions">
         <button type="button" onClick={onCancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
         <button type="button" class="primary" disabled={!chosen || isBusy} onClick={confirm}>
-          {isBusy ? 'Sharing…' : 'Share access'}
+          {isBusy ? t('share.sharing') : t('share.confirm')}
         </button>
       </div>
     </div>

@@ -11,6 +11,7 @@ import { createSettingsHandlers } from '@/lib/background/settings';
 import { createSettlementHandlers } from '@/lib/background/settlements';
 import { createXeroHandlers } from '@/lib/background/xero';
 import { getDb } from '@/lib/db';
+import { LANGUAGE_STORAGE_KEY, loadLocale } from '@/lib/i18n';
 import { matchAccount } from '@/lib/match-account';
 import { dispatch, Envelope, type Sender } from '@/lib/messages';
 import { storageItems, storedItem } from '@/lib/storage';
@@ -23,6 +24,11 @@ const notifyProblemsItem = storedItem(storage, storageItems.notifyProblems);
 const announcedProblemsItem = storedItem(storage, storageItems.announcedProblems);
 
 export default defineBackground(() => {
+  // Notifications and errors speak the seller's language: the stored choice, kept current.
+  void loadLocale();
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && LANGUAGE_STORAGE_KEY in changes) void loadLocale();
+  });
   const db = getDb();
   const settings = createSettingsHandlers({
     get: settingsItem.get,

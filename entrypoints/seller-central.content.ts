@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { startStatements } from '@/lib/features/statements';
+import { loadLocale, t } from '@/lib/i18n';
 import { sellerCentralMatchPatterns } from '@/lib/marketplaces';
 import { sendMessage } from '@/lib/message-client';
 import { readPageContext } from '@/lib/seller-central/detect';
@@ -35,6 +36,7 @@ export default defineContentScript({
       if (ctx.signal.aborted || location.href !== url.href) return;
       await sendMessage(send, 'page/report', { ...context, path: url.pathname });
       if (!context.recognised || !isStatementsPage(url)) return;
+      await loadLocale();
       const controller = new AbortController();
       statements = controller;
       ctx.signal.addEventListener('abort', () => controller.abort(), { once: true });
@@ -45,7 +47,7 @@ export default defineContentScript({
         signal: controller.signal,
         fetchFile: async (href) => {
           const res = await pageFetch(href, { credentials: 'include' });
-          if (!res.ok) throw new Error(`Seller Central did not hand over the file (HTTP ${res.status}).`);
+          if (!res.ok) throw new Error(t('errors.fileDownload', { status: res.status }));
           return decodeSettlementBytes(new Uint8Array(await res.arrayBuffer()));
         },
         mount: async (name, anchor, where = 'after') => {

@@ -1,3 +1,4 @@
+import { t } from './i18n';
 import type { Account, XeroConnection } from './records';
 
 export type AccountXeroStatus =
@@ -25,12 +26,12 @@ export function accountXeroStatus(
 export function describeXeroStatus(status: AccountXeroStatus): string {
   switch (status.kind) {
     case 'not_connected':
-      return 'Not connected to Xero';
+      return t('xeroStatus.notConnected');
     case 'connected':
-      return `Connected to ${status.organisationName}`;
+      return t('xeroStatus.connected', { org: status.organisationName });
     case 'shared':
-      return `${status.organisationName}, shared from ${status.fromAccountName}`;
+      return t('xeroStatus.shared', { org: status.organisationName, from: status.fromAccountName });
     case 'needs_reconnect':
-      return `Needs reconnect (${status.organisationName})`;
+      return t('xeroStatus.needsReconnect', { org: status.organisationName });
   }
 }

@@ -1,3 +1,4 @@
+import { t } from './i18n';
 import type { Organisation } from './relay-api';
 
 /**
@@ -24,12 +25,24 @@ export function checkCurrency(currency: string, org: Organisation): CurrencyChec
 export function explainCurrencyCheck(check: CurrencyCheck): string {
   switch (check.state) {
     case 'base':
-      return `${check.organisation} keeps its books in ${check.currency}: invoices post as they are.`;
+      return t('currency.base', { org: check.organisation, currency: check.currency });
     case 'enabled':
-      return `${check.organisation} (base ${check.baseCurrency}) has ${check.currency} enabled: invoices post in ${check.currency}.`;
+      return t('currency.enabled', {
+        org: check.organisation,
+        base: check.baseCurrency,
+        currency: check.currency,
+      });
     case 'can_enable':
-      return `${check.organisation} keeps its books in ${check.baseCurrency} and has not enabled ${check.currency}. Xero would refuse ${check.currency} invoices until it is enabled. Enable it now?`;
+      return t('currency.canEnable', {
+        org: check.organisation,
+        base: check.baseCurrency,
+        currency: check.currency,
+      });
     case 'plan_lacks_multicurrency':
-      return `${check.organisation} keeps its books in ${check.baseCurrency} and its Xero plan has no multi-currency, so Xero would refuse ${check.currency} invoices. In Xero, move to a plan that includes multi-currency (Settings → Subscription and billing), then enable ${check.currency}; or connect this account to an organisation whose base currency is ${check.currency}.`;
+      return t('currency.planLacks', {
+        org: check.organisation,
+        base: check.baseCurrency,
+        currency: check.currency,
+      });
   }
 }

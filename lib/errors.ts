@@ -3,6 +3,7 @@
  * and what the user can do; `code` lets the UI pick an action (e.g. show "Reconnect").
  */
 import type { z } from 'zod';
+import { t } from './i18n';
 
 export interface ErrorInfo {
   code: string;
@@ -26,8 +27,8 @@ export class AppError extends Error implements ErrorInfo {
 /** Turns a zod failure into one sentence naming the field, for people rather than programs. */
 export function describeZodError(error: z.ZodError, what = 'input'): string {
   const first = error.issues[0];
-  if (!first) return `The ${what} is not valid.`;
-  const where = first.path.length > 0 ? ` (at ${first.path.join('.')})` : '';
+  if (!first) return t('errors.invalid', { what });
+  const where = first.path.length > 0 ? ` ${t('errors.at', { path: first.path.join('.') })}` : '';
   return `${first.message}${where}`;
 }
 
@@ -35,6 +36,6 @@ export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof AppError) return error.toJSON();
   return {
     code: 'internal',
-    message: 'Something went wrong inside Settlebridge; nothing was changed. Try again.',
+    message: t('errors.internal'),
   };
 }

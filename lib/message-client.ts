@@ -4,6 +4,7 @@
  * validates everything it receives.
  */
 import { AppError } from './errors';
+import { t } from './i18n';
 import type { MessageInput, MessageOutput, MessageType, Reply } from './messages';
 
 export class MessageError extends AppError {}
@@ -16,8 +17,7 @@ export async function sendMessage<T extends MessageType>(
   input: MessageInput<T>,
 ): Promise<MessageOutput<T>> {
   const reply = (await send({ type, input })) as Reply<MessageOutput<T>> | undefined;
-  if (!reply)
-    throw new MessageError('no_reply', 'Settlebridge did not answer; reload the extension and try again.');
+  if (!reply) throw new MessageError('no_reply', t('errors.noReply'));
   if (!reply.ok) throw new MessageError(reply.error.code, reply.error.message);
   return reply.value;
 }

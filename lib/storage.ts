@@ -51,6 +51,16 @@ export type SellerCentralTabs = z.infer<typeof SellerCentralTabs>;
 export const storageItems = {
   /** The relay address; unset until the seller saves one (the UI then names the default). */
   settings: item({ area: 'local', key: 'settings', schema: Settings.optional(), fallback: undefined }),
+  /**
+   * The seller's language choice (Settings → Language); unset follows the browser. Read and
+   * written by lib/i18n.ts as LANGUAGE_STORAGE_KEY, which keeps zod out of the popup bundle.
+   */
+  language: item({
+    area: 'local',
+    key: 'language',
+    schema: z.enum(['en', 'de', 'fr', 'it', 'es', 'ja']).optional(),
+    fallback: undefined,
+  }),
   /** Browser notifications for failed sends and lost connections; the user can turn them off. */
   notifyProblems: item({ area: 'local', key: 'notifyProblems', schema: z.boolean(), fallback: true }),
   /** Problems already announced, so each is announced once, across worker restarts. */

@@ -36,6 +36,13 @@ try {
   await step('unit, sim and relay tests', 'npx', ['vitest', 'run'], env);
   await step('build extension', 'npx', ['wxt', 'build'], env);
   await step('build extension (firefox)', 'npx', ['wxt', 'build', '-b', 'firefox'], env);
+  // Mozilla's add-on linter, as addons.mozilla.org runs it on upload: errors fail the run.
+  await step('web-ext lint (firefox build)', 'npx', [
+    'web-ext',
+    'lint',
+    '--source-dir',
+    '.output/firefox-mv2',
+  ]);
   await step(
     'end-to-end tests (Chromium, Firefox)',
     'npx',

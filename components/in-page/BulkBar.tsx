@@ -1,3 +1,5 @@
+import { formatDuration, formatInteger, t, tp } from '@/lib/i18n';
+
 export interface BulkProgress {
   total: number;
   sent: number;
@@ -14,8 +16,6 @@ export interface BulkBarProps {
   onSendAll(): void;
 }
 
-const minutes = (s: number) => (s < 60 ? `${Math.max(1, Math.round(s))} s` : `${Math.round(s / 60)} min`);
-
 /**
  * Above the statements table: who this page is for, "Send all unsent" (the rows this page
  * shows: Seller Central pages its statements) and its progress.
@@ -24,8 +24,7 @@ export function BulkBar({ accountName, unsent, preparing, progress, onSendAll }:
   if (!accountName) {
     return (
       <div class="sb-bar" data-testid="sb-bar">
-        Settlebridge: this Seller Central account is not linked to one of your Settlebridge accounts. Open
-        Settlebridge and choose "Connect to Amazon" for it.
+        {t('bar.notLinked')}
       </div>
     );
   }
@@ -35,18 +34,21 @@ export function BulkBar({ accountName, unsent, preparing, progress, onSendAll }:
       <strong>Settlebridge · {accountName}</strong>
       {preparing ? (
         <span role="status">
-          Reading settlement files: {preparing.done} of {preparing.total}
+          {t('bar.reading', { done: formatInteger(preparing.done), total: formatInteger(preparing.total) })}
         </span>
       ) : progress && done < progress.total ? (
         <span role="status" data-testid="sb-progress">
-          <progress max={progress.total} value={progress.sent} /> {progress.sent} of {progress.total} sent
-          {progress.failed ? `, ${progress.failed} failed` : ''}
-          {progress.parked ? `, ${progress.parked} waiting for Reconnect` : ''}
-          {progress.estimateSeconds !== null ? ` · about ${minutes(progress.estimateSeconds)} left` : ''}
+          <progress max={progress.total} value={progress.sent} />{' '}
+          {t('bar.sent', { sent: formatInteger(progress.sent), total: formatInteger(progress.total) })}
+          {progress.failed ? `${t('list.separator')}${tp('problems.failed', progress.failed)}` : ''}
+          {progress.parked ? `${t('list.separator')}${tp('problems.waiting', progress.parked)}` : ''}
+          {progress.estimateSeconds !== null
+            ? ` · ${t('bar.left', { time: formatDuration(progress.estimateSeconds) })}`
+            : ''}
         </span>
       ) : (
         <button type="button" disabled={unsent === 0} onClick={(e) => e.isTrusted && onSendAll()}>
-          Send all unsent on this page ({unsent})
+          {t('bar.sendAll', { count: formatInteger(unsent) })}
         </button>
       )}
     </div>

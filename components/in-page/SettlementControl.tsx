@@ -1,3 +1,4 @@
+import { type MessageKey, t } from '@/lib/i18n';
 import { safeXeroUrl } from '@/lib/xero-url';
 
 export interface SettlementState {
@@ -15,14 +16,14 @@ export interface SettlementControlProps {
   onSend(): void;
 }
 
-const LABELS: Record<string, string> = {
-  new: 'Not sent',
-  queued: 'Sending…',
-  sending: 'Sending…',
-  sent: 'Sent to Xero',
-  failed: 'Failed',
-  needs_reconnect: 'Needs reconnect',
-  conflict: 'Conflict in Xero',
+const LABELS: Record<string, MessageKey> = {
+  new: 'control.status.new',
+  queued: 'control.status.sending',
+  sending: 'control.status.sending',
+  sent: 'control.status.sent',
+  failed: 'control.status.failed',
+  needs_reconnect: 'control.status.needsReconnect',
+  conflict: 'control.status.conflict',
 };
 
 /** Next to each settlement on a statements page: its state and a Send button. */
@@ -44,11 +45,11 @@ export function SettlementControl({
       data-status={status}
     >
       <span class="sb-badge" data-status={status} title={state?.error}>
-        {LABELS[status] ?? status}
+        {LABELS[status] ? t(LABELS[status]) : status}
       </span>
       {status === 'sent' && xeroUrl && (
         <a href={xeroUrl} target="_blank" rel="noopener noreferrer">
-          View in Xero
+          {t('control.viewInXero')}
         </a>
       )}
       {(status === 'failed' || status === 'conflict') && state?.error && (
@@ -56,7 +57,7 @@ export function SettlementControl({
       )}
       {canSend && (
         <button type="button" disabled={isBusy} onClick={(e) => e.isTrusted && onSend()}>
-          {isBusy ? 'Preparing…' : 'Send to Xero'}
+          {isBusy ? t('control.preparing') : t('control.send')}
         </button>
       )}
     </span>

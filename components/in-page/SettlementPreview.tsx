@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { SettlementView } from '@/lib/background/settlements';
+import { formatAmount, formatDate, formatInteger, formatMoney, t, tp } from '@/lib/i18n';
 
 export interface SettlementPreviewProps {
   views: readonly SettlementView[];
@@ -34,10 +35,10 @@ export function SettlementPreview({
     }
   };
   const title = !canSend
-    ? `Settlement ${views[0]?.settlementId}`
+    ? t('preview.titleReadOnly', { id: views[0]?.settlementId ?? '' })
     : views.length === 1
-      ? `Send settlement ${views[0]?.settlementId} to Xero`
-      : `Send ${views.length} settlements to Xero`;
+      ? t('preview.titleOne', { id: views[0]?.settlementId ?? '' })
+      : t('preview.titleMany', { count: formatInteger(views.length) });
 
   return (
     <div class="sb-overlay">
@@ -48,27 +49,32 @@ export function SettlementPreview({
           return (
             <section key={v.settlementKey} data-settlement-key={v.settlementKey}>
               <p>
-                {v.accountName} → {v.organisationName ?? 'no Xero organisation'} · {r.periodStart} to{' '}
-                {r.periodEnd} · deposit {r.depositTotal} {r.currency} on {r.depositDate}
-                {r.format === 'V1' ? ' · older V1 format' : ''}
+                {v.accountName} → {v.organisationName ?? t('preview.noOrganisation')} ·{' '}
+                {t('preview.period', { start: formatDate(r.periodStart), end: formatDate(r.periodEnd) })} ·{' '}
+                {t('preview.deposit', {
+                  amount: formatMoney(r.depositTotal, r.currency),
+                  date: formatDate(r.depositDate),
+                })}
+                {r.format === 'V1' ? ` · ${t('preview.v1')}` : ''}
               </p>
               {r.isNothingToSend && (
                 <p class="sb-ok" data-testid="sb-nothing-to-send">
-                  Nothing to send: this settlement has no rows and a zero total.
+                  {t('preview.nothingToSend')}
                 </p>
               )}
               {r.invoices.map((inv) => (
                 <div key={inv.number}>
                   <h3>
-                    {inv.type === 'ACCPAY' ? 'Bill' : 'Invoice'} {inv.number} · {inv.reference}
+                    {inv.type === 'ACCPAY' ? t('preview.bill') : t('preview.invoice')} {inv.number} ·{' '}
+                    {inv.reference}
                   </h3>
                   <table>
                     <thead>
                       <tr>
-                        <th>Line</th>
-                        <th>Account</th>
-                        <th>Tax</th>
-                        <th class="num">Amount ({inv.currency})</th>
+                        <th>{t('preview.line')}</th>
+                        <th>{t('preview.account')}</th>
+                        <th>{t('preview.tax')}</th>
+                        <th class="num">{t('preview.amount', { currency: inv.currency })}</th>
                       </tr>
                     </thead>
                     <tbody>
@@ -77,13 +83,15 @@ export function SettlementPreview({
                           <td>{line.description}</td>
                           <td>{line.accountCode}</td>
                           <td>{line.taxType}</td>
-                          <td class="num">{line.amount}</td>
+                          <td class="num" data-amount={line.amount}>
+                            {formatAmount(line.amount)}
+                          </td>
                         </tr>
                       ))}
                       <tr>
-                        <th colSpan={3}>Total</th>
-                        <th class="num" data-testid="sb-total">
-                          {inv.total}
+                        <th colSpan={3}>{t('preview.total')}</th>
+                        <th class="num" data-testid="sb-total" data-amount={inv.total}>
+                          {formatAmount(inv.total)}
                         </th>
                       </tr>
                     </tbody>
@@ -92,27 +100,27 @@ export function SettlementPreview({
               ))}
               {r.discrepancy === null ? (
                 <p class="sb-ok" data-testid="sb-reconciled">
-                  The invoice total equals the deposit of {r.depositTotal} {r.currency}.
+                  {t('preview.reconciled', { amount: formatMoney(r.depositTotal, r.currency) })}
                 </p>
               ) : (
                 <p class="sb-flag" data-testid="sb-discrepancy">
-                  The settlement's rows differ from the deposit by {r.discrepancy} {r.currency}. The
-                  difference is its own line, so the invoice still equals the deposit; check Amazon's report
-                  for a missing line.
+                  {t('preview.discrepancy', { amount: formatMoney(r.discrepancy, r.currency) })}
                 </p>
               )}
               {canSend && r.unmapped.length > 0 && (
                 <div class="sb-flag" data-testid="sb-unmapped">
-                  <p>
-                    These amounts have no mapping yet and go to the Unmapped account. Give each an account
-                    code:
-                  </p>
+                  <p>{t('preview.unmapped')}</p>
                   {r.unmapped.map((u) => (
                     <p key={u.key}>
                       <label>
-                        {u.key} ({u.amount} {r.currency}, {u.rows} rows){' '}
+                        {u.key} (
+                        {t('preview.unmappedRow', {
+                          amount: formatMoney(u.amount, r.currency),
+                          rows: tp('preview.rows', u.rows),
+                        })}
+                        ){' '}
                         <input
-                          aria-label={`Account code for ${u.key}`}
+                          aria-label={t('preview.accountCodeFor', { key: u.key })}
                           value={codes[u.key] ?? ''}
                           onInput={(e) => setCodes({ ...codes, [u.key]: e.currentTarget.value })}
                         />
@@ -123,7 +131,7 @@ export function SettlementPreview({
                         disabled={isBusy || !codes[u.key]}
                         onClick={guard(() => onMapAccount(v.settlementKey, u.key, codes[u.key] ?? ''))}
                       >
-                        Save mapping
+                        {t('preview.saveMapping')}
                       </button>
                     </p>
                   ))}
@@ -139,7 +147,7 @@ export function SettlementPreview({
         )}
         <div class="sb-actions">
           <button type="button" class="secondary" onClick={(e) => e.isTrusted && onCancel()}>
-            {canSend ? 'Cancel' : 'Close'}
+            {canSend ? t('common.cancel') : t('common.close')}
           </button>
           {canSend && (
             <button
@@ -148,7 +156,11 @@ export function SettlementPreview({
               onClick={guard(onSend)}
               data-testid="sb-send"
             >
-              {isBusy ? 'Sending…' : views.length === 1 ? 'Send' : `Send all ${views.length}`}
+              {isBusy
+                ? t('control.status.sending')
+                : views.length === 1
+                  ? t('preview.send')
+                  : t('preview.sendAll', { count: formatInteger(views.length) })}
             </button>
           )}
         </div>

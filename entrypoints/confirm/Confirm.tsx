@@ -7,6 +7,7 @@ import { SettlementPreview } from '@/components/in-page/SettlementPreview';
 import { IN_PAGE_CSS } from '@/components/in-page/styles';
 import type { BooksCheckResult } from '@/lib/background/books';
 import type { SettlementView } from '@/lib/background/settlements';
+import { t, tp } from '@/lib/i18n';
 import { sendMessage } from '@/lib/message-client';
 
 const send = (m: unknown) => browser.runtime.sendMessage(m);
@@ -55,7 +56,7 @@ export function Confirm({ settlementKeys }: { settlementKeys: string[] }) {
     return (
       <main>
         <p class="error" role="alert">
-          No settlement to send. Close this window and choose Send to Xero on the statements page again.
+          {t('confirm.none')}
         </p>
       </main>
     );
@@ -68,7 +69,7 @@ export function Confirm({ settlementKeys }: { settlementKeys: string[] }) {
           {message.text}
         </p>
       )}
-      {!views && !message && <p aria-busy="true">Preparing the preview…</p>}
+      {!views && !message && <p aria-busy="true">{t('confirm.preparing')}</p>}
       {checks && <BooksCheck checks={checks} />}
       {problems.length > 0 && (
         <div class="error" role="alert" data-testid="books-refused">
@@ -108,7 +109,7 @@ export function Confirm({ settlementKeys }: { settlementKeys: string[] }) {
               await sendMessage(send, 'settlement/send', { settlementKey: v.settlementKey });
             setViews(null);
             setMessage({
-              text: `${views.length === 1 ? 'The settlement is' : `${views.length} settlements are`} on the way to Xero. You can close this window.`,
+              text: tp('confirm.onTheWay', views.length),
               isError: false,
             });
             setTimeout(() => window.close(), 1500);

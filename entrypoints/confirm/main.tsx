@@ -1,5 +1,9 @@
 import { render } from 'preact';
 import '@/components/styles.css';
+import { loadLocale } from '@/lib/i18n';
 import { Confirm, keysFromHash } from './Confirm';
 
-render(<Confirm settlementKeys={keysFromHash(window.location.hash)} />, document.getElementById('app')!);
+// The seller's language choice is read before the first paint, so no text changes under them.
+void loadLocale().then(() =>
+  render(<Confirm settlementKeys={keysFromHash(window.location.hash)} />, document.getElementById('app')!),
+);

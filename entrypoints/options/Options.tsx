@@ -4,6 +4,17 @@ import { BooksSetup } from '@/components/BooksSetup';
 import { ConnectionList } from '@/components/ConnectionList';
 import { RelayDefaultNotice } from '@/components/RelayDefaultNotice';
 import { SettlementImport } from '@/components/SettlementImport';
+import {
+  formatInteger,
+  LANGUAGE_STORAGE_KEY,
+  LOCALE_NAMES,
+  LOCALES,
+  type Locale,
+  setLocale,
+  storedChoice,
+  t,
+  tp,
+} from '@/lib/i18n';
 import { sendMessage } from '@/lib/message-client';
 import type { MessageOutput } from '@/lib/messages';
 import type { Account } from '@/lib/records';
@@ -18,6 +29,7 @@ export function Options() {
   const [relayUrl, setRelayUrl] = useState('');
   const [settings, setSettings] = useState<SettingsView | null>(null);
   const [notice, setNotice] = useState<{ area: string; text: string; isError: boolean } | null>(null);
+  const [language, setLanguage] = useState<Locale | ''>('');
 
   const load = async (check = false) => {
     const [a, c] = await Promise.all([
@@ -29,6 +41,10 @@ export function Options() {
   };
 
   useEffect(() => {
+    browser.storage.local
+      .get(LANGUAGE_STORAGE_KEY)
+      .then((got) => setLanguage(storedChoice(got[LANGUAGE_STORAGE_KEY]) ?? ''))
+      .catch(() => {});
     load(true).catch((e: unknown) => setNotice({ area: 'connections', text: errorText(e), isError: true }));
     sendMessage(send, 'settings/get', {})
       // Never overwrite what the user started typing before the stored value arrived.
@@ -50,15 +66,13 @@ export function Options() {
 
   return (
     <main class="options">
-      <h1>Settlebridge settings</h1>
+      <h1>{t('options.title')}</h1>
       <p>
-        <a href={browser.runtime.getURL('/settlements.html')}>
-          Settlements: every account's history and problems
-        </a>
+        <a href={browser.runtime.getURL('/settlements.html')}>{t('options.settlementsLink')}</a>
       </p>
 
       <section aria-labelledby="connections-title">
-        <h2 id="connections-title">Xero connections</h2>
+        <h2 id="connections-title">{t('options.connections')}</h2>
         {connections?.stale && <p class="notice notice--warning">{connections.stale}</p>}
         {noticeFor('connections')}
         {connections ? (
@@ -68,21 +82,18 @@ export function Options() {
             onReconnect={async (connectionId) => {
               await sendMessage(send, 'connection/reconnect', { connectionId });
               await load();
-              say('connections', 'Reconnected to Xero.');
+              say('connections', t('options.reconnected'));
             }}
             onDisconnect={async (connectionId) => {
               const { affectedAccountIds } = await sendMessage(send, 'connection/disconnect', {
                 connectionId,
               });
               await load();
-              say(
-                'connections',
-                `Disconnected. ${affectedAccountIds.length} account(s) no longer post to Xero.`,
-              );
+              say('connections', tp('options.disconnected', affectedAccountIds.length));
             }}
           />
         ) : (
-          <p aria-busy="true">Checking connections…</p>
+          <p aria-busy="true">{t('options.checking')}</p>
         )}
       </section>
 
@@ -106,7 +117,7 @@ export function Options() {
       </section>
 
       <section aria-labelledby="settings-title">
-        <h2 id="settings-title">Relay</h2>
+        <h2 id="settings-title">{t('options.relay')}</h2>
         <form
           onSubmit={async (e) => {
             e.preventDefault();
@@ -114,7 +125,7 @@ export function Options() {
               const saved = await sendMessage(send, 'settings/set', { relayUrl });
               setRelayUrl(saved.relayUrl);
               setSettings(saved);
-              say('settings', 'Saved.');
+              say('settings', t('options.saved'));
               await load(true);
             } catch (error) {
               say('settings', errorText(error), true);
@@ -122,7 +133,7 @@ export function Options() {
           }}
         >
           <label>
-            Relay address
+            {t('options.relayAddress')}
             <input
               name="relayUrl"
               type="url"
@@ -131,14 +142,45 @@ export function Options() {
               onInput={(e) => setRelayUrl(e.currentTarget.value)}
             />
           </label>
-          <button type="submit">Save</button>
+          <button type="submit">{t('common.save')}</button>
           <RelayDefaultNotice settings={settings} />
           {noticeFor('settings')}
         </form>
       </section>
 
+      <section aria-labelledby="language-title">
+        <h2 id="language-title">{t('options.language')}</h2>
+        <label>
+          {t('options.languageLabel')}{' '}
+          <select
+            name="language"
+            value={language}
+            onChange={async (e) => {
+              const choice = storedChoice(e.currentTarget.value);
+              try {
+                if (choice) await browser.storage.local.set({ [LANGUAGE_STORAGE_KEY]: choice });
+                else await browser.storage.local.remove(LANGUAGE_STORAGE_KEY);
+                setLocale(choice);
+                setLanguage(choice ?? '');
+                say('language', t('options.languageSaved'));
+              } catch (error) {
+                say('language', errorText(error), true);
+              }
+            }}
+          >
+            <option value="">{t('options.languageBrowser')}</option>
+            {LOCALES.map((code) => (
+              <option key={code} value={code} lang={code}>
+                {LOCALE_NAMES[code]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {noticeFor('language')}
+      </section>
+
       <section aria-labelledby="import-title">
-        <h2 id="import-title">Import settlement file</h2>
+        <h2 id="import-title">{t('options.import')}</h2>
         <SettlementImport
           accounts={accounts}
           onImport={(accountId, text) => sendMessage(send, 'settlement/import', { accountId, text })}
@@ -150,8 +192,8 @@ export function Options() {
       </section>
 
       <section aria-labelledby="backup-title">
-        <h2 id="backup-title">Backup</h2>
-        <p>Your accounts and mappings as one JSON file. It holds no Xero tokens.</p>
+        <h2 id="backup-title">{t('options.backup')}</h2>
+        <p>{t('options.backupBody')}</p>
         <div class="actions">
           <button
             type="button"
@@ -165,10 +207,10 @@ export function Options() {
               URL.revokeObjectURL(a.href);
             }}
           >
-            Export backup
+            {t('options.exportBackup')}
           </button>
           <label class="file-button">
-            Import backup
+            {t('options.importBackup')}
             <input
               type="file"
               accept="application/json,.json"
@@ -181,11 +223,7 @@ export function Options() {
                 try {
                   document = JSON.parse(await file.text());
                 } catch {
-                  say(
-                    'backup',
-                    `${file.name} is not JSON, so it is not a Settlebridge backup. Nothing was changed.`,
-                    true,
-                  );
+                  say('backup', t('options.notJson', { name: file.name }), true);
                   return;
                 }
                 try {
@@ -193,7 +231,11 @@ export function Options() {
                   await load();
                   say(
                     'backup',
-                    `Imported ${counts.accounts} account(s), ${counts.connections} connection(s), ${counts.mappings} mapping(s).`,
+                    t('options.imported', {
+                      accounts: formatInteger(counts.accounts),
+                      connections: formatInteger(counts.connections),
+                      mappings: formatInteger(counts.mappings),
+                    }),
                   );
                 } catch (error) {
                   say('backup', errorText(error), true);

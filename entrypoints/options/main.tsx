@@ -1,5 +1,7 @@
 import { render } from 'preact';
 import '@/components/styles.css';
+import { loadLocale } from '@/lib/i18n';
 import { Options } from './Options';
 
-render(<Options />, document.getElementById('app')!);
+// The seller's language choice is read before the first paint, so no text changes under them.
+void loadLocale().then(() => render(<Options />, document.getElementById('app')!));

@@ -6,6 +6,7 @@ import { PageStatus } from '@/components/PageStatus';
 import { ProblemLine } from '@/components/ProblemLine';
 import { RelayDefaultNotice } from '@/components/RelayDefaultNotice';
 import { accountXeroStatus } from '@/lib/account-status';
+import { t } from '@/lib/i18n';
 import { marketplaceByCode } from '@/lib/marketplaces';
 import { sendMessage } from '@/lib/message-client';
 import type { MessageOutput } from '@/lib/messages';
@@ -80,7 +81,7 @@ export function Popup({ snapshot = null, snapshotStorage }: PopupProps = {}) {
     }
     try {
       await sendMessage(send, 'account/switch', { accountId: account.id });
-      setMessage({ text: `Switching Seller Central to ${account.name}…`, isError: false });
+      setMessage({ text: t('popup.switching', { name: account.name }), isError: false });
       if (isToolbarPopup()) window.close();
     } catch (e) {
       setMessage({ text: e instanceof Error ? e.message : String(e), isError: true });
@@ -104,16 +105,13 @@ export function Popup({ snapshot = null, snapshotStorage }: PopupProps = {}) {
       )}
       {view.kind === 'switcher' && (
         <>
-          {!shown && <p aria-busy="true">Loading accounts…</p>}
+          {!shown && <p aria-busy="true">{t('popup.loading')}</p>}
           {state && state.accounts.length === 0 && (
             <div class="empty" data-testid="accounts-empty">
               <p>
-                <strong>No accounts yet.</strong>
+                <strong>{t('popup.emptyTitle')}</strong>
               </p>
-              <p>
-                Create one account for each Amazon seller account or marketplace you sell in. Connect the
-                first one to Xero; the others can share that connection.
-              </p>
+              <p>{t('popup.emptyBody')}</p>
             </div>
           )}
           {shown && shown.accounts.length > 0 && (
@@ -126,10 +124,10 @@ export function Popup({ snapshot = null, snapshotStorage }: PopupProps = {}) {
           )}
           <div class="actions">
             <button type="button" class="primary" onClick={() => setView({ kind: 'wizard' })}>
-              Create new account
+              {t('popup.createAccount')}
             </button>
             <button type="button" onClick={() => browser.runtime.openOptionsPage()}>
-              Connections and settings
+              {t('popup.openSettings')}
             </button>
           </div>
         </>

@@ -1,10 +1,12 @@
 import { render } from 'preact';
 import '@/components/styles.css';
+import { loadLocale } from '@/lib/i18n';
 import { readPopupSnapshot } from '@/lib/popup-snapshot';
 import { Popup } from './Popup';
 
-// Read synchronously, so the first render already has the last known list to draw.
-render(
-  <Popup snapshot={readPopupSnapshot(localStorage)} snapshotStorage={localStorage} />,
-  document.getElementById('app')!,
+// The last known list is read synchronously, so the first render already has it to draw; the
+// seller's language choice is read before that first paint, so no text changes under them.
+const snapshot = readPopupSnapshot(localStorage);
+void loadLocale().then(() =>
+  render(<Popup snapshot={snapshot} snapshotStorage={localStorage} />, document.getElementById('app')!),
 );

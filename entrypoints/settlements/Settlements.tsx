@@ -3,11 +3,12 @@ import { browser } from 'wxt/browser';
 import { SettlementPreview } from '@/components/in-page/SettlementPreview';
 import { IN_PAGE_CSS } from '@/components/in-page/styles';
 import { type FilterValues, NO_FILTERS, SettlementFilters } from '@/components/SettlementFilters';
-import { type RowAction, SettlementsTable, STATUS_LABELS } from '@/components/SettlementsTable';
+import { type RowAction, SettlementsTable, statusLabel } from '@/components/SettlementsTable';
 import type { SettlementView } from '@/lib/background/settlements';
 import type { HistoryPage, HistoryRow } from '@/lib/history';
 import { HISTORY_PAGE_SIZE } from '@/lib/history-constants';
 import { historyCsv } from '@/lib/history-csv';
+import { formatInteger, t, tp } from '@/lib/i18n';
 import { sendMessage } from '@/lib/message-client';
 import type { MessageInput } from '@/lib/messages';
 import { writeSettlementsSnapshot } from '@/lib/settlements-snapshot';
@@ -108,13 +109,13 @@ export function Settlements({ snapshot = null, snapshotStorage }: SettlementsPro
         setMessage({
           text:
             action === 'retry'
-              ? `Settlement ${row.settlementId} is queued to be sent again.`
-              : `Settlement ${row.settlementId} is queued: Xero is checked for the invoice before anything is posted.`,
+              ? t('history.queuedAgain', { id: row.settlementId })
+              : t('history.queuedRecheck', { id: row.settlementId }),
           isError: false,
         });
       } else if (action === 'reconnect' && row.connectionId) {
         await sendMessage(send, 'connection/reconnect', { connectionId: row.connectionId });
-        setMessage({ text: 'Reconnected to Xero. Waiting settlements are being sent.', isError: false });
+        setMessage({ text: t('history.reconnected'), isError: false });
       }
     } catch (e) {
       setMessage({ text: errorText(e), isError: true });
@@ -126,7 +127,7 @@ export function Settlements({ snapshot = null, snapshotStorage }: SettlementsPro
 
   const exportCsv = () => {
     if (!page) return;
-    const csv = historyCsv(page.rows, (s) => STATUS_LABELS[s as HistoryRow['status']] ?? s);
+    const csv = historyCsv(page.rows, (s) => statusLabel(s as HistoryRow['status']) ?? s);
     const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
     const a = document.createElement('a');
     a.href = url;
@@ -150,18 +151,14 @@ export function Settlements({ snapshot = null, snapshotStorage }: SettlementsPro
 
   return (
     <main class="settlements-page">
-      <h1>Settlements</h1>
+      <h1>{t('history.title')}</h1>
       {shown && (
         <p class="summary" data-testid="problem-summary">
-          {known} settlement{known === 1 ? '' : 's'} across {shown.accounts.length} account
-          {shown.accounts.length === 1 ? '' : 's'}.{' '}
-          {problems > 0 ? (
-            <strong>
-              {problems} need{problems === 1 ? 's' : ''} you.
-            </strong>
-          ) : (
-            'Nothing needs you.'
-          )}
+          {t('history.summary', {
+            settlements: tp('history.settlements', known),
+            accounts: tp('history.accounts', shown.accounts.length),
+          })}{' '}
+          {problems > 0 ? <strong>{tp('history.needYou', problems)}</strong> : t('history.nothingNeedsYou')}
         </p>
       )}
       <SettlementFilters
@@ -172,10 +169,18 @@ export function Settlements({ snapshot = null, snapshotStorage }: SettlementsPro
       />
       <div class="toolbar">
         <p role="status" aria-live="polite" class="range">
-          {isLoading && !shown ? 'Loading settlements…' : total ? `Showing ${first}–${last} of ${total}` : ''}
+          {isLoading && !shown
+            ? t('history.loading')
+            : total
+              ? t('history.showing', {
+                  first: formatInteger(first),
+                  last: formatInteger(last),
+                  total: formatInteger(total),
+                })
+              : ''}
         </p>
         <button type="button" class="secondary" disabled={!page?.rows.length} onClick={exportCsv}>
-          Export {page?.rows.length ?? 0} visible row{page?.rows.length === 1 ? '' : 's'} as CSV
+          {tp('history.export', page?.rows.length ?? 0)}
         </button>
         <label class="notify-toggle">
           <input
@@ -192,7 +197,7 @@ export function Settlements({ snapshot = null, snapshotStorage }: SettlementsPro
               }
             }}
           />
-          Notify me when a send fails or a Xero connection needs reconnecting
+          {t('history.notify')}
         </label>
       </div>
       {message && (
@@ -202,31 +207,31 @@ export function Settlements({ snapshot = null, snapshotStorage }: SettlementsPro
       )}
       {isUpdating && (
         <p class="status" data-testid="settlements-updating">
-          Updating…
+          {t('history.updating')}
         </p>
       )}
       {!shown && isLoading && (
         <p aria-busy="true" data-testid="settlements-loading">
-          Loading settlements…
+          {t('history.loading')}
         </p>
       )}
       {page && total === 0 && !isFiltered && (
         <div class="empty" data-testid="settlements-empty">
           <p>
-            <strong>No settlements yet.</strong>
+            <strong>{t('history.emptyTitle')}</strong>
           </p>
           <p>
-            Open Seller Central's statements page for one of your accounts, or import a settlement file in{' '}
-            <a href={browser.runtime.getURL('/options.html')}>settings</a>. Every settlement you preview or
-            send shows up here.
+            {t('history.emptyBefore')}
+            <a href={browser.runtime.getURL('/options.html')}>{t('history.emptyLink')}</a>
+            {t('history.emptyAfter')}
           </p>
         </div>
       )}
       {page && total === 0 && isFiltered && (
         <div class="empty" data-testid="settlements-none-match">
-          <p>No settlements match these filters.</p>
+          <p>{t('history.noneMatch')}</p>
           <button type="button" class="secondary" onClick={() => changeFilters(NO_FILTERS)}>
-            Clear filters
+            {t('history.clearFilters')}
           </button>
         </div>
       )}
@@ -236,17 +241,17 @@ export function Settlements({ snapshot = null, snapshotStorage }: SettlementsPro
             rows={shown.rows}
             isUpdating={isUpdating}
             busyKey={busyKey}
-            caption={`Settlements, newest period first${isFiltered ? ' (filtered)' : ''}`}
+            caption={isFiltered ? t('history.captionFiltered') : t('history.caption')}
             onAction={(action, row) => void act(action, row)}
           />
-          <nav class="pager" aria-label="Pages">
+          <nav class="pager" aria-label={t('history.pages')}>
             <button
               type="button"
               class="secondary"
               disabled={offset === 0}
               onClick={() => setOffset(Math.max(0, offset - HISTORY_PAGE_SIZE))}
             >
-              Previous page
+              {t('history.previous')}
             </button>
             <button
               type="button"
@@ -254,7 +259,7 @@ export function Settlements({ snapshot = null, snapshotStorage }: SettlementsPro
               disabled={last >= total}
               onClick={() => setOffset(offset + HISTORY_PAGE_SIZE)}
             >
-              Next page
+              {t('history.next')}
             </button>
           </nav>
         </>
@@ -271,7 +276,7 @@ export function Settlements({ snapshot = null, snapshotStorage }: SettlementsPro
                 settlementKey: preview.view.settlementKey,
               });
               setPreview(null);
-              setMessage({ text: `Settlement ${sent.settlementId} is on its way to Xero.`, isError: false });
+              setMessage({ text: t('history.onItsWay', { id: sent.settlementId }), isError: false });
               await load();
             }}
             onMapAccount={async (settlementKey, key, accountCode) =>

@@ -1,10 +1,13 @@
 import { render } from 'preact';
 import '@/components/styles.css';
+import { loadLocale } from '@/lib/i18n';
 import { readSettlementsSnapshot } from '@/lib/settlements-snapshot';
 import { Settlements } from './Settlements';
 
-// Read synchronously, so the first render already has the last known first screen to draw.
-render(
-  <Settlements snapshot={readSettlementsSnapshot(localStorage)} snapshotStorage={localStorage} />,
-  document.getElementById('app')!,
+// The last known first screen is read synchronously, so the first render already has it to
+// draw; the seller's language choice is read before that first paint, so no text changes
+// under them.
+const snapshot = readSettlementsSnapshot(localStorage);
+void loadLocale().then(() =>
+  render(<Settlements snapshot={snapshot} snapshotStorage={localStorage} />, document.getElementById('app')!),
 );

@@ -11,6 +11,7 @@ import type { Collection, InsertType } from 'dexie';
 import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
 import { type HistoryPage, type HistoryRow, PROBLEM_STATUSES, type ProblemSummary } from '../history';
+import { t, tp } from '../i18n';
 import type { Handlers } from '../messages';
 import type { Send, Settlement, SettlementStatus } from '../records';
 import { formatMinor } from '../settlement/money';
@@ -285,7 +286,7 @@ export async function currentProblems(db: SettlebridgeDb): Promise<ProblemNotice
   const reconnect = new Map<string, string[]>();
   for (const c of connections) if (c.status === 'needs_reconnect') reconnect.set(c.id, []);
   for (const s of settlements) {
-    const who = accountName.get(s.accountId) ?? 'an account';
+    const who = accountName.get(s.accountId) ?? t('notify.anAccount');
     if (s.status === 'needs_reconnect') {
       // One notice per connection, however many settlements wait for it.
       const connectionId =
@@ -299,19 +300,21 @@ export async function currentProblems(db: SettlebridgeDb): Promise<ProblemNotice
       key: `settlement:${s.key}:${s.status}`,
       title:
         s.status === 'conflict'
-          ? `Settlement ${s.settlementId} conflicts with Xero`
-          : `Settlement ${s.settlementId} was not sent`,
-      message: `${who}: ${s.lastError ?? (s.status === 'conflict' ? 'Xero already has this invoice number with another total.' : 'Xero refused it.')} Open Settlements to look at it.`,
+          ? t('notify.conflictTitle', { id: s.settlementId })
+          : t('notify.failedTitle', { id: s.settlementId }),
+      message: t('notify.settlementMessage', {
+        who,
+        error:
+          s.lastError ?? (s.status === 'conflict' ? t('notify.conflictDefault') : t('notify.failedDefault')),
+      }),
     });
   }
   for (const [connectionId, waiting] of reconnect) {
     const organisation = connections.find((c) => c.id === connectionId)?.organisationName;
     notices.push({
       key: `connection:${connectionId}:needs_reconnect`,
-      title: `${organisation ?? 'A Xero organisation'} needs reconnecting`,
-      message: waiting.length
-        ? `${waiting.length} settlement${waiting.length === 1 ? '' : 's'} wait${waiting.length === 1 ? 's' : ''} for it. Open Settlements and choose Reconnect.`
-        : 'Xero no longer accepts this connection. Open Settlements and choose Reconnect.',
+      title: t('notify.reconnectTitle', { org: organisation ?? t('notify.anOrganisation') }),
+      message: waiting.length ? tp('notify.reconnectWaiting', waiting.length) : t('notify.reconnectNone'),
     });
   }
   return notices;

@@ -152,7 +152,8 @@ describe.each([
     // Nothing is sent from the page itself: the confirmation is the extension's window.
     const confirm = await confirmWindow();
     expect(await invoicesIn(sim, 'AMZ-18004731211')).toHaveLength(0);
-    const total = await confirm.$eval('[data-testid="sb-total"]', (e) => e.textContent ?? '');
+    // The exact decimal behind the formatted total (formatting follows the user's locale).
+    const total = await confirm.$eval('[data-testid="sb-total"]', (e) => e.getAttribute('data-amount') ?? '');
     expect(await confirm.$$('[data-testid="sb-reconciled"]')).toHaveLength(1);
     await confirm.click('[data-testid="sb-send"]');
     await waitForStatus(page, '18004731211', 'sent');
