@@ -1,7 +1,8 @@
 import { browser } from 'wxt/browser';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { startStatements } from '@/lib/features/statements';
-import { loadLocale, t } from '@/lib/i18n';
+import { t } from '@/lib/i18n';
+import { loadLocale } from '@/lib/i18n-load';
 import { sellerCentralMatchPatterns } from '@/lib/marketplaces';
 import { sendMessage } from '@/lib/message-client';
 import { readPageContext } from '@/lib/seller-central/detect';

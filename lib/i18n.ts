@@ -15,7 +15,6 @@
  * so no amount ever passes through a float.
  */
 
-import { browser } from 'wxt/browser';
 import de from '../locales/de.json';
 import en from '../locales/en.json';
 import es from '../locales/es.json';
@@ -57,14 +56,11 @@ function browserLanguage(): string {
   const preferred = globalThis.navigator?.languages ?? [];
   const spoken = preferred.find((tag) => isLocale(tag.toLowerCase().split(/[-_]/)[0]));
   if (spoken) return spoken;
-  try {
-    const ui = browser?.i18n?.getUILanguage?.();
-    if (ui) return ui;
-  } catch {
-    // Not an extension context (unit tests): fall through.
-  }
-  return globalThis.navigator?.language ?? 'en';
+  return uiLanguage ?? globalThis.navigator?.language ?? 'en';
 }
+
+/** The browser's UI language (browser.i18n), handed in by lib/i18n-load.ts. */
+let uiLanguage: string | undefined;
 
 /** The supported language a BCP 47 tag asks for, or English. */
 export function matchLocale(tag: string): Locale {
@@ -85,8 +81,13 @@ export function getLocale(): Locale {
   return current;
 }
 
-/** Switches the language for this page; `null` goes back to the browser's. */
-export function setLocale(choice: Locale | null): void {
+/**
+ * Switches the language for this page; `null` goes back to the browser's. `browserUiLanguage`
+ * is the extension API's UI language when the caller has it (lib/i18n-load.ts): this module
+ * stays free of browser APIs so components can use it.
+ */
+export function setLocale(choice: Locale | null, browserUiLanguage?: string): void {
+  if (browserUiLanguage) uiLanguage = browserUiLanguage;
   current = choice ?? matchLocale(browserLanguage());
   intlTag = intlTagFor(current);
   if (globalThis.document?.documentElement) document.documentElement.lang = intlTag;
@@ -95,20 +96,6 @@ export function setLocale(choice: Locale | null): void {
 /** The stored choice from a storage.local answer, or null when none (or not a language). */
 export function storedChoice(value: unknown): Locale | null {
   return isLocale(value) ? value : null;
-}
-
-/**
- * Reads the seller's stored language choice and applies it; pages and the content script
- * call this before their first render. Never throws: without storage, the browser's language.
- */
-export async function loadLocale(): Promise<Locale> {
-  try {
-    const got = await browser.storage.local.get(LANGUAGE_STORAGE_KEY);
-    setLocale(storedChoice(got?.[LANGUAGE_STORAGE_KEY]));
-  } catch {
-    setLocale(null);
-  }
-  return current;
 }
 
 export type Params = Record<string, string | number>;

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import '@/components/styles.css';
-import { loadLocale } from '@/lib/i18n';
+import { loadLocale } from '@/lib/i18n-load';
 import { readPopupSnapshot } from '@/lib/popup-snapshot';
 import { Popup } from './Popup';
 
