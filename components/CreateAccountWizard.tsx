@@ -12,7 +12,9 @@ export interface CreateAccountWizardProps {
   account?: Account;
   shareCandidates(accountId: string): ShareCandidate[];
   onCreate(values: Pick<Account, 'name' | 'marketplace'>): Promise<Account>;
-  onConnect(accountId: string): Promise<void>;
+  /** Answers the organisations to choose from when the Xero sign-in covered several. */
+  onConnect(accountId: string): Promise<{ chooseFrom?: OrganisationChoice[] } | undefined>;
+  onChooseOrganisation?(accountId: string, tenantId: string): Promise<{ organisationName: string }>;
   onShare(accountId: string, fromAccountId: string): Promise<void>;
   onCheckCurrency(accountId: string): Promise<CurrencyCheck>;
   onEnableCurrency(accountId: string): Promise<CurrencyCheck>;
@@ -21,6 +23,11 @@ export interface CreateAccountWizardProps {
   /** Opens Books setup for the account's organisation (settings page). */
   onOpenBooksSetup?(accountId: string): void;
   onDone(): void;
+}
+
+export interface OrganisationChoice {
+  tenantId: string;
+  name: string;
 }
 
 type Step = 'details' | 'xero' | 'amazon';
@@ -37,6 +44,9 @@ export function CreateAccountWizard(props: CreateAccountWizardProps) {
   const [currency, setCurrency] = useState<CurrencyCheck | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setBusy] = useState(false);
+  const [choices, setChoices] = useState<OrganisationChoice[] | null>(null);
+  const [picked, setPicked] = useState<string | null>(null);
+  const [chosenName, setChosenName] = useState<string | null>(null);
 
   useEffect(() => {
     if (!account || !isConnected) return;
@@ -88,7 +98,43 @@ export function CreateAccountWizard(props: CreateAccountWizardProps) {
 
       {step === 'xero' && account && (
         <div class="step" data-testid="step-xero">
-          {!isConnected && (
+          {!isConnected && choices && (
+            <form
+              data-testid="choose-organisation"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (!picked || !props.onChooseOrganisation) return;
+                void run(async () => {
+                  const chosen = await props.onChooseOrganisation!(account.id, picked);
+                  setChosenName(chosen.organisationName);
+                  setChoices(null);
+                  setConnected(true);
+                });
+              }}
+            >
+              <fieldset>
+                <legend>
+                  Your Xero sign-in covered several organisations. Which one should {account.name} post to?
+                </legend>
+                {choices.map((t) => (
+                  <label key={t.tenantId} class="radio">
+                    <input
+                      type="radio"
+                      name="organisation"
+                      value={t.tenantId}
+                      checked={picked === t.tenantId}
+                      onChange={() => setPicked(t.tenantId)}
+                    />{' '}
+                    {t.name}
+                  </label>
+                ))}
+              </fieldset>
+              <button type="submit" class="primary" disabled={isBusy || !picked}>
+                Use this organisation
+              </button>
+            </form>
+          )}
+          {!isConnected && !choices && (
             <>
               <button
                 type="button"
@@ -96,7 +142,11 @@ export function CreateAccountWizard(props: CreateAccountWizardProps) {
                 disabled={isBusy}
                 onClick={() =>
                   run(async () => {
-                    await props.onConnect(account.id);
+                    const answer = await props.onConnect(account.id);
+                    if (answer?.chooseFrom && answer.chooseFrom.length > 1) {
+                      setChoices(answer.chooseFrom);
+                      return;
+                    }
                     setConnected(true);
                   })
                 }
@@ -110,7 +160,9 @@ export function CreateAccountWizard(props: CreateAccountWizardProps) {
               </p>
             </>
           )}
-          {isConnected && <p role="status">{t('wizard.connected')}</p>}
+          {isConnected && (
+            <p role="status">{chosenName ? `Connected to Xero: ${chosenName}.` : t('wizard.connected')}</p>
+          )}
           {isConnected && props.onOpenBooksSetup && (
             <p>
               <button

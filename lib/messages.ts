@@ -122,9 +122,22 @@ export const protocol = {
       activeAccountId: z.string().nullable(),
     }),
   },
+  /**
+   * `chooseFrom` is present when the Xero sign-in covered several organisations: the
+   * connection posts nowhere until one of them is chosen with 'xero/choose-tenant'.
+   */
   'xero/connect': {
     from: 'extension-page',
     input: z.object({ accountId: Id }),
+    output: z.object({
+      connectionId: z.string(),
+      organisationName: z.string(),
+      chooseFrom: z.array(z.object({ tenantId: z.string(), name: z.string() })).optional(),
+    }),
+  },
+  'xero/choose-tenant': {
+    from: 'extension-page',
+    input: z.object({ accountId: Id, tenantId: z.string().min(1).max(100) }),
     output: z.object({ connectionId: z.string(), organisationName: z.string() }),
   },
   'xero/share': {

@@ -52,7 +52,15 @@ export const RedeemRequest = z.object({ relayCode: z.string().check(z.minLength(
 export type RedeemRequest = z.infer<typeof RedeemRequest>;
 export const Tenant = z.object({ tenantId: z.string(), name: z.string() });
 export type Tenant = z.infer<typeof Tenant>;
-export const RedeemResponse = z.object({ connectionId: ConnectionId, tenants: z.array(Tenant) });
+/**
+ * `tenantChosen` is false when the consent covered several organisations and this is a new
+ * connection: it is unusable (409 tenant_not_chosen) until its owner chooses one of `tenants`.
+ */
+export const RedeemResponse = z.object({
+  connectionId: ConnectionId,
+  tenants: z.array(Tenant),
+  tenantChosen: z.boolean(),
+});
 export type RedeemResponse = z.infer<typeof RedeemResponse>;
 
 export const Connection = z.object({
@@ -66,6 +74,17 @@ export type Connection = z.infer<typeof Connection>;
 export const ListConnectionsResponse = z.object({ connections: z.array(Connection) });
 
 export const ConnectionParam = z.object({ connectionId: ConnectionId });
+
+export const ChooseTenantRequest = z.object({
+  tenantId: z.string().check(z.minLength(1), z.maxLength(100)),
+});
+export type ChooseTenantRequest = z.infer<typeof ChooseTenantRequest>;
+export const ChooseTenantResponse = z.object({
+  connectionId: ConnectionId,
+  tenantId: z.string(),
+  organisationName: z.string(),
+});
+export type ChooseTenantResponse = z.infer<typeof ChooseTenantResponse>;
 
 export const GrantRequest = z.object({
   accountIds: z.array(AccountId).check(z.minLength(1), z.maxLength(50)),
@@ -324,6 +343,9 @@ export const ErrorCode = z.enum([
   'not_granted',
   'needs_reconnect',
   'disconnected',
+  'tenant_not_chosen',
+  'tenant_already_chosen',
+  'unknown_tenant',
   'plan_lacks_multicurrency',
   'books_check_failed',
   'idempotency_conflict',
@@ -451,6 +473,15 @@ export const relayRoutes = {
     status: 200,
     params: ConnectionParam,
     response: DisconnectResponse,
+  },
+  chooseTenant: {
+    method: 'POST',
+    path: '/v1/connections/:connectionId/tenant',
+    auth: 'dpop',
+    status: 200,
+    params: ConnectionParam,
+    request: ChooseTenantRequest,
+    response: ChooseTenantResponse,
   },
   grant: {
     method: 'POST',

@@ -106,6 +106,9 @@ export function createRelayClient({ baseUrl, key, fetch: fetchImpl = globalThis.
     startConnect: (body: z.input<typeof r.startConnect.request>) => call(r.startConnect, { body }),
     redeem: (body: z.input<typeof r.redeem.request>) => call(r.redeem, { body }),
     listConnections: async (): Promise<Connection[]> => (await call(r.listConnections, {})).connections,
+    /** Binds a connection whose sign-in covered several organisations to one of them. */
+    chooseTenant: ({ connectionId, tenantId }: { connectionId: string; tenantId: string }) =>
+      call(r.chooseTenant, { params: { connectionId }, body: { tenantId } }),
     grant: postOn(r.grant),
     disconnect: ({ connectionId }: { connectionId: string }) =>
       call(r.disconnect, { params: { connectionId } }),

@@ -60,6 +60,11 @@ const docs: Record<RelayRouteName, RouteDoc> = {
     summary: 'Disconnect at Xero and forget the token set',
     answer: 'Accounts that lost access',
   },
+  chooseTenant: {
+    summary:
+      'Choose the organisation a connection posts to when its Xero sign-in covered several (owner only; once). Until then the connection answers 409 tenant_not_chosen.',
+    answer: 'The chosen organisation',
+  },
   grant: {
     summary: 'Share the connection with more of this install’s accounts',
     answer: 'All granted accounts',

@@ -38,6 +38,13 @@ export const reconnectNeeded = () =>
     'The relay can no longer use this Xero connection. Reconnect to Xero; nothing was sent.',
   );
 
+export const tenantNotChosen = () =>
+  new RelayHttpError(
+    409,
+    'tenant_not_chosen',
+    'This Xero sign-in covered several organisations: choose the one to post to first. Nothing was read or sent.',
+  );
+
 export const isDisconnected = () =>
   new RelayHttpError(409, 'disconnected', 'This Xero connection was disconnected. Connect to Xero again.');
 

@@ -155,8 +155,14 @@ export function Popup({ snapshot = null, snapshotStorage }: PopupProps = {}) {
             return account;
           }}
           onConnect={async (accountId) => {
-            await sendMessage(send, 'xero/connect', { accountId });
+            const answer = await sendMessage(send, 'xero/connect', { accountId });
             await refresh();
+            return answer;
+          }}
+          onChooseOrganisation={async (accountId, tenantId) => {
+            const chosen = await sendMessage(send, 'xero/choose-tenant', { accountId, tenantId });
+            await refresh();
+            return chosen;
           }}
           onShare={async (accountId, fromAccountId) => {
             await sendMessage(send, 'xero/share', { accountId, fromAccountId });

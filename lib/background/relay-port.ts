@@ -10,6 +10,7 @@ export type RelayPort = Pick<
   | 'register'
   | 'startConnect'
   | 'redeem'
+  | 'chooseTenant'
   | 'listConnections'
   | 'grant'
   | 'disconnect'

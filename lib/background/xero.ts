@@ -25,6 +25,7 @@ export interface XeroDeps {
 type XeroHandlers = Pick<
   Handlers,
   | 'xero/connect'
+  | 'xero/choose-tenant'
   | 'xero/share'
   | 'xero/currency'
   | 'xero/enable-currency'
@@ -135,7 +136,21 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
       return {
         connectionId: redeemed.connectionId,
         organisationName: connection?.organisationName ?? redeemed.tenants[0]?.name ?? 'Xero',
+        ...(redeemed.tenantChosen ? {} : { chooseFrom: redeemed.tenants }),
       };
+    },
+
+    'xero/choose-tenant': async ({ accountId, tenantId }) => {
+      const account = await getAccount(accountId);
+      const connectionId = account.xeroConnectionId;
+      if (!connectionId) throw new AppError('not_connected', `${account.name} is not connected to Xero yet.`);
+      const chosen = await withRelay(
+        'choose the Xero organisation',
+        (r) => r.chooseTenant({ connectionId, tenantId }),
+        connectionId,
+      );
+      await syncConnections(await withRelay('read the Xero connection', (r) => r.listConnections()));
+      return { connectionId: chosen.connectionId, organisationName: chosen.organisationName };
     },
 
     'xero/share': async ({ accountId, fromAccountId }) => {

@@ -16,7 +16,7 @@ import { RelayHttpError } from '../errors';
 import type { XeroCallKind } from '../jobs/scheduler';
 import type { AppEnv, Services } from '../services';
 import type { ConnectionRow } from '../store/queries';
-import { isDisconnected, needsReconnect } from '../tokens';
+import { isDisconnected, needsReconnect, tenantNotChosen } from '../tokens';
 import { validate } from '../validate';
 import { ADMISSION_WAIT_MS } from '../xero/books';
 import { xeroCall } from '../xero/calls';
@@ -130,6 +130,7 @@ export function booksRoutes(s: Services) {
     }
     if (row.status === 'needs_reconnect') throw needsReconnect();
     if (row.status === 'disconnected') throw isDisconnected();
+    if (!row.tenant_chosen) throw tenantNotChosen();
     return row;
   }
 

@@ -105,7 +105,11 @@ export function connectRoutes(s: Services) {
         tenantId: t.tenantId,
         name: t.name,
       }));
-      return c.json({ connectionId: result.connection.id, tenants });
+      return c.json({
+        connectionId: result.connection.id,
+        tenants,
+        tenantChosen: result.connection.tenant_chosen,
+      });
     });
 }
 
@@ -147,6 +151,7 @@ async function activate(store: Store, code: RelayCodeRow, now: number): Promise<
     organisation_name: code.organisation_name ?? '',
     xero_connection_id: code.xero_connection_id ?? '',
     tenants_json: code.tenants_json,
+    tenant_chosen: (JSON.parse(code.tenants_json) as TenantRecord[]).length === 1,
     status: 'connected',
     access_token_enc: code.access_token_enc,
     refresh_token_enc: code.refresh_token_enc,
@@ -258,10 +263,14 @@ export function connectOauthRoutes(s: Services) {
             });
           }
         }
+        // A reconnect keeps its organisation. A new consent covering several organisations is
+        // bound to none of them: its owner chooses one (POST /v1/connections/{id}/tenant), and
+        // until then records[0] is only a placeholder the connection never uses.
         const primary = target ? records.find((t) => t.tenantId === target!.tenant_id)! : records[0]!;
-        // One owner per token set: connecting an organisation this install already holds
+        // One owner per token set: connecting the one organisation this install already holds
         // replaces that connection's pair instead of creating a rival one.
-        target ??= await s.store.findOwnedConnectionForTenant(state.install_id, primary.tenantId);
+        if (records.length === 1)
+          target ??= await s.store.findOwnedConnectionForTenant(state.install_id, primary.tenantId);
         const id = target?.id ?? randomUUID();
         const sealed = {
           accessTokenEnc: s.vault.encrypt(tokens.accessToken, id),

@@ -7,7 +7,7 @@ import { currentConnection, isGranted } from '../auth/middleware';
 import { RelayHttpError } from '../errors';
 import type { AppEnv, Services } from '../services';
 import type { ConnectionRow, TenantRecord } from '../store/queries';
-import { isDisconnected, needsReconnect } from '../tokens';
+import { isDisconnected, needsReconnect, tenantNotChosen } from '../tokens';
 import { validate } from '../validate';
 import { xeroCall } from '../xero/calls';
 
@@ -37,6 +37,7 @@ export function connectionRoutes(s: Services) {
     }
     if (row.status === 'needs_reconnect') throw needsReconnect();
     if (row.status === 'disconnected') throw isDisconnected();
+    if (!row.tenant_chosen) throw tenantNotChosen();
     return row;
   }
 
@@ -89,6 +90,47 @@ export function connectionRoutes(s: Services) {
         })),
       });
     })
+    .post(
+      '/:connectionId/tenant',
+      validate('param', relayRoutes.chooseTenant.params),
+      validate('json', relayRoutes.chooseTenant.request),
+      async (c) => {
+        const row = await owned(c, c.req.valid('param').connectionId);
+        if (row.status === 'disconnected') throw isDisconnected();
+        const { tenantId } = c.req.valid('json');
+        const answer = (r: ConnectionRow) =>
+          c.json({ connectionId: r.id, tenantId: r.tenant_id, organisationName: r.organisation_name });
+        const alreadyChosen = (r: ConnectionRow) =>
+          new RelayHttpError(
+            409,
+            'tenant_already_chosen',
+            `This connection already posts to ${r.organisation_name}; to post to another organisation, connect again. Nothing was changed.`,
+          );
+        // Choosing again what is already chosen is a harmless repeat (a retried request).
+        if (row.tenant_chosen) {
+          if (row.tenant_id === tenantId) return answer(row);
+          throw alreadyChosen(row);
+        }
+        const tenants = JSON.parse(row.tenants_json) as TenantRecord[];
+        const chosen = tenants.find((t) => t.tenantId === tenantId);
+        if (!chosen) {
+          throw new RelayHttpError(
+            400,
+            'unknown_tenant',
+            `The organisation ${JSON.stringify(tenantId)} is not one this Xero sign-in covered (${tenants.map((t) => t.name).join(', ')}). Nothing was changed.`,
+          );
+        }
+        const updated = await s.store.chooseTenant(row.id, chosen, s.now());
+        if (!updated) {
+          // Another request chose first.
+          const current = (await s.store.findConnection(row.id)) ?? row;
+          if (current.tenant_id === tenantId) return answer(current);
+          throw alreadyChosen(current);
+        }
+        s.log.info({ connectionId: row.id }, 'xero organisation chosen');
+        return answer(updated);
+      },
+    )
     .post(
       '/:connectionId/grants',
       validate('param', relayRoutes.grant.params),

@@ -9,7 +9,7 @@ import { currentConnection, isGranted } from '../auth/middleware';
 import { RelayHttpError } from '../errors';
 import { BATCH_SIZE } from '../jobs/worker';
 import type { AppEnv, Services } from '../services';
-import { isDisconnected, needsReconnect } from '../tokens';
+import { isDisconnected, needsReconnect, tenantNotChosen } from '../tokens';
 import { validate } from '../validate';
 import { checkBooksBeforeQueueing } from './books';
 
@@ -71,6 +71,7 @@ export function invoiceJobRoutes(s: Services) {
         }
         if (row.status === 'needs_reconnect') throw needsReconnect();
         if (row.status === 'disconnected') throw isDisconnected();
+        if (!row.tenant_chosen) throw tenantNotChosen();
         await checkQuota(installId, invoices);
         await checkBooksBeforeQueueing(s, row, invoices);
         const result = await s.jobs.submit(

@@ -11,6 +11,7 @@ import * as invoiceJobs from './migrations/0002-invoice-jobs';
 import * as pendingConnections from './migrations/0003-pending-connections';
 import * as orgLedger from './migrations/0004-org-ledger';
 import * as invoiceAttachments from './migrations/0005-invoice-attachments';
+import * as tenantChoice from './migrations/0006-tenant-choice';
 import { SerialPGliteDialect } from './pglite-dialect';
 import type { Database } from './schema';
 
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '0003-pending-connections': pendingConnections,
   '0004-org-ledger': orgLedger,
   '0005-invoice-attachments': invoiceAttachments,
+  '0006-tenant-choice': tenantChoice,
 };
 
 /** Every migration this relay knows, oldest first. */

@@ -208,13 +208,41 @@ export class Store {
       .selectAll()
       .where('owner_install_id', '=', ownerInstallId)
       .where('tenant_id', '=', tenantId)
+      .where('tenant_chosen', '=', true)
       .where('status', '!=', 'disconnected')
       .orderBy('created_at', 'desc')
       .executeTakeFirst();
   }
 
-  async insertConnection(row: Omit<ConnectionRow, 'token_version'>): Promise<void> {
-    await this.db.insertInto('connections').values(row).execute();
+  /** `tenant_chosen` defaults to true: a connection is bound to its organisation at sign-in. */
+  async insertConnection(
+    row: Omit<ConnectionRow, 'token_version' | 'tenant_chosen'> & { tenant_chosen?: boolean },
+  ): Promise<void> {
+    await this.db
+      .insertInto('connections')
+      .values({ ...row, tenant_chosen: row.tenant_chosen ?? true })
+      .execute();
+  }
+
+  /**
+   * Binds a connection waiting for its organisation to the one chosen, and keeps only that
+   * tenant. Conditional on still waiting, so two concurrent choices cannot both win.
+   */
+  async chooseTenant(id: string, tenant: TenantRecord, now: number): Promise<ConnectionRow | undefined> {
+    return this.db
+      .updateTable('connections')
+      .set({
+        tenant_id: tenant.tenantId,
+        organisation_name: tenant.name,
+        xero_connection_id: tenant.xeroConnectionId,
+        tenants_json: JSON.stringify([tenant]),
+        tenant_chosen: true,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .where('tenant_chosen', '=', false)
+      .returningAll()
+      .executeTakeFirst();
   }
 
   async replaceTokens(

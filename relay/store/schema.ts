@@ -35,6 +35,11 @@ export interface ConnectionsTable {
   /** JSON: every tenant the consent covered, [{tenantId,name,xeroConnectionId}]. */
   tenants_json: string;
   status: 'connected' | 'needs_reconnect' | 'disconnected';
+  /**
+   * False while a consent that covered several organisations waits for its owner to choose
+   * one: `tenant_id` is then only a placeholder and the connection is not used.
+   */
+  tenant_chosen: boolean;
   access_token_enc: string | null;
   refresh_token_enc: string | null;
   access_expires_at: number;

@@ -47,7 +47,18 @@ export class FakeRelay implements RelayPort {
       status: 'connected',
       accountIds: [...new Set([...(existing?.accountIds ?? []), pending.accountId])],
     });
-    return { connectionId: id, tenants: [{ tenantId: 'tenant-1', name: this.organisation_.name }] };
+    return {
+      connectionId: id,
+      tenants: [{ tenantId: 'tenant-1', name: this.organisation_.name }],
+      tenantChosen: true,
+    };
+  }
+  async chooseTenant(input: { connectionId: string; tenantId: string }) {
+    this.record('chooseTenant', input);
+    const c = this.connections.get(input.connectionId);
+    if (!c) throw Object.assign(new Error('not found'), { code: 'not_found' });
+    c.tenantId = input.tenantId;
+    return { connectionId: c.id, tenantId: c.tenantId, organisationName: c.organisationName };
   }
   async listConnections() {
     this.record('listConnections', {});

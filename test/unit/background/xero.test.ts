@@ -41,6 +41,31 @@ describe('xero handlers', () => {
     expect(JSON.stringify(await db.xeroConnections.toArray())).not.toMatch(/token/i);
   });
 
+  it('offers the organisations of a multi-organisation sign-in and sends the choice to the relay', async () => {
+    const a = await create('Acme US', 'US');
+    const tenants = [
+      { tenantId: 'tenant-1', name: 'Kowhai' },
+      { tenantId: 'tenant-2', name: 'Harbourline' },
+    ];
+    const redeem = relay.redeem.bind(relay);
+    relay.redeem = async (input) => ({ ...(await redeem(input)), tenants, tenantChosen: false });
+    const result = await xero['xero/connect']({ accountId: a.id }, ctx);
+    expect(result.chooseFrom).toEqual(tenants);
+    const chosen = await xero['xero/choose-tenant']({ accountId: a.id, tenantId: 'tenant-2' }, ctx);
+    expect(relay.calls.find((c) => c.method === 'chooseTenant')).toEqual({
+      method: 'chooseTenant',
+      input: { connectionId: result.connectionId, tenantId: 'tenant-2' },
+    });
+    expect(chosen.connectionId).toBe(result.connectionId);
+    expect((await db.xeroConnections.get(result.connectionId))?.tenantId).toBe('tenant-2');
+  });
+
+  it('does not ask when the sign-in covered one organisation', async () => {
+    const a = await create('Acme US', 'US');
+    const result = await xero['xero/connect']({ accountId: a.id }, ctx);
+    expect(result.chooseFrom).toBeUndefined();
+  });
+
   it("opens the relay's launch URL, not Xero's authorise URL, in the auth window", async () => {
     // Firefox refuses a launchWebAuthFlow URL whose redirect_uri is not the extension's own.
     const a = await create('Acme US', 'US');
