@@ -113,24 +113,22 @@ export function CreateAccountWizard(props: CreateAccountWizardProps) {
               }}
             >
               <fieldset>
-                <legend>
-                  Your Xero sign-in covered several organisations. Which one should {account.name} post to?
-                </legend>
-                {choices.map((t) => (
-                  <label key={t.tenantId} class="radio">
+                <legend>{t('wizard.chooseOrganisation', { account: account.name })}</legend>
+                {choices.map((tenant) => (
+                  <label key={tenant.tenantId} class="radio">
                     <input
                       type="radio"
                       name="organisation"
-                      value={t.tenantId}
-                      checked={picked === t.tenantId}
-                      onChange={() => setPicked(t.tenantId)}
+                      value={tenant.tenantId}
+                      checked={picked === tenant.tenantId}
+                      onChange={() => setPicked(tenant.tenantId)}
                     />{' '}
-                    {t.name}
+                    {tenant.name}
                   </label>
                 ))}
               </fieldset>
               <button type="submit" class="primary" disabled={isBusy || !picked}>
-                Use this organisation
+                {t('wizard.useOrganisation')}
               </button>
             </form>
           )}
@@ -161,7 +159,9 @@ export function CreateAccountWizard(props: CreateAccountWizardProps) {
             </>
           )}
           {isConnected && (
-            <p role="status">{chosenName ? `Connected to Xero: ${chosenName}.` : t('wizard.connected')}</p>
+            <p role="status">
+              {chosenName ? t('wizard.connectedTo', { organisation: chosenName }) : t('wizard.connected')}
+            </p>
           )}
           {isConnected && props.onOpenBooksSetup && (
             <p>
