@@ -88,7 +88,10 @@ function attachmentsOf(send: Send): {
   const files = send.attachments ?? [];
   if (send.state !== 'sent' || files.length === 0) return {};
   const failed = files.filter((f) => f.state === 'failed');
-  const problems = [...failed.map((f) => f.error ?? `${f.fileName} was not attached.`), send.attachmentNote]
+  const problems = [
+    ...failed.map((f) => f.error ?? t('history.fileNotAttached', { name: f.fileName })),
+    send.attachmentNote,
+  ]
     .filter((p): p is string => Boolean(p))
     .join(' ');
   const state =
