@@ -1,14 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { BooksLoadResult } from '@/lib/background/books';
 import { accountLabel } from '@/lib/books/check';
-import {
-  accountsFor,
-  GROUP_SPECS,
-  type GroupChoice,
-  LINE_GROUPS,
-  type LineGroup,
-  taxRatesFor,
-} from '@/lib/books/setup';
+import { accountsFor, type GroupChoice, LINE_GROUPS, type LineGroup, taxRatesFor } from '@/lib/books/setup';
+import { formatInteger, type MessageKey, t } from '@/lib/i18n';
 import type { Account } from '@/lib/records';
 import type { NewAccount } from '@/lib/relay-api';
 
@@ -29,6 +23,29 @@ export interface BooksSetupProps {
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+const GROUP_KEYS: Record<LineGroup, MessageKey> = {
+  sales: 'books.group.sales',
+  refunds: 'books.group.refunds',
+  shipping: 'books.group.shipping',
+  promotions: 'books.group.promotions',
+  salesTax: 'books.group.salesTax',
+  facilitatorTax: 'books.group.facilitatorTax',
+  commissions: 'books.group.commissions',
+  fbaFees: 'books.group.fbaFees',
+  storageFees: 'books.group.storageFees',
+  advertising: 'books.group.advertising',
+  subscription: 'books.group.subscription',
+  reimbursements: 'books.group.reimbursements',
+  reserves: 'books.group.reserves',
+  otherFees: 'books.group.otherFees',
+  unmapped: 'books.group.unmapped',
+  clearing: 'books.group.clearing',
+  discrepancy: 'books.group.discrepancy',
+};
+
+/** A line group's name in the current language (GROUP_SPECS holds the English one). */
+const groupLabel = (group: LineGroup): string => t(GROUP_KEYS[group]);
 
 /** Books setup for one Xero organisation: each line group to one of its own accounts and a rate valid there. */
 export function BooksSetup(props: BooksSetupProps) {
@@ -70,15 +87,22 @@ export function BooksSetup(props: BooksSetupProps) {
   }, [accountId]);
 
   if (props.accounts.length === 0) {
-    return <p>Connect an account to Xero first; Books setup maps it to that organisation’s accounts.</p>;
+    return <p>{t('books.connectFirst')}</p>;
   }
   const books = loaded?.books;
   const missing = LINE_GROUPS.filter((g) => !choices[g]?.accountCode || !choices[g]?.taxType);
+  // The organisation's name is bold inside the sentence, wherever the language puts it.
+  const [postingBefore, postingAfter] = books
+    ? t('books.postingTo', {
+        country: books.organisation.countryCode,
+        currency: books.organisation.baseCurrency,
+      }).split('{org}')
+    : [];
 
   return (
     <div class="books-setup" data-testid="books-setup">
       <label>
-        Amazon account
+        {t('books.amazonAccount')}
         <select name="books-account" value={accountId} onChange={(e) => setAccountId(e.currentTarget.value)}>
           {props.accounts.map((a) => (
             <option key={a.id} value={a.id}>
@@ -87,18 +111,19 @@ export function BooksSetup(props: BooksSetupProps) {
           ))}
         </select>
       </label>
-      {!loaded && isBusy && <p aria-busy="true">Reading the organisation’s accounts from Xero…</p>}
+      {!loaded && isBusy && <p aria-busy="true">{t('books.reading')}</p>}
       {loaded && books && (
         <>
           <p>
-            Posting to <strong>{loaded.organisationName}</strong> ({books.organisation.countryCode},{' '}
-            {books.organisation.baseCurrency}). Accounts sharing this organisation share this setup.{' '}
+            {postingBefore}
+            <strong>{loaded.organisationName}</strong>
+            {postingAfter}{' '}
             <button
               type="button"
               disabled={isBusy}
               onClick={() => run(async () => apply(await props.load(accountId, true)))}
             >
-              Refresh from Xero
+              {t('books.refresh')}
             </button>
           </p>
           {loaded.plan.length > 0 && !isPlanShown && (
@@ -108,12 +133,12 @@ export function BooksSetup(props: BooksSetupProps) {
               disabled={isBusy}
               onClick={() => setPlanShown(true)}
             >
-              Create Amazon accounts for me
+              {t('books.createForMe')}
             </button>
           )}
           {isPlanShown && (
             <div class="notice" data-testid="books-plan-preview">
-              <p>These accounts will be added to {loaded.organisationName}:</p>
+              <p>{t('books.planIntro', { org: loaded.organisationName })}</p>
               <ul>
                 {loaded.plan.map((p) => (
                   <li key={p.code}>
@@ -140,30 +165,34 @@ export function BooksSetup(props: BooksSetupProps) {
                     setMessage(
                       result.failed.length
                         ? {
-                            text: `Xero refused ${result.failed.map((f) => `${f.code} · ${f.name} (${f.message})`).join('; ')}; the others were created.`,
+                            text: t('books.refused', {
+                              accounts: result.failed
+                                .map((f) => `${f.code} · ${f.name} (${f.message})`)
+                                .join('; '),
+                            }),
                             isError: true,
                           }
                         : {
-                            text: 'The Amazon accounts were created in Xero and chosen below.',
+                            text: t('books.created'),
                             isError: false,
                           },
                     );
                   })
                 }
               >
-                Create these {loaded.plan.length} accounts
+                {t('books.createThese', { count: formatInteger(loaded.plan.length) })}
               </button>
               <button type="button" onClick={() => setPlanShown(false)}>
-                Cancel
+                {t('common.cancel')}
               </button>
             </div>
           )}
           <table class="books-groups">
             <thead>
               <tr>
-                <th>Settlement lines</th>
-                <th>Account</th>
-                <th>Tax rate</th>
+                <th>{t('books.col.lines')}</th>
+                <th>{t('books.col.account')}</th>
+                <th>{t('books.col.taxRate')}</th>
               </tr>
             </thead>
             <tbody>
@@ -174,13 +203,13 @@ export function BooksSetup(props: BooksSetupProps) {
                 const rates = account ? taxRatesFor(books, account) : [];
                 return (
                   <tr key={group} data-group={group}>
-                    <td>{GROUP_SPECS[group].label}</td>
+                    <td>{groupLabel(group)}</td>
                     <td>
                       <input
                         list={`books-accounts-${group}`}
                         name={`account-${group}`}
-                        aria-label={`${GROUP_SPECS[group].label} account`}
-                        placeholder="Search code or name"
+                        aria-label={t('books.accountLabel', { group: groupLabel(group) })}
+                        placeholder={t('books.search')}
                         value={account ? accountLabel(account) : (choice?.accountCode ?? '')}
                         onChange={(e) => {
                           const typed = e.currentTarget.value;
@@ -202,7 +231,7 @@ export function BooksSetup(props: BooksSetupProps) {
                     <td>
                       <select
                         name={`tax-${group}`}
-                        aria-label={`${GROUP_SPECS[group].label} tax rate`}
+                        aria-label={t('books.taxRateLabel', { group: groupLabel(group) })}
                         value={choice?.taxType ?? ''}
                         disabled={!account}
                         onChange={(e) =>
@@ -215,7 +244,7 @@ export function BooksSetup(props: BooksSetupProps) {
                           })
                         }
                       >
-                        <option value="">Choose…</option>
+                        <option value="">{t('books.choose')}</option>
                         {rates.map((t) => (
                           <option key={t.taxType} value={t.taxType}>
                             {t.name}
@@ -230,7 +259,7 @@ export function BooksSetup(props: BooksSetupProps) {
           </table>
           {books.trackingCategories.length > 0 && (
             <label>
-              Tracking (optional)
+              {t('books.tracking')}
               <select
                 name="books-tracking"
                 value={tracking ? `${tracking.category}\u0000${tracking.option}` : ''}
@@ -239,7 +268,7 @@ export function BooksSetup(props: BooksSetupProps) {
                   setTracking(category && option ? { category, option } : undefined);
                 }}
               >
-                <option value="">None</option>
+                <option value="">{t('books.trackingNone')}</option>
                 {books.trackingCategories.flatMap((c) =>
                   c.options.map((o) => (
                     <option key={`${c.id}-${o.id}`} value={`${c.name}\u0000${o.name}`}>
@@ -252,7 +281,7 @@ export function BooksSetup(props: BooksSetupProps) {
           )}
           {missing.length > 0 && (
             <p class="notice notice--warning">
-              Still to choose: {missing.map((g) => GROUP_SPECS[g].label).join(', ')}.
+              {t('books.stillToChoose', { groups: missing.map(groupLabel).join(t('list.separator')) })}
             </p>
           )}
           <button
@@ -263,11 +292,11 @@ export function BooksSetup(props: BooksSetupProps) {
               run(async () => {
                 const saved = await props.save(accountId, choices, tracking);
                 setLoaded({ ...loaded, isSaved: true });
-                setMessage({ text: `Books setup saved for ${saved.organisationName}.`, isError: false });
+                setMessage({ text: t('books.saved', { org: saved.organisationName }), isError: false });
               })
             }
           >
-            Save Books setup
+            {t('books.save')}
           </button>
         </>
       )}

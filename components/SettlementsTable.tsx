@@ -17,10 +17,10 @@ export const STATUSES = Object.keys(STATUS_KEYS) as HistoryRow['status'][];
 /** A settlement status as the user reads it, in the current language. */
 export const statusLabel = (status: HistoryRow['status']): string => t(STATUS_KEYS[status]);
 
-const ATTACHMENT_LABELS: Record<NonNullable<HistoryRow['invoices'][number]['attachments']>, string> = {
-  attached: 'Attached',
-  attaching: 'Attaching…',
-  failed: 'Not attached',
+const ATTACHMENT_KEYS: Record<NonNullable<HistoryRow['invoices'][number]['attachments']>, MessageKey> = {
+  attached: 'history.attached',
+  attaching: 'history.attaching',
+  failed: 'history.notAttached',
 };
 
 export type RowAction = 'preview' | 'send' | 'retry' | 'recheck' | 'reconnect';
@@ -82,7 +82,7 @@ export function SettlementsTable({
           </th>
           <th scope="col">{t('history.col.status')}</th>
           <th scope="col">{t('history.col.xero')}</th>
-          <th scope="col">Attachments</th>
+          <th scope="col">{t('history.col.attachments')}</th>
           <th scope="col">{t('history.col.sent')}</th>
           <th scope="col">
             <span class="visually-hidden">{t('history.col.actions')}</span>
@@ -132,7 +132,7 @@ export function SettlementsTable({
                 {row.invoices.map((inv) =>
                   inv.attachments ? (
                     <div key={inv.number} data-attachments={inv.attachments}>
-                      {ATTACHMENT_LABELS[inv.attachments]}
+                      {t(ATTACHMENT_KEYS[inv.attachments])}
                       {inv.attachmentProblem && <div class="row-error">{inv.attachmentProblem}</div>}
                     </div>
                   ) : null,

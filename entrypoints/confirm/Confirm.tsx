@@ -73,7 +73,7 @@ export function Confirm({ settlementKeys }: { settlementKeys: string[] }) {
       {checks && <BooksCheck checks={checks} />}
       {problems.length > 0 && (
         <div class="error" role="alert" data-testid="books-refused">
-          <p>Nothing can be sent yet: these lines do not fit the organisation’s books.</p>
+          <p>{t('confirm.refused')}</p>
           <ul>
             {problems.map((p) => (
               <li key={`${p.invoiceNumber}-${p.message}`}>{p.message}</li>
@@ -87,7 +87,7 @@ export function Confirm({ settlementKeys }: { settlementKeys: string[] }) {
             target="_blank"
             rel="noopener"
           >
-            Open Books setup
+            {t('confirm.openBooks')}
           </a>
         </div>
       )}
@@ -100,7 +100,7 @@ export function Confirm({ settlementKeys }: { settlementKeys: string[] }) {
             const checked = await pending.current;
             if (checked?.some((c) => c.problems.length > 0)) {
               setMessage({
-                text: 'Fix the lines listed above in Books setup first. Nothing was sent.',
+                text: t('confirm.fixFirst'),
                 isError: true,
               });
               return;
@@ -135,15 +135,15 @@ function BooksCheck({ checks }: { checks: BooksCheckResult[] }) {
     <>
       {checks.map((c) => (
         <table key={c.accountId + c.organisationName} class="books-check" data-testid="books-check">
-          <caption>Posts to {c.organisationName}</caption>
+          <caption>{t('confirm.postsTo', { org: c.organisationName })}</caption>
           <thead>
             <tr>
-              <th scope="col">Invoice</th>
-              <th scope="col">Line</th>
-              <th scope="col">Account</th>
-              <th scope="col">Tax</th>
+              <th scope="col">{t('preview.invoice')}</th>
+              <th scope="col">{t('preview.line')}</th>
+              <th scope="col">{t('preview.account')}</th>
+              <th scope="col">{t('preview.tax')}</th>
               <th scope="col" class="num">
-                Amount
+                {t('confirm.amount')}
               </th>
             </tr>
           </thead>
@@ -153,7 +153,9 @@ function BooksCheck({ checks }: { checks: BooksCheckResult[] }) {
                 <td>{l.invoiceNumber}</td>
                 <td>{l.description}</td>
                 <td data-testid="books-check-account">
-                  {l.accountName ? `${l.accountCode} · ${l.accountName}` : `${l.accountCode} (not in Xero)`}
+                  {l.accountName
+                    ? `${l.accountCode} · ${l.accountName}`
+                    : t('confirm.notInXero', { code: l.accountCode })}
                 </td>
                 <td>{l.taxType}</td>
                 <td class="num">{l.amount}</td>

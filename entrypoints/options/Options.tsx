@@ -98,11 +98,8 @@ export function Options() {
       </section>
 
       <section aria-labelledby="books-title" id="books">
-        <h2 id="books-title">Books setup</h2>
-        <p>
-          Which of the organisation’s own accounts and tax rates each kind of settlement line posts to.
-          Settlements are sent only once their organisation’s setup is saved.
-        </p>
+        <h2 id="books-title">{t('options.books')}</h2>
+        <p>{t('options.booksBody')}</p>
         <BooksSetup
           accounts={accounts.filter((a) => a.xeroConnectionId)}
           initialAccountId={new URLSearchParams(location.hash.slice(1)).get('books') ?? undefined}

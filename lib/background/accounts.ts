@@ -1,5 +1,6 @@
 import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
+import { t } from '../i18n';
 import { marketplaceByCode, marketplaceById } from '../marketplaces';
 import { matchAccount } from '../match-account';
 import type { Handlers } from '../messages';
@@ -50,13 +51,10 @@ export function createAccountHandlers(
 
     'account/bind-amazon': async ({ accountId }) => {
       const account = await db.accounts.get(accountId);
-      if (!account) throw new AppError('not_found', 'That account no longer exists; reopen Settlebridge.');
+      if (!account) throw new AppError('not_found', t('errors.accountGone'));
       const context = await currentContext();
       if (!context?.recognised) {
-        throw new AppError(
-          'no_seller_central',
-          'Open Seller Central in this browser, signed in to the account and marketplace you want, then try again.',
-        );
+        throw new AppError('no_seller_central', t('errors.noSellerCentral'));
       }
       const market = marketplaceByCode(account.marketplace);
       const pageMarket = context.marketplaceId ? marketplaceById(context.marketplaceId) : undefined;
@@ -71,23 +69,17 @@ export function createAccountHandlers(
       if (!merchantId && pageMarket && pageMarket.code !== account.marketplace) {
         throw new AppError(
           'marketplace_mismatch',
-          `Seller Central is showing ${pageMarket.name}, and this Seller Central account has no ${market?.name} marketplace that Settlebridge could see. Switch to ${market?.name} in Seller Central, then try again.`,
+          t('errors.marketplaceMismatch', { page: pageMarket.name, market: `${market?.name}` }),
         );
       }
       if (!merchantId) {
-        throw new AppError(
-          'merchant_unknown',
-          'Seller Central did not reveal the merchant id on this page. Open the Seller Central home page and try again.',
-        );
+        throw new AppError('merchant_unknown', t('errors.merchantUnknown'));
       }
       const clash = (await db.accounts.where('merchantId').equals(merchantId).toArray()).find(
         (a) => a.id !== accountId && a.marketplace === account.marketplace,
       );
       if (clash) {
-        throw new AppError(
-          'already_bound',
-          `This Seller Central account and marketplace already belong to "${clash.name}".`,
-        );
+        throw new AppError('already_bound', t('errors.alreadyBound', { name: clash.name }));
       }
       const changes = {
         merchantId,
@@ -104,7 +96,7 @@ export function createAccountHandlers(
 
     'account/create': async ({ name, marketplace }) => {
       const market = marketplaceByCode(marketplace);
-      if (!market) throw new AppError('invalid_input', `Unknown marketplace ${marketplace}.`);
+      if (!market) throw new AppError('invalid_input', t('errors.unknownMarketplace', { code: marketplace }));
       const now = clock.now();
       const account = Account.parse({
         id: crypto.randomUUID(),
@@ -124,7 +116,7 @@ export function createAccountHandlers(
         if (clash) {
           throw new AppError(
             'duplicate_account',
-            `You already have an account named "${clash.name}" in ${market.name}; choose another name.`,
+            t('errors.duplicateAccount', { name: clash.name, market: market.name }),
           );
         }
         await db.accounts.add(account);

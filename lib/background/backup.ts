@@ -5,6 +5,7 @@
  */
 import type { SettlebridgeDb } from '../db';
 import { AppError, describeZodError } from '../errors';
+import { t } from '../i18n';
 import { BACKUP_FORMAT, Backup, type Handlers } from '../messages';
 
 export { BACKUP_FORMAT, Backup } from '../messages';
@@ -29,7 +30,7 @@ export function createBackupHandlers(
       if (!parsed.success) {
         throw new AppError(
           'invalid_backup',
-          `The backup was not imported: ${describeZodError(parsed.error, 'backup')}. Nothing was changed.`,
+          t('errors.backupInvalid', { problem: describeZodError(parsed.error, 'backup') }),
         );
       }
       const backup = parsed.data;
@@ -37,15 +38,12 @@ export function createBackupHandlers(
       const connectionIds = new Set(backup.xeroConnections.map((c) => c.id));
       for (const [i, a] of backup.accounts.entries()) {
         if (a.sharedFromAccountId && !ids.has(a.sharedFromAccountId)) {
-          throw new AppError(
-            'invalid_backup',
-            `The backup was not imported: account ${i + 1} ("${a.name}") shares from an account that is not in the file. Nothing was changed.`,
-          );
+          throw new AppError('invalid_backup', t('errors.backupSharesMissing', { n: i + 1, name: a.name }));
         }
         if (a.xeroConnectionId && !connectionIds.has(a.xeroConnectionId)) {
           throw new AppError(
             'invalid_backup',
-            `The backup was not imported: account ${i + 1} ("${a.name}") uses a Xero connection that is not in the file. Nothing was changed.`,
+            t('errors.backupConnectionMissing', { n: i + 1, name: a.name }),
           );
         }
       }

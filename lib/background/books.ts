@@ -24,6 +24,7 @@ import {
 import { withTracking } from '../books/tracking';
 import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
+import { t } from '../i18n';
 import type { Handlers } from '../messages';
 import type { Account, XeroConnection } from '../records';
 import type { InvoicePayload, OrganisationBooks } from '../relay-api';
@@ -78,15 +79,12 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
 
   async function connectionOf(accountId: string): Promise<{ account: Account; connection: XeroConnection }> {
     const account = await db.accounts.get(accountId);
-    if (!account) throw new AppError('not_found', 'That account no longer exists; reopen Settlebridge.');
+    if (!account) throw new AppError('not_found', t('errors.accountGone'));
     const connection = account.xeroConnectionId
       ? await db.xeroConnections.get(account.xeroConnectionId)
       : undefined;
     if (!connection || connection.status === 'disconnected') {
-      throw new AppError(
-        'not_connected',
-        `${account.name} is not connected to Xero: connect or share a connection first.`,
-      );
+      throw new AppError('not_connected', t('errors.notConnectedForBooks', { name: account.name }));
     }
     return { account, connection };
   }
@@ -141,7 +139,7 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
 
     'books/check': async ({ settlementKey }) => {
       const settlement = await db.settlements.get(settlementKey);
-      if (!settlement) throw new AppError('not_found', 'That settlement is not loaded; open it again.');
+      if (!settlement) throw new AppError('not_found', t('errors.settlementNotLoaded'));
       const { account, connection } = await connectionOf(settlement.accountId);
       const base = { organisationName: connection.organisationName, accountId: account.id };
       const queued = await db.sends.where('settlementKey').equals(settlementKey).sortBy('part');
@@ -246,7 +244,10 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
         }
       }
       if (problems.length) {
-        throw new AppError('books_setup_invalid', `Books setup was not saved. ${problems.join(' ')}`);
+        throw new AppError(
+          'books_setup_invalid',
+          t('errors.booksNotSaved', { problems: problems.join(' ') }),
+        );
       }
       // Tracking belongs to this Amazon account; other accounts sharing the organisation keep theirs.
       const previous = (await db.mappings.get(setupId(connection.tenantId)))?.document as

@@ -11,12 +11,26 @@ import type { Collection, InsertType } from 'dexie';
 import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
 import { type HistoryPage, type HistoryRow, PROBLEM_STATUSES, type ProblemSummary } from '../history';
-import { t, tp } from '../i18n';
+import { getLocale, type MessageKey, t, tp } from '../i18n';
 import type { Handlers } from '../messages';
 import type { Send, Settlement, SettlementStatus } from '../records';
 import { formatMinor } from '../settlement/money';
 import { safeXeroUrl } from '../xero-url';
 import type { Outbox } from './outbox';
+
+const STATUS_KEYS: Record<SettlementStatus, MessageKey> = {
+  new: 'history.status.new',
+  queued: 'history.status.queued',
+  sending: 'history.status.sending',
+  sent: 'history.status.sent',
+  failed: 'history.status.failed',
+  needs_reconnect: 'history.status.needsReconnect',
+  conflict: 'history.status.conflict',
+};
+
+/** A status inside a sentence: English keeps its lower-case word ("needs reconnect"), other languages the Settlements page's label. */
+const statusWord = (status: SettlementStatus): string =>
+  getLocale() === 'en' ? status.replace('_', ' ') : t(STATUS_KEYS[status]);
 
 type HistoryHandlers = Pick<
   Handlers,
@@ -74,7 +88,10 @@ function attachmentsOf(send: Send): {
   const files = send.attachments ?? [];
   if (send.state !== 'sent' || files.length === 0) return {};
   const failed = files.filter((f) => f.state === 'failed');
-  const problems = [...failed.map((f) => f.error ?? `${f.fileName} was not attached.`), send.attachmentNote]
+  const problems = [
+    ...failed.map((f) => f.error ?? t('history.fileNotAttached', { name: f.fileName })),
+    send.attachmentNote,
+  ]
     .filter((p): p is string => Boolean(p))
     .join(' ');
   const state =
@@ -179,15 +196,18 @@ export function createHistoryHandlers(deps: HistoryDeps): HistoryHandlers {
 
   async function retry(settlementKey: string) {
     const settlement = await db.settlements.get(settlementKey);
-    if (!settlement) throw new AppError('not_found', 'That settlement is no longer stored; reload the page.');
+    if (!settlement) throw new AppError('not_found', t('errors.settlementGone'));
     const sends = await db.sends.where('settlementKey').equals(settlementKey).toArray();
     const again = sends.filter((s) => RETRYABLE.has(s.state));
     if (again.length === 0) {
       throw new AppError(
         settlement.status === 'needs_reconnect' ? 'needs_reconnect' : 'nothing_to_retry',
         settlement.status === 'needs_reconnect'
-          ? 'This settlement waits for its Xero connection: choose Reconnect instead. Nothing was changed.'
-          : `Settlement ${settlement.settlementId} has nothing to retry (it is ${settlement.status.replace('_', ' ')}). Nothing was changed.`,
+          ? t('errors.waitsForReconnect')
+          : t('errors.nothingToRetry', {
+              id: settlement.settlementId,
+              status: statusWord(settlement.status),
+            }),
       );
     }
     // Same idempotency keys: the relay re-checks Xero by invoice number before posting a

@@ -6,6 +6,7 @@
 
 import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
+import { t } from '../i18n';
 import { marketplaceByCode, marketplaceById } from '../marketplaces';
 import type { Handlers } from '../messages';
 import type { PageContext } from '../page-context';
@@ -111,13 +112,10 @@ export function createSellerCentralHandlers(
 
     'account/switch': async ({ accountId }) => {
       const account = await db.accounts.get(accountId);
-      if (!account) throw new AppError('not_found', 'That account no longer exists; reopen Settlebridge.');
+      if (!account) throw new AppError('not_found', t('errors.accountGone'));
       const market = marketplaceByCode(account.marketplace);
       if (!account.merchantId || !market) {
-        throw new AppError(
-          'not_bound',
-          `${account.name} is not linked to Seller Central yet: open Seller Central in that account, then choose "Connect to Amazon".`,
-        );
+        throw new AppError('not_bound', t('errors.notBound', { name: account.name }));
       }
       const current = await currentTab();
       // Stay on the user's host when it serves the account's marketplace (e.g. .de for DE),

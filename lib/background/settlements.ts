@@ -7,6 +7,7 @@ import { type BooksSetup, trackingFor } from '../books/setup';
 import { reportWithTracking, withTracking } from '../books/tracking';
 import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
+import { t } from '../i18n';
 import type { HandlerContext, Handlers } from '../messages';
 import type { Account, Settlement } from '../records';
 import type { InvoicePayload } from '../relay-api';
@@ -82,7 +83,7 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
     const stored = await db.mappings.get(MAPPING_ID);
     const parsed = parseMapping(stored?.document ?? DEFAULT_MAPPING_DOCUMENT);
     if (!parsed.ok)
-      throw new AppError('invalid_mapping', `The saved mapping is not valid: ${parsed.error.message}`);
+      throw new AppError('invalid_mapping', t('errors.mappingInvalid', { problem: parsed.error.message }));
     return parsed.value;
   }
 
@@ -101,7 +102,11 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
     if (summary.header.currency !== account.currency) {
       throw new AppError(
         'currency_mismatch',
-        `This settlement is in ${summary.header.currency}, but ${account.name} is a ${account.currency} account. Open it from the matching account. Nothing was saved.`,
+        t('errors.currencyMismatch', {
+          currency: summary.header.currency,
+          name: account.name,
+          accountCurrency: account.currency,
+        }),
       );
     }
     return { report: toReport(summary, invoices), payloads: invoices.invoices.map(toXeroPayload) };
@@ -109,7 +114,7 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
 
   async function view(key: string): Promise<SettlementView> {
     const settlement = await db.settlements.get(key);
-    if (!settlement) throw new AppError('not_found', 'That settlement is not loaded; open it again.');
+    if (!settlement) throw new AppError('not_found', t('errors.settlementNotLoaded'));
     const account = await db.accounts.get(settlement.accountId);
     const connection = account?.xeroConnectionId
       ? await db.xeroConnections.get(account.xeroConnectionId)
@@ -145,7 +150,7 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
     if (expectedId && report.settlementId !== expectedId) {
       throw new AppError(
         'wrong_file',
-        `The downloaded file is settlement ${report.settlementId}, not ${expectedId}. Nothing was saved.`,
+        t('errors.wrongFile', { id: report.settlementId, expected: expectedId }),
       );
     }
     const key = `${account.id}:${report.settlementId}`;
@@ -180,10 +185,7 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
   async function accountFor(ctx: HandlerContext, accountId?: string): Promise<Account> {
     const account = accountId ? await db.accounts.get(accountId) : await deps.accountForTab(ctx.tabId);
     if (!account) {
-      throw new AppError(
-        'no_account',
-        'This Seller Central account is not linked to a Settlebridge account yet: open Settlebridge, then "Connect to Amazon".',
-      );
+      throw new AppError('no_account', t('errors.noAccount'));
     }
     return account;
   }
@@ -193,7 +195,7 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
     if (ctx.tabId === undefined) return;
     const account = await deps.accountForTab(ctx.tabId);
     if (!account || !key.startsWith(`${account.id}:`)) {
-      throw new AppError('forbidden', 'That settlement belongs to another account than this page shows.');
+      throw new AppError('forbidden', t('errors.forbidden'));
     }
   }
 
@@ -246,7 +248,7 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
     'settlement/send': async ({ settlementKey }, ctx) => {
       await checkTab(ctx, settlementKey);
       const settlement = await db.settlements.get(settlementKey);
-      if (!settlement) throw new AppError('not_found', 'That settlement is not loaded; open it again.');
+      if (!settlement) throw new AppError('not_found', t('errors.settlementNotLoaded'));
       const account = await db.accounts.get(settlement.accountId);
       const connection = account?.xeroConnectionId
         ? await db.xeroConnections.get(account.xeroConnectionId)
@@ -254,13 +256,13 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
       if (!account || !connection || connection.status === 'disconnected') {
         throw new AppError(
           'not_connected',
-          `${account?.name ?? 'This account'} is not connected to Xero: connect or share a connection first.`,
+          t('errors.notConnectedForBooks', { name: account?.name ?? t('errors.thisAccount') }),
         );
       }
       if (connection.status === 'needs_reconnect') {
         throw new AppError(
           'needs_reconnect',
-          `Xero no longer accepts ${connection.organisationName}'s connection: Reconnect it in Settlebridge settings first.`,
+          t('errors.connectionRefused', { org: connection.organisationName }),
         );
       }
       // Sends post with the organisation's own Books setup, never a global default: a line
@@ -269,7 +271,7 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
       if (!orgMapping) {
         throw new AppError(
           'books_setup_needed',
-          `Set up books for ${connection.organisationName} before sending: open Settlebridge settings → Books setup and choose its accounts and tax rates. Nothing was sent.`,
+          t('errors.booksSetupNeeded', { org: connection.organisationName }),
         );
       }
       const alreadyQueued = (await db.sends.where('settlementKey').equals(settlementKey).count()) > 0;
@@ -278,7 +280,10 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
         if (!parsed.ok) {
           throw new AppError(
             'invalid_mapping',
-            `${connection.organisationName}'s Books setup is not valid (${parsed.error.message}); open Books setup and save it again. Nothing was sent.`,
+            t('errors.booksSetupInvalid', {
+              org: connection.organisationName,
+              problem: parsed.error.message,
+            }),
           );
         }
         const rebuilt = await build(settlement.source, account, parsed.value);
@@ -301,10 +306,7 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
       }
       const report = settlement.report as SettlementReport;
       if (settlement.payloads.length === 0) {
-        throw new AppError(
-          'nothing_to_send',
-          `Settlement ${settlement.settlementId} has no rows and a zero total: there is nothing to send to Xero.`,
-        );
+        throw new AppError('nothing_to_send', t('errors.nothingToSend', { id: settlement.settlementId }));
       }
       // Written before any network call, in one strict transaction; the unique key makes a
       // second click or a second tab a no-op rather than a second invoice.
@@ -340,10 +342,9 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
       for (const key of settlementKeys) {
         await checkTab(ctx, key);
         if (!(await db.settlements.get(key)))
-          throw new AppError('not_found', 'That settlement is not loaded; open it again.');
+          throw new AppError('not_found', t('errors.settlementNotLoaded'));
       }
-      if (!deps.openConfirm)
-        throw new AppError('unavailable', 'Sending from this page is not available here.');
+      if (!deps.openConfirm) throw new AppError('unavailable', t('errors.unavailable'));
       await deps.openConfirm(settlementKeys);
       return { opened: true as const };
     },
@@ -363,16 +364,13 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
     'mapping/set-account': async ({ settlementKey, key, accountCode }, ctx) => {
       await checkTab(ctx, settlementKey);
       const settlement = await db.settlements.get(settlementKey);
-      if (!settlement) throw new AppError('not_found', 'That settlement is not loaded; open it again.');
+      if (!settlement) throw new AppError('not_found', t('errors.settlementNotLoaded'));
       if (await db.sends.where('settlementKey').equals(settlementKey).count()) {
-        throw new AppError(
-          'already_sent',
-          'This settlement is already on its way to Xero; its lines can no longer change.',
-        );
+        throw new AppError('already_sent', t('errors.alreadySent'));
       }
       const [transactionType, amountType, amountDescription] = key.split('/');
       const account = await db.accounts.get(settlement.accountId);
-      if (!account) throw new AppError('not_found', 'That account no longer exists.');
+      if (!account) throw new AppError('not_found', t('errors.accountGoneShort'));
       // The organisation's Books setup when it has one (the rule then applies to its sends).
       const connection = account.xeroConnectionId
         ? await db.xeroConnections.get(account.xeroConnectionId)
@@ -402,7 +400,10 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
       ];
       const parsed = parseMapping(doc);
       if (!parsed.ok)
-        throw new AppError('invalid_mapping', `That account code cannot be used: ${parsed.error.message}`);
+        throw new AppError(
+          'invalid_mapping',
+          t('errors.accountCodeInvalid', { problem: parsed.error.message }),
+        );
       await db.mappings.put({ id: target.id, name: target.name, document: doc, updatedAt: now() });
       const rebuilt = await build(settlement.source, account);
       await db.settlements.update(settlementKey, {

@@ -6,6 +6,7 @@
 import { type CurrencyCheck, checkCurrency } from '../currency-check';
 import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
+import { t } from '../i18n';
 import type { Handlers } from '../messages';
 import type { Account, XeroConnection } from '../records';
 import type { Connection } from '../relay-api';
@@ -43,7 +44,7 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
 
   const getAccount = async (accountId: string): Promise<Account> => {
     const account = await db.accounts.get(accountId);
-    if (!account) throw new AppError('not_found', 'That account no longer exists; reopen Settlebridge.');
+    if (!account) throw new AppError('not_found', t('errors.accountGone'));
     return account;
   };
 
@@ -100,10 +101,7 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
       // extension's redirect URL (docs/firefox.md).
       finalUrl = await deps.webAuthFlow(launchUrl ?? authorizeUrl);
     } catch {
-      throw new AppError(
-        'cancelled',
-        'The Xero window was closed before access was allowed; nothing changed.',
-      );
+      throw new AppError('cancelled', t('errors.xeroWindowClosed'));
     }
     const params = new URL(finalUrl).searchParams;
     const error = params.get('error');
@@ -112,11 +110,10 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
         error === 'access_denied'
           ? 'access was not allowed in Xero'
           : (params.get('error_description') ?? error);
-      throw new AppError('consent_cancelled', `Xero was not connected: ${why}. Nothing changed.`);
+      throw new AppError('consent_cancelled', t('errors.consentCancelled', { why }));
     }
     const relayCode = params.get('relay_code');
-    if (!relayCode)
-      throw new AppError('relay_error', 'The relay did not hand back a connection; nothing changed.');
+    if (!relayCode) throw new AppError('relay_error', t('errors.relayNoConnection'));
     return relayCode;
   }
 
@@ -143,7 +140,8 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
     'xero/choose-tenant': async ({ accountId, tenantId }) => {
       const account = await getAccount(accountId);
       const connectionId = account.xeroConnectionId;
-      if (!connectionId) throw new AppError('not_connected', `${account.name} is not connected to Xero yet.`);
+      if (!connectionId)
+        throw new AppError('not_connected', t('errors.notConnectedYet', { name: account.name }));
       const chosen = await withRelay(
         'choose the Xero organisation',
         (r) => r.chooseTenant({ connectionId, tenantId }),
@@ -155,23 +153,17 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
 
     'xero/share': async ({ accountId, fromAccountId }) => {
       if (accountId === fromAccountId) {
-        throw new AppError('invalid_input', 'Choose another account to share its Xero connection.');
+        throw new AppError('invalid_input', t('errors.chooseOtherAccount'));
       }
       const [account, from] = await Promise.all([getAccount(accountId), getAccount(fromAccountId)]);
       const connection = from.xeroConnectionId
         ? await db.xeroConnections.get(from.xeroConnectionId)
         : undefined;
       if (!connection || connection.status === 'disconnected') {
-        throw new AppError(
-          'not_connected',
-          `${from.name} is not connected to Xero, so there is nothing to share yet.`,
-        );
+        throw new AppError('not_connected', t('errors.nothingToShare', { name: from.name }));
       }
       if (connection.status === 'needs_reconnect') {
-        throw new AppError(
-          'needs_reconnect',
-          `${from.name}'s Xero connection needs reconnecting first (Settlebridge settings → Reconnect).`,
-        );
+        throw new AppError('needs_reconnect', t('errors.shareNeedsReconnect', { name: from.name }));
       }
       await withRelay(
         'share the Xero connection',
@@ -189,7 +181,8 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
     'xero/currency': async ({ accountId }) => {
       const account = await getAccount(accountId);
       const connectionId = account.xeroConnectionId;
-      if (!connectionId) throw new AppError('not_connected', `${account.name} is not connected to Xero yet.`);
+      if (!connectionId)
+        throw new AppError('not_connected', t('errors.notConnectedYet', { name: account.name }));
       const org = await withRelay(
         'read the Xero organisation',
         (r) => r.organisation({ connectionId, accountId }),
@@ -202,7 +195,8 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
     'xero/enable-currency': async ({ accountId }) => {
       const account = await getAccount(accountId);
       const connectionId = account.xeroConnectionId;
-      if (!connectionId) throw new AppError('not_connected', `${account.name} is not connected to Xero yet.`);
+      if (!connectionId)
+        throw new AppError('not_connected', t('errors.notConnectedYet', { name: account.name }));
       await withRelay(
         `enable ${account.currency} in Xero`,
         (r) => r.enableCurrency({ connectionId, accountId, currency: account.currency }),
@@ -277,15 +271,11 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
 
     'connection/reconnect': async ({ connectionId }) => {
       const user = await db.accounts.where('xeroConnectionId').equals(connectionId).first();
-      if (!user)
-        throw new AppError(
-          'not_found',
-          'No account uses this connection any more; connect one again instead.',
-        );
+      if (!user) throw new AppError('not_found', t('errors.connectionUnused'));
       const relayCode = await authorise(user.id, connectionId);
       const redeemed = await withRelay('finish reconnecting to Xero', (r) => r.redeem({ relayCode }));
       if (redeemed.connectionId !== connectionId) {
-        throw new AppError('relay_error', 'The relay made a new connection instead of renewing this one.');
+        throw new AppError('relay_error', t('errors.relayNewConnection'));
       }
       await syncConnections(await withRelay('read the Xero connection', (r) => r.listConnections()));
       const connection = await db.xeroConnections.get(connectionId);

@@ -8,6 +8,7 @@ import {
 import { createOutbox } from '../../../lib/background/outbox';
 import type { RelayJobsPort } from '../../../lib/background/relay-port';
 import { SettlebridgeDb } from '../../../lib/db';
+import { setLocale } from '../../../lib/i18n';
 import type { Send, Settlement, SettlementStatus } from '../../../lib/records';
 import type { Job, JobItem } from '../../../lib/relay-api';
 
@@ -264,6 +265,31 @@ describe('history handlers (the Settlements page)', () => {
     });
     expect((await db.sends.toArray())[0]?.state).toBe('parked');
     expect(relay.submitted).toEqual([]);
+  });
+
+  it('says why a retry is refused in the seller’s language, with the same error code', async () => {
+    const fresh = settlement(US, '502', '2025-05-03', 'needs_reconnect');
+    await db.settlements.put(fresh);
+    try {
+      await expect(handlers['history/retry']({ settlementKey: fresh.key }, page)).rejects.toMatchObject({
+        code: 'needs_reconnect',
+        message:
+          'This settlement waits for its Xero connection: choose Reconnect instead. Nothing was changed.',
+      });
+      await db.settlements.put({ ...fresh, status: 'sent' });
+      await expect(handlers['history/retry']({ settlementKey: fresh.key }, page)).rejects.toMatchObject({
+        code: 'nothing_to_retry',
+        message: 'Settlement 502 has nothing to retry (it is sent). Nothing was changed.',
+      });
+      setLocale('de');
+      await expect(handlers['history/retry']({ settlementKey: fresh.key }, page)).rejects.toMatchObject({
+        code: 'nothing_to_retry',
+        message:
+          'Bei Abrechnung 502 gibt es nichts zu wiederholen (Status: Gesendet). Es wurde nichts geändert.',
+      });
+    } finally {
+      setLocale('en');
+    }
   });
 
   it('sends through the one send path and keeps the notification switch', async () => {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BooksSetup } from '../../../components/BooksSetup';
 import type { BooksLoadResult } from '../../../lib/background/books';
 import { missingGroups, planAmazonAccounts, suggestSetup } from '../../../lib/books/setup';
+import { setLocale } from '../../../lib/i18n';
 import type { Account } from '../../../lib/records';
 import { UK_TENANT_ID } from '../../../xero-sim/seed';
 import { booksOf, withPlanCreated } from '../books/seed-books';
@@ -35,6 +36,7 @@ let root: HTMLElement;
 const flush = () => act(async () => new Promise((r) => setTimeout(r, 0)));
 
 afterEach(() => {
+  setLocale('en');
   render(null, root);
   root.remove();
 });
@@ -81,5 +83,41 @@ describe('BooksSetup', () => {
     await flush();
     expect(save).toHaveBeenCalledTimes(1);
     expect(root.textContent).toContain('Books setup saved for Harbourline Trading Ltd.');
+  });
+
+  it('speaks the chosen language, with the organisation in bold wherever the sentence puts it', async () => {
+    const props = {
+      accounts: [account],
+      load: vi.fn(async () => loadResult()),
+      createAccounts: vi.fn(),
+      save: vi.fn(),
+    };
+    root = document.createElement('div');
+    document.body.append(root);
+    act(() => render(<BooksSetup {...props} />, root));
+    await flush();
+    // English stays word for word what it was before the catalogs (the browser tests select by it).
+    expect(root.textContent).toContain(
+      'Posting to Harbourline Trading Ltd (GB, GBP). Accounts sharing this organisation share this setup. Refresh from Xero',
+    );
+    expect(root.querySelector('input[name="account-sales"]')?.getAttribute('aria-label')).toBe(
+      'Sales account',
+    );
+
+    setLocale('de');
+    render(null, root);
+    act(() => render(<BooksSetup {...props} />, root));
+    await flush();
+    expect(root.querySelector('strong')?.textContent).toBe('Harbourline Trading Ltd');
+    expect(root.textContent).toContain('Buchung in Harbourline Trading Ltd (GB, GBP).');
+    expect(root.querySelector('input[name="account-sales"]')?.getAttribute('aria-label')).toBe(
+      'Konto für Umsätze',
+    );
+    expect(root.querySelector('select[name="tax-sales"]')?.getAttribute('aria-label')).toBe(
+      'Steuersatz für Umsätze',
+    );
+    expect(root.querySelector('[data-testid="books-save"]')?.textContent).toBe(
+      'Buchhaltungseinrichtung speichern',
+    );
   });
 });
