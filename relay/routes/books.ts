@@ -12,11 +12,11 @@ import {
   type OrganisationBooks,
   relayRoutes,
 } from '../../lib/relay-api';
+import { connectionAccess } from '../auth/connection-access';
 import { RelayHttpError } from '../errors';
 import type { XeroCallKind } from '../jobs/scheduler';
 import type { AppEnv, Services } from '../services';
 import type { ConnectionRow } from '../store/queries';
-import { isDisconnected, needsReconnect, tenantNotChosen } from '../tokens';
 import { validate } from '../validate';
 import { ADMISSION_WAIT_MS } from '../xero/books';
 import { xeroCall } from '../xero/calls';
@@ -115,24 +115,7 @@ export async function checkBooksBeforeQueueing(
 }
 
 export function booksRoutes(s: Services) {
-  async function usable(installId: string, connectionId: string, accountId: string): Promise<ConnectionRow> {
-    const row = await s.store.findConnection(connectionId);
-    if (!row) throw new RelayHttpError(404, 'not_found', 'That connection was not found.');
-    if (row.owner_install_id !== installId) {
-      throw new RelayHttpError(403, 'not_granted', 'This install has no access to that Xero connection.');
-    }
-    if (!(await s.store.hasGrant(row.id, accountId))) {
-      throw new RelayHttpError(
-        403,
-        'not_granted',
-        'This Amazon account has not been given access to the Xero connection; use “Share Xero Access” first.',
-      );
-    }
-    if (row.status === 'needs_reconnect') throw needsReconnect();
-    if (row.status === 'disconnected') throw isDisconnected();
-    if (!row.tenant_chosen) throw tenantNotChosen();
-    return row;
-  }
+  const { usable } = connectionAccess(s);
 
   return new Hono<AppEnv>()
     .get(
@@ -141,7 +124,7 @@ export function booksRoutes(s: Services) {
       validate('query', relayRoutes.books.query),
       async (c) => {
         const { accountId, refresh } = c.req.valid('query');
-        const row = await usable(c.get('installId'), c.req.valid('param').connectionId, accountId);
+        const row = await usable(c, c.req.valid('param').connectionId, accountId);
         return c.json(await readOrganisationBooks(s, row, refresh === '1'));
       },
     )
@@ -151,7 +134,7 @@ export function booksRoutes(s: Services) {
       validate('json', relayRoutes.createAccounts.request),
       async (c) => {
         const { accountId, accounts } = c.req.valid('json');
-        const row = await usable(c.get('installId'), c.req.valid('param').connectionId, accountId);
+        const row = await usable(c, c.req.valid('param').connectionId, accountId);
         const created: BooksAccount[] = [];
         const failed: CreateAccountsResponse['failed'] = [];
         try {

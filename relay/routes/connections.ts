@@ -3,43 +3,20 @@
 // using it also needs a grant for the calling account.
 import { type Context, Hono } from 'hono';
 import { type Organisation, relayRoutes } from '../../lib/relay-api';
-import { currentConnection, isGranted } from '../auth/middleware';
+import { connectionAccess } from '../auth/connection-access';
 import { RelayHttpError } from '../errors';
 import type { AppEnv, Services } from '../services';
 import type { ConnectionRow, TenantRecord } from '../store/queries';
-import { isDisconnected, needsReconnect, tenantNotChosen } from '../tokens';
+import { isDisconnected } from '../tokens';
 import { validate } from '../validate';
 import { xeroCall } from '../xero/calls';
 
 export function connectionRoutes(s: Services) {
-  async function ownedConnection(c: Context<AppEnv>, connectionId: string) {
-    const conn = await currentConnection(c, s, connectionId);
-    if (!conn) throw new RelayHttpError(404, 'not_found', 'That connection was not found.');
-    if (conn.row.owner_install_id !== c.get('installId')) {
-      throw new RelayHttpError(403, 'not_granted', 'This install has no access to that Xero connection.');
-    }
-    return conn;
-  }
-
+  const access = connectionAccess(s);
+  const ownedConnection = access.owned;
+  const usable = access.usable;
   const owned = async (c: Context<AppEnv>, connectionId: string): Promise<ConnectionRow> =>
     (await ownedConnection(c, connectionId)).row;
-
-  /** Owner install and a granted account, on a connection that still works. */
-  async function usable(c: Context<AppEnv>, connectionId: string, accountId: string): Promise<ConnectionRow> {
-    const conn = await ownedConnection(c, connectionId);
-    const { row } = conn;
-    if (!(await isGranted(s, conn, accountId))) {
-      throw new RelayHttpError(
-        403,
-        'not_granted',
-        'This Amazon account has not been given access to the Xero connection; use “Share Xero Access” first.',
-      );
-    }
-    if (row.status === 'needs_reconnect') throw needsReconnect();
-    if (row.status === 'disconnected') throw isDisconnected();
-    if (!row.tenant_chosen) throw tenantNotChosen();
-    return row;
-  }
 
   /**
    * Three calls, each through the organisation's scheduler like every other Xero call, read

@@ -1,0 +1,40 @@
+// Who may use a connection, checked once for every route on it: the owner install, and for
+// using it a granted account on a connection that still works. Reads what authentication
+// already read for the request (`currentConnection`), so a check costs no extra store trip.
+import type { Context } from 'hono';
+import { RelayHttpError } from '../errors';
+import type { AppEnv, Services } from '../services';
+import type { ConnectionRow } from '../store/queries';
+import { isDisconnected, needsReconnect, tenantNotChosen } from '../tokens';
+import { currentConnection, isGranted } from './middleware';
+
+export function connectionAccess(s: Pick<Services, 'store'>) {
+  /** The connection, when the calling install owns it. */
+  async function owned(c: Context<AppEnv>, connectionId: string) {
+    const conn = await currentConnection(c, s, connectionId);
+    if (!conn) throw new RelayHttpError(404, 'not_found', 'That connection was not found.');
+    if (conn.row.owner_install_id !== c.get('installId')) {
+      throw new RelayHttpError(403, 'not_granted', 'This install has no access to that Xero connection.');
+    }
+    return conn;
+  }
+
+  /** Owner install and a granted account, on a connection that still works. */
+  async function usable(c: Context<AppEnv>, connectionId: string, accountId: string): Promise<ConnectionRow> {
+    const conn = await owned(c, connectionId);
+    const { row } = conn;
+    if (!(await isGranted(s, conn, accountId))) {
+      throw new RelayHttpError(
+        403,
+        'not_granted',
+        'This Amazon account has not been given access to the Xero connection; use “Share Xero Access” first.',
+      );
+    }
+    if (row.status === 'needs_reconnect') throw needsReconnect();
+    if (row.status === 'disconnected') throw isDisconnected();
+    if (!row.tenant_chosen) throw tenantNotChosen();
+    return row;
+  }
+
+  return { owned, usable };
+}
