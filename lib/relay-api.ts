@@ -63,12 +63,17 @@ export const RedeemResponse = z.object({
 });
 export type RedeemResponse = z.infer<typeof RedeemResponse>;
 
+/**
+ * `chooseFrom` is present while the connection waits for its owner to choose one of the
+ * organisations its consent covered (see RedeemResponse): the choice survives a closed popup.
+ */
 export const Connection = z.object({
   id: ConnectionId,
   tenantId: z.string(),
   organisationName: z.string(),
   status: ConnectionStatus,
   accountIds: z.array(z.string()),
+  chooseFrom: z.optional(z.array(Tenant)),
 });
 export type Connection = z.infer<typeof Connection>;
 export const ListConnectionsResponse = z.object({ connections: z.array(Connection) });

@@ -77,6 +77,7 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
     organisationName: c.organisationName,
     status: c.status,
     ...(previous?.baseCurrency ? { baseCurrency: previous.baseCurrency } : {}),
+    ...(c.chooseFrom ? { chooseFrom: c.chooseFrom } : {}),
     updatedAt: now(),
   });
 
@@ -148,6 +149,11 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
         connectionId,
       );
       await syncConnections(await withRelay('read the Xero connection', (r) => r.listConnections()));
+      // Choosing an organisation this browser already had connected renews that connection:
+      // the account follows it.
+      if (chosen.connectionId !== connectionId) {
+        await db.accounts.update(account.id, { xeroConnectionId: chosen.connectionId, updatedAt: now() });
+      }
       return { connectionId: chosen.connectionId, organisationName: chosen.organisationName };
     },
 
