@@ -19,6 +19,7 @@ import {
   type ExtensionBrowser,
   launchChromium,
   launchFirefox,
+  reloadPage,
   screenshotOnFailure,
   waitForText,
 } from './harness';
@@ -122,7 +123,7 @@ describe.each([
     expect(numbersIn(NZ_TENANT_ID)).not.toContain('AMZ-12847239011');
 
     // Disconnect removes only the chosen organisation: Xero keeps the consent's other one.
-    await options.reload();
+    await reloadPage(options);
     const row = await options.waitForSelector('[data-testid="connections"] li[data-status="connected"]');
     expect(await row!.evaluate((e) => e.textContent)).toContain('Harbourline Trading Ltd');
     await (await row!.waitForSelector('::-p-xpath(.//button[normalize-space()="Disconnect"])'))!.click();
