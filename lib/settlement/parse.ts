@@ -588,14 +588,8 @@ export class SettlementParser {
   // --- input stage ------------------------------------------------------------------------
 
   private decideEncoding(): void {
-    const b = this.rawHead;
     this.isEncodingDecided = true;
-    let label: 'utf-16le' | 'utf-16be' | undefined;
-    if (b[0] === 0xff && b[1] === 0xfe) label = 'utf-16le';
-    else if (b[0] === 0xfe && b[1] === 0xff) label = 'utf-16be';
-    // Without a byte order mark: ASCII header text has a zero in every other byte.
-    else if (b.length >= 4 && b[0] !== 0 && b[1] === 0 && b[2] !== 0 && b[3] === 0) label = 'utf-16le';
-    else if (b.length >= 4 && b[0] === 0 && b[1] !== 0 && b[2] === 0 && b[3] !== 0) label = 'utf-16be';
+    const label = utf16Label(this.rawHead);
     if (label) {
       this.encoding = label === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE';
       // The decoder drops the byte order mark itself and keeps a split code unit or
@@ -1503,6 +1497,15 @@ export class SettlementParser {
   }
 }
 
+/** UTF-16 by its byte order mark, or without one by ASCII header text's zero in every other byte. */
+function utf16Label(b: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  if (b[0] === 0xff && b[1] === 0xfe) return 'utf-16le';
+  if (b[0] === 0xfe && b[1] === 0xff) return 'utf-16be';
+  if (b.length >= 4 && b[0] !== 0 && b[1] === 0 && b[2] !== 0 && b[3] === 0) return 'utf-16le';
+  if (b.length >= 4 && b[0] === 0 && b[1] !== 0 && b[2] === 0 && b[3] !== 0) return 'utf-16be';
+  return undefined;
+}
+
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   if (a.length === 0) return b;
   const out = new Uint8Array(a.length + b.length);
@@ -1565,17 +1568,28 @@ export function parseSettlementBytes(bytes: Uint8Array, sink: SettlementSink): R
 
 /**
  * A settlement file's bytes as text, by the rules the parser applies to bytes: UTF-16 by its
- * byte order mark, else UTF-8, else Windows-1252. For callers that must pass text on (a
- * browser message), instead of `File.text()`, which reads every file as UTF-8 and so loses
- * the letters of a Windows-1252 file and all of a UTF-16 one.
+ * byte order mark or the header's zero bytes, else UTF-8, else Windows-1252. For callers that
+ * must pass text on (a browser message), instead of `File.text()`, which reads every file as
+ * UTF-8 and so loses the letters of a Windows-1252 file and all of a UTF-16 one.
+ *
+ * A file that does not decode cleanly is read once by the parser to decide: it refuses a file
+ * mixing UTF-8 and Windows-1252, or UTF-16 with bytes that are not (BAD_ENCODING, naming line
+ * and column), which decoding the whole file leniently would silently turn into "GebÃ¼hr" or
+ * replacement characters. Any other refusal is left to the caller's parse of the text, which
+ * meets the same fault at the same place.
  */
-export function decodeSettlementBytes(bytes: Uint8Array): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+export function decodeSettlementBytes(bytes: Uint8Array): Result<string> {
+  const label = utf16Label(bytes);
   try {
-    return strictUtf8.decode(bytes);
+    return ok(label ? new TextDecoder(label, { fatal: true }).decode(bytes) : strictUtf8.decode(bytes));
   } catch {
-    return windows1252.decode(bytes);
+    const read = parseSettlementBytes(bytes, { summary: () => undefined, row: () => undefined });
+    if (!read.ok && read.error.code === 'BAD_ENCODING') return read;
+    if (label) return ok(new TextDecoder(label).decode(bytes));
+    // Kept text that stayed UTF-8 (the stray bytes are in fields the engine does not keep)
+    // reads as the parser read it; otherwise the file is Windows-1252.
+    if (read.ok && read.value.encoding === 'UTF-8') return ok(lenientUtf8.decode(bytes));
+    return ok(windows1252.decode(bytes));
   }
 }
 

@@ -209,16 +209,75 @@ describe('settlement files as sellers have them', () => {
     expect(!result.ok && result.error.message).toContain('mixes two encodings');
   });
 
+  const decoded = (bytes: Uint8Array) => {
+    const text = decodeSettlementBytes(bytes);
+    if (!text.ok) throw new Error(text.error.message);
+    return text.value;
+  };
+
   it('decodes bytes to text by the same rules, for callers that must pass text on', async () => {
     const expected = await us();
-    for (const file of ['us-unicode-text.txt', 'us.tsv']) {
-      const result = await summariseSettlement(decodeSettlementBytes(bytesOf(file)));
+    const bomless = bytesOf('us-unicode-text.txt').subarray(2);
+    for (const bytes of [bytesOf('us-unicode-text.txt'), bomless, bytesOf('us.tsv')]) {
+      const result = await summariseSettlement(decoded(bytes));
       expect(result.ok && lines(buildInvoices(result.value))).toEqual(expected);
     }
-    const de = await summariseSettlement(decodeSettlementBytes(bytesOf('de-windows-1252.tsv')));
+    const de = await summariseSettlement(decoded(bytesOf('de-windows-1252.tsv')));
     expect(de.ok && de.value.unmapped.map((u) => u.key)).toEqual([
       'other-transaction/other-transaction/Gebühr',
     ]);
+  });
+
+  it('refuses to decode a file mixing UTF-8 and Windows-1252, as the parser does, instead of garbling it', async () => {
+    const text = settlementText({
+      total: '3.00',
+      rows: [
+        {
+          transactionType: 'Order',
+          amountType: 'ItemFees',
+          amountDescription: 'Gebühr',
+          amount: '1.00',
+          postedDate: '2025-06-06',
+        },
+        {
+          transactionType: 'Order',
+          amountType: 'ItemFees',
+          amountDescription: 'Steuer?',
+          amount: '2.00',
+          postedDate: '2025-06-06',
+        },
+      ],
+    });
+    const bytes = encodeFile(text, 'utf-8');
+    bytes[bytes.lastIndexOf(63)] = 0xe4;
+    const result = decodeSettlementBytes(bytes);
+    expect(result).toMatchObject({ ok: false, error: { code: 'BAD_ENCODING', line: 4, column: 14 } });
+    expect(!result.ok && result.error.message).toContain('mixes two encodings');
+  });
+
+  it('refuses to decode UTF-16 with bytes that are not UTF-16, as the parser does', async () => {
+    const good = bytesOf('us-unicode-text.txt');
+    const bytes = new Uint8Array(good.length + 2);
+    bytes.set(good);
+    bytes.set([0x00, 0xdc], good.length); // a lone low surrogate
+    const result = decodeSettlementBytes(bytes);
+    expect(result).toMatchObject({ ok: false, error: { code: 'BAD_ENCODING', column: 1 } });
+    expect(!result.ok && result.error.message).toContain('not UTF-16LE');
+  });
+
+  it('decodes a stray Windows-1252 byte in a field the engine does not keep as the parser reads it', async () => {
+    // Kept text is UTF-8 ("Gebühr-Abo"); one sku carries a lone Windows-1252 byte.
+    const text = new TextDecoder()
+      .decode(bytesOf('us.tsv'))
+      .replace('Subscription Fee', 'Gebühr-Abo')
+      .replace('\tMUG-BLUE-12\t', '\tMUG-BLUE-12?\t');
+    const bytes = encodeFile(text, 'utf-8');
+    bytes[bytes.indexOf(63)] = 0xe4;
+    const fromBytes = await summariseSettlement(new Blob([bytes]));
+    const fromText = await summariseSettlement(decoded(bytes));
+    const expected = (await us()).map((l) => l.replace('Subscription Fee', 'Gebühr-Abo'));
+    expect(fromBytes.ok && lines(buildInvoices(fromBytes.value))).toEqual(expected);
+    expect(fromText.ok && lines(buildInvoices(fromText.value))).toEqual(expected);
   });
 
   it('makes nothing to send of a zero settlement with no rows', async () => {
