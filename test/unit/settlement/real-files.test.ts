@@ -432,6 +432,14 @@ describe('refusals say what is true, where, and what to do', () => {
     expect(error.message).toContain('is missing (the row ends after column 14)');
   });
 
+  it('says a total a spreadsheet gave a thousands separator has one, not too many decimal digits', async () => {
+    const text = new TextDecoder().decode(bytesOf('de.tsv')).replace('\t1404,83\t', '\t1.404,83\t');
+    const error = await refusal(text);
+    expect(error).toMatchObject({ code: 'BAD_AMOUNT', line: 2, column: 5, columnName: 'total-amount' });
+    expect(error.message).toContain('"1.404,83" is not an amount: it has two separators');
+    expect(error.message).not.toContain('decimal digits');
+  });
+
   it('gives every refusal a line, a column and something to do', async () => {
     const samples = [
       '',
