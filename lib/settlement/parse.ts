@@ -416,6 +416,10 @@ export class SettlementParser {
   private encoding: SettlementEncoding = 'UTF-8';
   private isEncodingDecided = false;
   private utf16: TextDecoder | undefined;
+  private utf16Label: 'utf-16le' | 'utf-16be' = 'utf-16le';
+  /** UTF-16 bytes fed so far, and the last (up to 3) of them: what the decoder may hold back. */
+  private utf16Fed = 0;
+  private utf16Tail: number[] = [];
   /** First raw bytes, held until the encoding can be told (at most a few bytes). */
   private rawHead: Uint8Array = new Uint8Array(0);
   private isLineEndDecided = false;
@@ -547,7 +551,11 @@ export class SettlementParser {
         'Older V1 format: each V1 amount column was read as the line V2 would give it (price-amount as ItemPrice, item-related-fee-amount as ItemFees, …).',
       );
     }
-    if (this.encoding !== 'UTF-8') out.push(`Read as ${this.encoding} text (Excel's "Unicode Text").`);
+    if (this.encoding !== 'UTF-8') {
+      out.push(
+        `Read as ${this.encoding} text${this.encoding === 'UTF-16LE' ? ` (Excel's "Unicode Text")` : ''}.`,
+      );
+    }
     if (this.isWindows1252) {
       out.push(
         `The file is not UTF-8; its text was read as Windows-1252, as Excel saves it on Windows (first seen on line ${this.windows1252Line}).`,
@@ -595,6 +603,7 @@ export class SettlementParser {
       // The decoder drops the byte order mark itself and keeps a split code unit or
       // surrogate pair across chunks (`stream: true`).
       this.utf16 = new TextDecoder(label, { fatal: true });
+      this.utf16Label = label;
     }
   }
 
@@ -604,15 +613,62 @@ export class SettlementParser {
     try {
       text = this.utf16.decode(chunk, { stream: !isLast });
     } catch {
-      return this.stop(
-        fail(
-          'BAD_ENCODING',
-          `the file starts as ${this.encoding} text but has bytes after this line that are not ${this.encoding}; save it again from Excel as "Unicode Text" or "Text (Tab delimited)", or ${WHERE_TO_GET}`,
-          { line: this.lineNo + 1, column: 1 },
-        ).error,
-      );
+      return this.stop(this.utf16Error(chunk));
     }
+    this.utf16Fed += chunk.length;
+    for (let i = Math.max(0, chunk.length - 3); i < chunk.length; i++) this.utf16Tail.push(chunk[i]!);
+    if (this.utf16Tail.length > 3) this.utf16Tail = this.utf16Tail.slice(-3);
     return text.length > 0 ? this.pushText(encoder.encode(text)) : undefined;
+  }
+
+  /**
+   * The chunk holds bytes that are not UTF-16: reads the text before them (so lines are
+   * counted and an earlier fault is reported first) and names the line and column they are on.
+   * Only on this error path: the bytes the decoder held back from the last chunk (half a code
+   * unit, a high surrogate) are rebuilt from the tail, and the longest prefix that decodes is
+   * found by halving.
+   */
+  private utf16Error(chunk: Uint8Array): SettlementError {
+    const tail = this.utf16Tail;
+    const odd = this.utf16Fed % 2;
+    let held = odd;
+    const unit = tail.length - odd - 2;
+    if (unit >= 0) {
+      const code =
+        this.utf16Label === 'utf-16le'
+          ? tail[unit]! | (tail[unit + 1]! << 8)
+          : (tail[unit]! << 8) | tail[unit + 1]!;
+      if (code >= 0xd800 && code <= 0xdbff) held += 2;
+    }
+    const bytes = concat(Uint8Array.from(tail.slice(tail.length - held)), chunk);
+    const decode = (end: number) =>
+      new TextDecoder(this.utf16Label, { fatal: true, ignoreBOM: this.utf16Fed > 0 }).decode(
+        bytes.subarray(0, end),
+        { stream: true },
+      );
+    let good = 0;
+    let bad = bytes.length + 1;
+    while (bad - good > 1) {
+      const middle = (good + bad) >> 1;
+      try {
+        decode(middle);
+        good = middle;
+      } catch {
+        bad = middle;
+      }
+    }
+    const text = decode(good);
+    const earlier = text.length > 0 ? this.pushText(encoder.encode(text)) : undefined;
+    if (earlier) return earlier;
+    // The line the bad bytes are on is the one not yet ended: held in textHead or carry.
+    const open = this.isLineEndDecided
+      ? this.carry.subarray(0, this.carryLength)
+      : this.textHead.subarray(0, this.textHeadLength);
+    return fail(
+      'BAD_ENCODING',
+      `the file is ${this.encoding} text but has bytes here that are not ${this.encoding} (a broken character): save it again from Excel as "Unicode Text" or "Text (Tab delimited)", or ${WHERE_TO_GET}`,
+      { line: this.lineNo + 1, column: countByte(open, 0, open.length, this.delimiter) + 1 },
+    ).error;
   }
 
   /** UTF-8 bytes in: decides the line-end kind from the first line end, then feeds lines. */

@@ -181,6 +181,23 @@ describe('settlement files as sellers have them', () => {
     expect(!result.ok && result.error.message).toContain('UTF-16');
   });
 
+  it('names the line and column of bytes that are not UTF-16 in a UTF-16 file, in any chunking', async () => {
+    // us.tsv as UTF-16LE with a lone low surrogate (DC00) at the start of line 4's column 4.
+    const lines = new TextDecoder().decode(bytesOf('us.tsv')).split('\n');
+    const fields = lines[3]!.split('\t');
+    fields[3] = `\udc00${fields[3]}`;
+    lines[3] = fields.join('\t');
+    const bytes = encodeFile(lines.join('\n'), 'utf-16le');
+    for (const chunk of [1, 2, 3, 5, 4096]) {
+      const result = await summariseSettlement(chunkedStream(bytes, [chunk]));
+      expect(result, `chunks of ${chunk}`).toMatchObject({
+        ok: false,
+        error: { code: 'BAD_ENCODING', line: 4, column: 4 },
+      });
+      expect(!result.ok && result.error.message).toContain('has bytes here that are not UTF-16LE');
+    }
+  });
+
   it('refuses a file that mixes UTF-8 and Windows-1252, naming where', async () => {
     const text = settlementText({
       total: '3.00',
