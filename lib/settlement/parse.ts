@@ -1109,7 +1109,11 @@ export class SettlementParser {
     const raw = index >= 0 && !isMissing ? this.text(bytes, this.starts[index]!, this.ends[index]!) : '';
     const found = isMissing
       ? `is missing (the row ends after column ${this.rowFields}); ${detail}`
-      : `"${clipText(raw)}" ${detail}`;
+      : raw !== ''
+        ? `"${clipText(raw)}" ${detail}`
+        : detail.startsWith('is blank')
+          ? detail
+          : `is blank, so it ${detail}`;
     return fail(code, `${found}: ${todo}`, {
       line: this.lineNo,
       column: index + 1,

@@ -407,7 +407,21 @@ describe('refusals say what is true, where, and what to do', () => {
     const text = settlementText({ total: '1.00', rows: [], lineEnd: '\r' }).replace('\t1.00\t', '\t\t');
     const error = await refusal(text);
     expect(error).toMatchObject({ code: 'SUMMARY_MISSING', line: 2, column: 5, columnName: 'total-amount' });
-    expect(error.message).toContain('is blank');
+    expect(error.message).toContain('column 5 (total-amount): is blank; the summary row');
+  });
+
+  it('says a blank amount is blank rather than quoting an empty ""', async () => {
+    const row = {
+      transactionType: 'Order',
+      amountType: 'ItemPrice',
+      amountDescription: 'Principal',
+      amount: '',
+      postedDate: '2025-06-06',
+    };
+    const error = await refusal(settlementText({ total: '1.00', rows: [row] }));
+    expect(error).toMatchObject({ code: 'BAD_AMOUNT', line: 3, column: 15, columnName: 'amount' });
+    expect(error.message).toContain('column 15 (amount): is blank, so it is not an amount');
+    expect(error.message).not.toContain('""');
   });
 
   it('refuses a quote that does not close, naming line and column', async () => {
