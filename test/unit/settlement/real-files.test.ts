@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildInvoices, type InvoiceSet } from '../../../lib/settlement/invoices.ts';
+import { buildInvoices, type InvoiceSet, properMarketplaceName } from '../../../lib/settlement/invoices.ts';
 import { formatMinor } from '../../../lib/settlement/money.ts';
 import { decodeSettlementBytes } from '../../../lib/settlement/parse.ts';
 import { toReport } from '../../../lib/settlement/report.ts';
@@ -320,6 +320,32 @@ describe('settlement files as sellers have them', () => {
     expect(invoice!.contactName).toBe('Amazon.com');
     expect(invoice!.reference).toBe(
       'Amazon.com settlement 18004731211 2025-06-05 to 2025-06-19 (marketplace "amazon.com" in the file)',
+    );
+  });
+});
+
+describe('contact names', () => {
+  it.each([
+    ['amazon.de', 'Amazon.de'],
+    [' AMAZON.DE ', 'Amazon.de'],
+    ['www.amazon.co.uk', 'Amazon.co.uk'],
+    ['AMAZON.CO.JP', 'Amazon.co.jp'],
+    ['amazon.com.mx', 'Amazon.com.mx'],
+    ['Amazon.fr', 'Amazon.fr'],
+    ['Non-Amazon', undefined],
+    ['', undefined],
+  ])('gives %j the proper name %j', (spelling, proper) => {
+    expect(properMarketplaceName(spelling)).toBe(proper);
+  });
+
+  it("names a DE file's lower-case amazon.de contact Amazon.de and keeps the spelling in the reference", async () => {
+    const text = new TextDecoder().decode(bytesOf('de.tsv')).replaceAll('\tAmazon.de\t', '\tamazon.de\t');
+    const result = await summariseSettlement(text);
+    if (!result.ok) throw new Error(result.error.message);
+    const [invoice] = buildInvoices(result.value).invoices;
+    expect(invoice!.contactName).toBe('Amazon.de');
+    expect(invoice!.reference).toMatch(
+      /^Amazon\.de settlement 9911223344 .*\(marketplace "amazon\.de" in the file\)$/,
     );
   });
 });
