@@ -675,7 +675,8 @@ export class SettlementParser {
   private pushText(chunk: Uint8Array): SettlementError | undefined {
     if (this.isLineEndDecided) return this.isCrOnly ? this.pushLines(crToLf(chunk)) : this.pushLines(chunk);
     // Grows by doubling: the first line may arrive a byte at a time.
-    const needed = this.textHeadLength + chunk.length;
+    const before = this.textHeadLength;
+    const needed = before + chunk.length;
     if (needed > this.textHead.length) {
       const grown = new Uint8Array(Math.max(needed, this.textHead.length * 2, 1024));
       grown.set(this.textHead.subarray(0, this.textHeadLength));
@@ -684,8 +685,10 @@ export class SettlementParser {
     this.textHead.set(chunk, this.textHeadLength);
     this.textHeadLength = needed;
     const head = this.textHead.subarray(0, needed);
-    const cr = head.indexOf(CR);
-    const lf = head.indexOf(LF);
+    // Only the new bytes (and a carriage return that ended the last ones) are searched, so a
+    // first line arriving a byte at a time costs linear time: the earlier bytes held neither.
+    const cr = head.indexOf(CR, Math.max(0, before - 1));
+    const lf = head.indexOf(LF, before);
     if (lf < 0 && (cr < 0 || cr === head.length - 1) && head.length <= MAX_LINE_LENGTH) return undefined;
     this.isLineEndDecided = true;
     // A carriage return before any line feed, not followed by one: CR-only line ends.
