@@ -177,8 +177,8 @@ describe('retention', () => {
       const idle = await newInstall(rut.url);
       // A sign-in never redeemed: its parked token pair must not stay.
       const abandoned = await newInstall(rut.url);
-      const { authorizeUrl } = await abandoned.client.startConnect({ accountId: 'x', returnUrl: RETURN_URL });
-      await consent(authorizeUrl, 'allow', [NZ_TENANT_ID]);
+      const { launchUrl } = await abandoned.client.startConnect({ accountId: 'x', returnUrl: RETURN_URL });
+      await consent(launchUrl!, 'allow', [NZ_TENANT_ID]);
       const count = async () => ({
         jobs: (await db.selectFrom('invoice_jobs').select('id').execute()).length,
         items: (await db.selectFrom('invoice_items').select('job_id').execute()).length,
