@@ -6,13 +6,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { serve } from '@hono/node-server';
 import pg from 'pg';
 import { DEV_CHROME_EXTENSION_ID } from '../../lib/extension-ids';
 import { fromKeyPair, generateKeyPair, type InstallKey } from '../../lib/install-key';
 import { createRelayClient, type RelayClient } from '../../lib/relay-client';
 import { parseEnv, type RelayConfig } from '../../relay/env';
-import { type BuildOptions, buildRelay, createLogger, type Relay } from '../../relay/runtime';
+import { type BuildOptions, buildRelay, createLogger, type Relay, relayServer } from '../../relay/runtime';
 import { SEED_CLIENT_ID, SEED_CLIENT_SECRET, seedWithAmazonSection } from '../../xero-sim/seed';
 import { type RunningSim, type StartSimOptions, startSim } from '../../xero-sim/start';
 
@@ -129,9 +128,10 @@ export async function startRelay(opts: StartRelayOptions): Promise<RelayUnderTes
     ...opts.build,
     log: createLogger('info', logs.stream),
   });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: relay.app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
-    s.once('error', reject);
+  const server = relayServer(relay, config);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
   });
   return {
     relay,
@@ -140,7 +140,7 @@ export async function startRelay(opts: StartRelayOptions): Promise<RelayUnderTes
     logs,
     stop: async () => {
       await new Promise<void>((resolve) => {
-        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.closeAllConnections();
         server.close(() => resolve());
       });
       await relay.close();
