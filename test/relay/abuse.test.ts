@@ -95,7 +95,11 @@ describe('registration refusals before the app', () => {
     const rut = await startRelay({
       sim,
       store: 'pglite',
-      env: { REGISTRATIONS_PER_ADDRESS_PER_MINUTE: '2', REGISTRATIONS_PER_MINUTE: '1000' },
+      env: {
+        REGISTRATIONS_PER_ADDRESS_PER_MINUTE: '2',
+        REGISTRATIONS_PER_MINUTE: '1000',
+        METRICS_TOKEN: 'metrics-token-for-tests',
+      },
     });
     try {
       const register = async () => (await newInstall(rut.url, false)).client.register().catch((e) => e);
@@ -141,6 +145,13 @@ describe('registration refusals before the app', () => {
       expect(lines().filter((l) => l.msg === 'registrations refused (rate limited)')).toEqual([
         expect.objectContaining({ refused: 6, addresses: 1, top: { '127.0.0.1': 6 } }),
       ]);
+      // Counted at /metrics like the app's own answers.
+      const metrics = await (
+        await fetch(`${rut.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-for-tests' } })
+      ).text();
+      expect(metrics).toContain(
+        'relay_http_requests_total{method="POST",route="/v1/installs",status="429"} 6',
+      );
       // Other routes are the app's as before.
       expect((await fetch(`${rut.url}/healthz`)).status).toBe(200);
     } finally {
