@@ -29,6 +29,7 @@ import type { Handlers } from '../messages';
 import type { Account, XeroConnection } from '../records';
 import type { InvoicePayload, OrganisationBooks } from '../relay-api';
 import { parseMapping, settle, toXeroPayload } from '../settlement';
+import { settlementErrorText } from '../settlement-error-text';
 import type { RelayBooksPort } from './relay-port';
 
 export const orgMappingId = (tenantId: string) => `org:${tenantId}`;
@@ -163,7 +164,7 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
           };
         }
         const result = await settle(settlement.source, { mapping: parsed.value });
-        if (!result.ok) throw new AppError('invalid_settlement', result.error.message);
+        if (!result.ok) throw new AppError('invalid_settlement', settlementErrorText(result.error));
         const tracking = trackingFor(
           (await db.mappings.get(setupId(connection.tenantId)))?.document as BooksSetup | undefined,
           account.id,
