@@ -22,12 +22,14 @@ import {
   trackingFor,
 } from '../books/setup';
 import { withTracking } from '../books/tracking';
+import { booksProblemText } from '../books-problem-text';
 import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
 import { t } from '../i18n';
 import type { Handlers } from '../messages';
 import type { Account, XeroConnection } from '../records';
 import type { InvoicePayload, OrganisationBooks } from '../relay-api';
+import { type RelayStep, relayStepFailed } from '../relay-error-text';
 import { parseMapping, settle, toXeroPayload } from '../settlement';
 import { settlementErrorText } from '../settlement-error-text';
 import type { RelayBooksPort } from './relay-port';
@@ -90,7 +92,7 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
     return { account, connection };
   }
 
-  async function relayCall<T>(what: string, fn: (relay: RelayBooksPort) => Promise<T>): Promise<T> {
+  async function relayCall<T>(step: RelayStep, fn: (relay: RelayBooksPort) => Promise<T>): Promise<T> {
     try {
       return await fn(await deps.relay());
     } catch (error) {
@@ -99,10 +101,7 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
         typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
           ? error.code
           : 'relay_error';
-      throw new AppError(
-        code,
-        `Could not ${what}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      throw new AppError(code, relayStepFailed(step, error));
     }
   }
 
@@ -114,7 +113,7 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
     const { account, connection } = await connectionOf(accountId);
     const fresh =
       books ??
-      (await relayCall('read the organisation’s accounts', (r) =>
+      (await relayCall('readBooks', (r) =>
         r.books({
           connectionId: connection.id,
           accountId: account.id,
@@ -158,7 +157,7 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
               {
                 invoiceNumber: '',
                 reason: 'books_setup_needed',
-                message: `Set up books for ${connection.organisationName} before sending: choose its accounts and tax rates in Books setup. Nothing was sent.`,
+                message: t('confirm.booksSetupNeeded', { org: connection.organisationName }),
               },
             ],
           };
@@ -174,7 +173,7 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
           return tracking ? withTracking(p, tracking) : p;
         });
       }
-      const books = await relayCall('read the organisation’s accounts', (r) =>
+      const books = await relayCall('readBooks', (r) =>
         r.books({ connectionId: connection.id, accountId: account.id }),
       );
       const names = new Map(books.accounts.map((a) => [a.code.toLowerCase(), a.name]));
@@ -196,7 +195,7 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
           checkInvoiceAgainstBooks(p, books).map((problem) => ({
             invoiceNumber: p.InvoiceNumber,
             reason: problem.reason,
-            message: problem.message,
+            message: booksProblemText(problem),
           })),
         ),
       };
@@ -204,7 +203,7 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
 
     'books/create-accounts': async ({ accountId, accounts }) => {
       const { account, connection } = await connectionOf(accountId);
-      const result = await relayCall('create the accounts in Xero', (r) =>
+      const result = await relayCall('createAccounts', (r) =>
         r.createAccounts({ connectionId: connection.id, accountId: account.id, accounts }),
       );
       return { ...(await load(accountId, result.books)), failed: result.failed };
@@ -212,7 +211,7 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
 
     'books/save': async ({ accountId, groups, tracking }) => {
       const { account, connection } = await connectionOf(accountId);
-      const books = await relayCall('read the organisation’s accounts', (r) =>
+      const books = await relayCall('readBooks', (r) =>
         r.books({ connectionId: connection.id, accountId: account.id }),
       );
       const problems: string[] = [];

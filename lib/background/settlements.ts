@@ -117,7 +117,7 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
     return {
       settlementKey: key,
       settlementId: settlement.settlementId,
-      accountName: account?.name ?? 'Unknown account',
+      accountName: account?.name ?? t('history.unknownAccount'),
       currency: settlement.currency,
       status: settlement.status,
       report: settlement.report as SettlementReport,
