@@ -25,7 +25,7 @@ import { withTracking } from '../books/tracking';
 import { booksProblemText } from '../books-problem-text';
 import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
-import { t } from '../i18n';
+import { type MessageKey, t } from '../i18n';
 import type { Handlers } from '../messages';
 import type { Account, XeroConnection } from '../records';
 import type { InvoicePayload, OrganisationBooks } from '../relay-api';
@@ -217,21 +217,32 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
       const problems: string[] = [];
       for (const group of LINE_GROUPS) {
         const choice = groups[group];
-        const label = GROUP_SPECS[group].label;
+        const label = t(`books.group.${group}` as MessageKey);
         if (!choice) {
-          problems.push(`${label}: choose an account.`);
+          problems.push(t('books.saveProblem.chooseAccount', { group: label }));
           continue;
         }
         const target = accountsFor(books, group).find((a) => a.code === choice.accountCode);
         if (!target) {
           problems.push(
-            `${label}: ${choice.accountCode} is not an active ${GROUP_SPECS[group].classes.join('/').toLowerCase()} account in ${connection.organisationName}.`,
+            t('books.saveProblem.accountInactive', {
+              group: label,
+              accountCode: choice.accountCode,
+              classes: GROUP_SPECS[group].classes
+                .map((c) => t(`booksProblem.class.${c}` as MessageKey))
+                .join('/'),
+              org: connection.organisationName,
+            }),
           );
           continue;
         }
         if (!taxRatesFor(books, target).some((t) => t.taxType === choice.taxType)) {
           problems.push(
-            `${label}: tax rate ${choice.taxType} cannot be used on ${target.code} · ${target.name}.`,
+            t('books.saveProblem.taxRate', {
+              group: label,
+              taxType: choice.taxType,
+              account: `${target.code} · ${target.name}`,
+            }),
           );
         }
       }
@@ -239,7 +250,7 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
         const category = books.trackingCategories.find((c) => c.name === tracking.category);
         if (!category?.options.some((o) => o.name === tracking.option)) {
           problems.push(
-            `Tracking: ${tracking.category} → ${tracking.option} is not an active option in Xero.`,
+            t('books.saveProblem.tracking', { category: tracking.category, option: tracking.option }),
           );
         }
       }

@@ -112,9 +112,7 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
     const error = params.get('error');
     if (error) {
       const why =
-        error === 'access_denied'
-          ? 'access was not allowed in Xero'
-          : (params.get('error_description') ?? error);
+        error === 'access_denied' ? t('errors.accessNotAllowed') : (params.get('error_description') ?? error);
       throw new AppError('consent_cancelled', t('errors.consentCancelled', { why }));
     }
     const relayCode = params.get('relay_code');
