@@ -8,7 +8,7 @@
  */
 import { type AuditTrail, auditTrail } from '../books/audit-trail';
 import type { SettlebridgeDb } from '../db';
-import { t } from '../i18n';
+import { getLocale, t } from '../i18n';
 import type { Send, SendState, SettlementStatus } from '../records';
 import type { InvoicePayload, JobItem } from '../relay-api';
 import { relayErrorText } from '../relay-error-text';
@@ -53,6 +53,18 @@ export function settlementStatusFrom(states: readonly SendState[]): SettlementSt
   if (states.includes('parked')) return 'needs_reconnect';
   if (states.every((s) => s === 'sent')) return 'sent';
   return states.includes('sending') ? 'sending' : 'queued';
+}
+
+/**
+ * A file the relay could not attach, in the seller's language. The relay says
+ * "<file> was not attached: <why>"; English keeps that, other languages say it from the
+ * catalog and word the why from its code.
+ */
+export function attachmentError(fileName: string, error: { code: string; message: string }): string {
+  if (getLocale() === 'en') return error.message;
+  const prefix = `${fileName} was not attached: `;
+  const why = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  return `${t('history.fileNotAttached', { name: fileName })} ${relayErrorText(error.code, why)}`;
 }
 
 interface RelayFailure {
@@ -116,7 +128,7 @@ export function createOutbox(deps: OutboxDeps) {
                 attachments: item.attachments.map((a) => ({
                   fileName: a.fileName,
                   state: a.state,
-                  ...(a.error ? { error: a.error.message } : {}),
+                  ...(a.error ? { error: attachmentError(a.fileName, a.error) } : {}),
                 })),
               }
             : {}),

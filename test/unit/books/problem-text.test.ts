@@ -130,3 +130,15 @@ describe('relay messages in the seller’s language', () => {
     );
   });
 });
+
+describe('attachment refusals in the seller’s language', () => {
+  it('keeps the relay’s English and says it from the catalog in German', async () => {
+    const { attachmentError } = await import('../../../lib/background/outbox');
+    const error = { code: 'xero_rejected', message: 'audit.pdf was not attached: The file is too large.' };
+    expect(attachmentError('audit.pdf', error)).toBe(error.message);
+    setLocale('de');
+    expect(attachmentError('audit.pdf', error)).toBe(
+      'audit.pdf wurde nicht angehängt. Xero hat abgelehnt: The file is too large.',
+    );
+  });
+});
