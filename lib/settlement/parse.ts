@@ -23,7 +23,7 @@
  */
 
 import { type DateOrder, DateReader, dayNumber, isoDate, SlashDateReader } from './dates.ts';
-import { fail, ok, type Result, type SettlementError } from './errors.ts';
+import { fail, ok, type Result, type SettlementError, type SettlementErrorReason } from './errors.ts';
 import { minorDigits } from './money.ts';
 import { AmountReader, type DecimalMark } from './numbers.ts';
 
@@ -382,30 +382,40 @@ class RowView implements SettlementRow {
   }
 }
 
+type OtherFile = Exclude<SettlementErrorReason, 'empty'>;
+
+/** Why each other kind of file is not a settlement flat file, and what to do instead. */
+const OTHER_FILE_TEXT: Record<OtherFile, string> = {
+  xml: `this is an XML settlement report; Settlebridge reads the flat file: ${WHERE_TO_GET}`,
+  pdf: `this is a PDF statement, not the report's data: ${WHERE_TO_GET}`,
+  xlsx: `this is an Excel workbook (.xlsx) or a zip archive: open it in Excel and save it as "Text (Tab delimited)", or ${WHERE_TO_GET}`,
+  gzip: `this is a compressed (gzip) file: unpack it first, or ${WHERE_TO_GET}`,
+  html: `this is a web page, not the report (the download may have needed a sign-in): ${WHERE_TO_GET}`,
+  date_range: `this is a Date Range (transaction) report, not a settlement report: ${WHERE_TO_GET}`,
+};
+
 /** Recognises files that are not a settlement flat file, from their first bytes or header. */
-function recogniseOtherFile(first: string, names: string[]): string | undefined {
+function recogniseOtherFile(first: string, names: string[]): OtherFile | undefined {
   const head = first.trimStart().replace(/^"/, '').slice(0, 200).toLowerCase();
   if (head.startsWith('<?xml') || head.includes('<amazonenvelope') || head.includes('<settlementreport')) {
-    return `this is an XML settlement report; Settlebridge reads the flat file: ${WHERE_TO_GET}`;
+    return 'xml';
   }
-  if (head.startsWith('%pdf')) return `this is a PDF statement, not the report's data: ${WHERE_TO_GET}`;
-  if (head.startsWith('pk\u0003\u0004')) {
-    return `this is an Excel workbook (.xlsx) or a zip archive: open it in Excel and save it as "Text (Tab delimited)", or ${WHERE_TO_GET}`;
-  }
-  if (head.startsWith('\u001f\ufffd') || head.startsWith('\u001f\u008b')) {
-    return `this is a compressed (gzip) file: unpack it first, or ${WHERE_TO_GET}`;
-  }
-  if (head.startsWith('<!doctype html') || head.startsWith('<html')) {
-    return `this is a web page, not the report (the download may have needed a sign-in): ${WHERE_TO_GET}`;
-  }
+  if (head.startsWith('%pdf')) return 'pdf';
+  if (head.startsWith('pk\u0003\u0004')) return 'xlsx';
+  if (head.startsWith('\u001f\ufffd') || head.startsWith('\u001f\u008b')) return 'gzip';
+  if (head.startsWith('<!doctype html') || head.startsWith('<html')) return 'html';
   if (
     head.startsWith('includes amazon marketplace') ||
     (names.includes('date/time') && names.includes('settlement id'))
   ) {
-    return `this is a Date Range (transaction) report, not a settlement report: ${WHERE_TO_GET}`;
+    return 'date_range';
   }
   return undefined;
 }
+
+/** The refusal for a file recognised as another kind. */
+const otherFileError = (kind: OtherFile, line: number): SettlementError =>
+  fail('NOT_SETTLEMENT_FILE', OTHER_FILE_TEXT[kind], { line, column: 1, reason: kind }).error;
 
 /**
  * Push-style parser: feed bytes in any chunking, then call `finish`. Stops at the first
@@ -522,7 +532,7 @@ export class SettlementParser {
       return fail(
         'NOT_SETTLEMENT_FILE',
         `the file is empty, so it is not a settlement report: ${WHERE_TO_GET}`,
-        { line: 1, column: 1 },
+        { line: 1, column: 1, reason: 'empty' },
       );
     }
     if (!this.header) {
@@ -804,7 +814,7 @@ export class SettlementParser {
     this.lineNo += pending;
     if (!this.columns && this.carryLength > 0) {
       const other = recogniseOtherFile(lenientUtf8.decode(this.carry.subarray(0, 400)), []);
-      if (other) return fail('NOT_SETTLEMENT_FILE', other, { line: this.lineNo, column: 1 }).error;
+      if (other) return otherFileError(other, this.lineNo);
     }
     return fail(
       'LINE_TOO_LONG',
@@ -993,7 +1003,7 @@ export class SettlementParser {
       ).error;
     }
     const known = recogniseOtherFile(first, []);
-    if (known) return fail('NOT_SETTLEMENT_FILE', known, { line: this.lineNo, column: 1 }).error;
+    if (known) return otherFileError(known, this.lineNo);
     if (first.includes('\u0000')) {
       return fail(
         'BAD_ENCODING',
@@ -1036,7 +1046,7 @@ export class SettlementParser {
     while (names.length > 1 && names[names.length - 1] === '') names.pop();
 
     const other = recogniseOtherFile(first, names);
-    if (other) return fail('NOT_SETTLEMENT_FILE', other, { line: this.lineNo, column: 1 }).error;
+    if (other) return otherFileError(other, this.lineNo);
     const v1AmountColumns = V1_AMOUNTS.map((a) => a.amount).filter((name) => names.includes(name));
     const isV2 = names.includes('amount') || names.includes('amount-type');
     if (!names.includes('settlement-id') || (!isV2 && v1AmountColumns.length === 0)) {
@@ -1121,6 +1131,7 @@ export class SettlementParser {
       line: this.lineNo,
       column: index + 1,
       columnName: column,
+      ...(isMissing ? { isMissing } : { found: clipText(raw) }),
     }).error;
   }
 
