@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CurrencyCheck } from '@/lib/currency-check';
 import { t } from '@/lib/i18n';
+import { marketplaceName } from '@/lib/marketplace-name';
 import { marketplaceByCode } from '@/lib/marketplaces';
 import type { Account } from '@/lib/records';
 import { CreateAccountForm } from './CreateAccountForm';
@@ -210,7 +211,7 @@ export function CreateAccountWizard(props: CreateAccountWizardProps) {
           <p>
             {t('wizard.amazonIntro', {
               name: account.name,
-              marketplace: market?.name ?? account.marketplace,
+              marketplace: market ? marketplaceName(market) : account.marketplace,
             })}
           </p>
           <div class="actions">

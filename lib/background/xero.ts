@@ -6,10 +6,11 @@
 import { type CurrencyCheck, checkCurrency } from '../currency-check';
 import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
-import { t } from '../i18n';
+import { type Params, t } from '../i18n';
 import type { Handlers } from '../messages';
 import type { Account, XeroConnection } from '../records';
 import type { Connection } from '../relay-api';
+import { type RelayStep, relayErrorOf, relayStepFailed } from '../relay-error-text';
 import type { RelayPort, WebAuthFlow } from './relay-port';
 
 export interface XeroDeps {
@@ -49,7 +50,12 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
   };
 
   /** Calls the relay, turning its errors into messages a seller can act on. */
-  async function withRelay<T>(what: string, fn: (relay: RelayPort) => Promise<T>, connectionId?: string) {
+  async function withRelay<T>(
+    step: RelayStep,
+    fn: (relay: RelayPort) => Promise<T>,
+    connectionId?: string,
+    params?: Params,
+  ) {
     let relay: RelayPort;
     try {
       relay = await deps.relay();
@@ -60,14 +66,13 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
       if (code === 'needs_reconnect' && connectionId) {
         await db.xeroConnections.update(connectionId, { status: 'needs_reconnect', updatedAt: now() });
       }
-      const detail = error instanceof Error ? error.message : String(error);
       const advice =
         code === 'network_error'
-          ? ' Check the relay address in Settlebridge settings and your connection.'
+          ? ` ${t('relay.advice.network')}`
           : code === 'needs_reconnect'
-            ? ' Xero no longer accepts this connection: choose Reconnect.'
+            ? ` ${t('relay.advice.reconnect')}`
             : '';
-      throw new AppError(code, `Could not ${what}: ${detail}${advice}`);
+      throw new AppError(code, `${relayStepFailed(step, error, params)}${advice}`);
     }
   }
 
@@ -92,7 +97,7 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
 
   /** Runs the relay's OAuth round trip in the browser's auth window; returns the relay code. */
   async function authorise(accountId: string, connectionId?: string): Promise<string> {
-    const { authorizeUrl, launchUrl } = await withRelay('start the Xero connection', (r) =>
+    const { authorizeUrl, launchUrl } = await withRelay('startConnect', (r) =>
       r.startConnect({ accountId, returnUrl: deps.returnUrl(), ...(connectionId ? { connectionId } : {}) }),
     );
     let finalUrl: string;
@@ -108,9 +113,7 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
     const error = params.get('error');
     if (error) {
       const why =
-        error === 'access_denied'
-          ? 'access was not allowed in Xero'
-          : (params.get('error_description') ?? error);
+        error === 'access_denied' ? t('errors.accessNotAllowed') : (params.get('error_description') ?? error);
       throw new AppError('consent_cancelled', t('errors.consentCancelled', { why }));
     }
     const relayCode = params.get('relay_code');
@@ -122,8 +125,8 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
     'xero/connect': async ({ accountId }) => {
       await getAccount(accountId);
       const relayCode = await authorise(accountId);
-      const redeemed = await withRelay('finish the Xero connection', (r) => r.redeem({ relayCode }));
-      const connections = await withRelay('read the Xero connection', (r) => r.listConnections());
+      const redeemed = await withRelay('finishConnect', (r) => r.redeem({ relayCode }));
+      const connections = await withRelay('readConnection', (r) => r.listConnections());
       await syncConnections(connections);
       await db.accounts.update(accountId, {
         xeroConnectionId: redeemed.connectionId,
@@ -144,11 +147,11 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
       if (!connectionId)
         throw new AppError('not_connected', t('errors.notConnectedYet', { name: account.name }));
       const chosen = await withRelay(
-        'choose the Xero organisation',
+        'chooseOrganisation',
         (r) => r.chooseTenant({ connectionId, tenantId }),
         connectionId,
       );
-      await syncConnections(await withRelay('read the Xero connection', (r) => r.listConnections()));
+      await syncConnections(await withRelay('readConnection', (r) => r.listConnections()));
       // Choosing an organisation this browser already had connected renews that connection:
       // the account follows it.
       if (chosen.connectionId !== connectionId) {
@@ -172,7 +175,7 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
         throw new AppError('needs_reconnect', t('errors.shareNeedsReconnect', { name: from.name }));
       }
       await withRelay(
-        'share the Xero connection',
+        'share',
         (r) => r.grant({ connectionId: connection.id, accountIds: [account.id] }),
         connection.id,
       );
@@ -190,7 +193,7 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
       if (!connectionId)
         throw new AppError('not_connected', t('errors.notConnectedYet', { name: account.name }));
       const org = await withRelay(
-        'read the Xero organisation',
+        'readOrganisation',
         (r) => r.organisation({ connectionId, accountId }),
         connectionId,
       );
@@ -204,12 +207,13 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
       if (!connectionId)
         throw new AppError('not_connected', t('errors.notConnectedYet', { name: account.name }));
       await withRelay(
-        `enable ${account.currency} in Xero`,
+        'enableCurrency',
         (r) => r.enableCurrency({ connectionId, accountId, currency: account.currency }),
         connectionId,
+        { currency: account.currency },
       );
       const org = await withRelay(
-        'read the Xero organisation',
+        'readOrganisation',
         (r) => r.organisation({ connectionId, accountId }),
         connectionId,
       );
@@ -239,7 +243,7 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
         }
         await syncConnections(await relay.listConnections());
       } catch (error) {
-        stale = `Showing the last known status. ${error instanceof Error ? error.message : String(error)}`;
+        stale = t('connections.stale', { detail: relayErrorOf(error) });
       }
       const [connections, accounts] = await Promise.all([
         db.xeroConnections.toArray(),
@@ -255,11 +259,7 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
     },
 
     'connection/disconnect': async ({ connectionId }) => {
-      const result = await withRelay(
-        'disconnect from Xero',
-        (r) => r.disconnect({ connectionId }),
-        connectionId,
-      );
+      const result = await withRelay('disconnect', (r) => r.disconnect({ connectionId }), connectionId);
       const affected = await db.transaction('rw', db.accounts, db.xeroConnections, async () => {
         const users = await db.accounts.where('xeroConnectionId').equals(connectionId).toArray();
         for (const a of users) {
@@ -279,11 +279,11 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
       const user = await db.accounts.where('xeroConnectionId').equals(connectionId).first();
       if (!user) throw new AppError('not_found', t('errors.connectionUnused'));
       const relayCode = await authorise(user.id, connectionId);
-      const redeemed = await withRelay('finish reconnecting to Xero', (r) => r.redeem({ relayCode }));
+      const redeemed = await withRelay('finishReconnect', (r) => r.redeem({ relayCode }));
       if (redeemed.connectionId !== connectionId) {
         throw new AppError('relay_error', t('errors.relayNewConnection'));
       }
-      await syncConnections(await withRelay('read the Xero connection', (r) => r.listConnections()));
+      await syncConnections(await withRelay('readConnection', (r) => r.listConnections()));
       const connection = await db.xeroConnections.get(connectionId);
       if (connection?.status === 'connected') await deps.onReconnected?.(connectionId);
       return { status: connection?.status ?? 'disconnected' };
