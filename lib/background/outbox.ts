@@ -86,6 +86,10 @@ const asFailure = (e: unknown): RelayFailure => {
 
 /** Errors a retry cannot fix: the user has to act (mapping, payload, access). */
 const PERMANENT = new Set([
+  // The relay's pre-send check found a line the organisation's books refuse: nothing was
+  // queued, and only a change in Books setup (or in Xero) can fix it.
+  'books_check_failed',
+  'payload_too_large',
   'idempotency_conflict',
   'validation_error',
   'not_granted',
