@@ -350,7 +350,7 @@ describe('npm start', () => {
     });
     await run.waitFor(/Firefox is open with Settlebridge loaded as a temporary add-on/);
     // Not the extension's default relay address, so npm start says where to point it.
-    expect(run.output()).toContain(`set the relay address to ${relayUrl}`);
+    await run.waitFor(new RegExp(`set the relay address to ${relayUrl.replace(/[.]/g, '\\.')}\\.`), 10_000);
 
     // Firefox's main process, with the debugger port web-ext's runner installed the add-on through.
     const tree = descendants(run.child.pid!);
