@@ -160,6 +160,51 @@ describe('registration refusals before the app', () => {
   });
 });
 
+describe('registration limit per client address behind a reverse proxy', () => {
+  const registerFrom = async (url: string, forwardedFor: string) =>
+    (await fetch(`${url}/v1/installs`, { method: 'POST', headers: { 'x-forwarded-for': forwardedFor } }))
+      .status;
+
+  it('with TRUST_PROXY=1 counts the address the proxy forwarded, so one client cannot use up another’s', {
+    timeout: 90_000,
+  }, async () => {
+    const rut = await startRelay({
+      sim,
+      store: 'pglite',
+      env: { TRUST_PROXY: '1', REGISTRATIONS_PER_ADDRESS_PER_MINUTE: '2' },
+    });
+    try {
+      const a = [];
+      for (let i = 0; i < 3; i++) a.push(await registerFrom(rut.url, '203.0.113.1'));
+      // Refused for a bad proof, not for the limit, until the third.
+      expect(a.slice(0, 2)).not.toContain(429);
+      expect(a[2]).toBe(429);
+      expect(await registerFrom(rut.url, '203.0.113.2')).not.toBe(429);
+    } finally {
+      await rut.stop();
+    }
+  });
+
+  it('without TRUST_PROXY ignores X-Forwarded-For, so a client cannot choose a fresh address', {
+    timeout: 90_000,
+  }, async () => {
+    const rut = await startRelay({
+      sim,
+      store: 'pglite',
+      env: { REGISTRATIONS_PER_ADDRESS_PER_MINUTE: '2' },
+    });
+    try {
+      const statuses = [];
+      for (const ip of ['203.0.113.1', '203.0.113.2', '203.0.113.3'])
+        statuses.push(await registerFrom(rut.url, ip));
+      expect(statuses.slice(0, 2)).not.toContain(429);
+      expect(statuses[2]).toBe(429);
+    } finally {
+      await rut.stop();
+    }
+  });
+});
+
 describe('per-instance request budget', () => {
   it('answers 429 "busy" past GLOBAL_REQUESTS_PER_SECOND, and never for health checks', async () => {
     const rut = await startRelay({ sim, store: 'pglite', env: { GLOBAL_REQUESTS_PER_SECOND: '5' } });
