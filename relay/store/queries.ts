@@ -1,5 +1,5 @@
 // Every query the relay runs, written once for both dialects.
-import { type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { AuthCache, CachedConnection } from './auth-cache';
 import type { DialectName } from './db';
 import type { ConnectionsTable, Database, OauthStatesTable, RelayCodesTable } from './schema';
@@ -23,6 +23,10 @@ export interface TenantRecord {
   name: string;
   xeroConnectionId: string;
 }
+
+const RECORD_PROOF_SQL =
+  'insert into dpop_proofs (install_id, jti, expires_at) values ($1, $2, $3) ' +
+  'on conflict (install_id, jti) do nothing returning jti';
 
 export class Store {
   constructor(
@@ -58,13 +62,11 @@ export class Store {
 
   /** Records a proof's jti; false when it was already seen (a replay). */
   async recordProof(installId: string, jti: string, expiresAt: number): Promise<boolean> {
-    const inserted = await this.db
-      .insertInto('dpop_proofs')
-      .values({ install_id: installId, jti, expires_at: expiresAt })
-      .onConflict((oc) => oc.columns(['install_id', 'jti']).doNothing())
-      .returning('jti')
-      .executeTakeFirst();
-    return inserted !== undefined;
+    // Written out once rather than built per call: this runs on every authenticated request.
+    const { rows } = await this.db.executeQuery(
+      CompiledQuery.raw(RECORD_PROOF_SQL, [installId, jti, expiresAt]),
+    );
+    return rows.length > 0;
   }
 
   /**
