@@ -116,6 +116,8 @@ export function createApp(deps: AppDeps): RelayApp {
   });
   app.use('*', globalBudget(s));
   app.use('*', async (c, next) => {
+    // The line is built only when it is written: at LOG_LEVEL=warn a request costs nothing here.
+    if (!deps.log.isLevelEnabled('info')) return next();
     const started = performance.now();
     await next();
     // Path only: the OAuth callback's query carries Xero's code and state.
@@ -175,10 +177,15 @@ export function createApp(deps: AppDeps): RelayApp {
       );
     },
   });
-  // Invoice jobs carry their own, larger limit (routes/invoice-jobs.ts).
-  app.use('/v1/*', (c, next) =>
-    isInvoiceJobPost(c.req.method, c.req.path) ? next() : generalBodyLimit(c, next),
-  );
+  // Invoice jobs carry their own, larger limit (routes/invoice-jobs.ts). A GET or HEAD has no
+  // body to limit (the server never reads one); asking would make the server build a whole
+  // Request for it.
+  app.use('/v1/*', (c, next) => {
+    const { method } = c.req;
+    return method === 'GET' || method === 'HEAD' || isInvoiceJobPost(method, c.req.path)
+      ? next()
+      : generalBodyLimit(c, next);
+  });
   const auth = requireInstall(s);
   const limit = rateLimit(s);
   app.use('/v1/*', async (c, next) => {

@@ -95,7 +95,7 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
     isProcessMetricsEnabled: options.isProcessMetricsEnabled,
     xeroTimeoutMs: options.xeroCallDeadlineMs,
   });
-  const store = new Store(storeDb.db, storeDb.dialect);
+  const store = new Store(storeDb.db, storeDb.dialect, storeDb.authCache);
   const vault = new Vault(config.TOKEN_KEYS);
   try {
     await checkKeysOpenStoredTokens(store, vault);

@@ -3,7 +3,8 @@ import type { RelayConfig } from './env';
 import type { SchedulerClock } from './jobs/clock';
 import type { OrgScheduler } from './jobs/scheduler';
 import type { JobStore } from './jobs/store';
-import type { ConnectionRow, Store } from './store/queries';
+import type { CachedConnection } from './store/auth-cache';
+import type { Store } from './store/queries';
 import type { TokenService } from './tokens';
 import type { Vault } from './vault';
 import type { BooksCache, BooksGateway } from './xero/books';
@@ -59,6 +60,6 @@ export interface AppEnv {
      * The connection the request's path names, as the authentication statement read it
      * (absent from the store: `found` undefined). Fresh for this request.
      */
-    connection?: { id: string; found?: { row: ConnectionRow; accountIds: string[] } };
+    connection?: { id: string; found?: CachedConnection };
   };
 }

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { AuthCache, writesAuthTables } from './auth-cache';
 import { lockFolder } from './folder-lock';
 import * as initial from './migrations/0001-initial';
 import * as invoiceJobs from './migrations/0002-invoice-jobs';
@@ -21,6 +22,8 @@ export type DialectName = 'pglite' | 'postgres';
 export interface StoreDb {
   db: Kysely<Database>;
   dialect: DialectName;
+  /** PGlite only: what authentication reads, kept exact by the dialect (store/auth-cache.ts). */
+  authCache?: AuthCache;
   close(): Promise<void>;
 }
 
@@ -142,9 +145,15 @@ async function openPglite(dataDir: string, mode: MigrationMode): Promise<StoreDb
   }
   let db: Kysely<Database> | undefined;
   let applied: string[];
+  const authCache = new AuthCache();
   try {
     const client = await PGlite.create(dataDir);
-    db = new Kysely<Database>({ dialect: new SerialPGliteDialect(client) });
+    db = new Kysely<Database>({
+      dialect: new SerialPGliteDialect(client, {
+        isRelevant: writesAuthTables,
+        onWrite: () => authCache.invalidate(),
+      }),
+    });
     applied = await prepare(db, mode);
   } catch (e) {
     await db?.destroy();
@@ -155,6 +164,7 @@ async function openPglite(dataDir: string, mode: MigrationMode): Promise<StoreDb
   return {
     db: opened,
     dialect: 'pglite',
+    authCache,
     applied,
     close: async () => {
       try {

@@ -1,7 +1,9 @@
 // A Kysely dialect for PGlite that serialises connections. kysely-pglite hands every caller
 // the same PGlite client with no lock, so a transaction's BEGIN..COMMIT interleaves with
 // unrelated concurrent queries (they silently run inside it). PGlite is one connection;
-// modelling it as a pool of one keeps Kysely's transaction semantics true.
+// modelling it as a pool of one keeps Kysely's transaction semantics true. Every statement
+// passes here in order, so this is also where an in-process cache hears of writes
+// (`onWrite`, store/auth-cache.ts).
 import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
@@ -15,9 +17,20 @@ import {
   type QueryResult,
 } from 'kysely';
 
+export interface PGliteWriteWatch {
+  /** Whether `sql` may change what the watcher keeps. */
+  isRelevant(sql: string): boolean;
+  /** Called before such a statement runs. */
+  onWrite(): void;
+}
+
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly client: PGlite) {}
+  constructor(
+    private readonly client: PGlite,
+    private readonly watch?: PGliteWriteWatch,
+  ) {}
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.watch?.isRelevant(query.sql)) this.watch.onWrite();
     const res = await this.client.query<R>(query.sql, [...query.parameters]);
     return {
       rows: res.rows,
@@ -35,8 +48,11 @@ class SerialPGliteDriver implements Driver {
   private readonly connection: PGliteConnection;
   private release: (() => void) | undefined;
 
-  constructor(private readonly client: PGlite) {
-    this.connection = new PGliteConnection(client);
+  constructor(
+    private readonly client: PGlite,
+    watch?: PGliteWriteWatch,
+  ) {
+    this.connection = new PGliteConnection(client, watch);
   }
   async init() {}
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -69,12 +85,15 @@ class SerialPGliteDriver implements Driver {
 }
 
 export class SerialPGliteDialect implements Dialect {
-  constructor(private readonly client: PGlite) {}
+  constructor(
+    private readonly client: PGlite,
+    private readonly watch?: PGliteWriteWatch,
+  ) {}
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver() {
-    return new SerialPGliteDriver(this.client);
+    return new SerialPGliteDriver(this.client, this.watch);
   }
   createQueryCompiler() {
     return new PostgresQueryCompiler();

@@ -1,5 +1,6 @@
 // Every query the relay runs, written once for both dialects.
-import { type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import type { AuthCache, CachedConnection } from './auth-cache';
 import type { DialectName } from './db';
 import type { ConnectionsTable, Database, OauthStatesTable, RelayCodesTable } from './schema';
 
@@ -14,7 +15,7 @@ export interface AuthSnapshot {
   /** The proof's jti was recorded now: false means it was seen before (a replay). */
   isFresh: boolean;
   /** The connection the request's path names, as stored now, with its granted accounts. */
-  connection?: { row: ConnectionRow; accountIds: string[] };
+  connection?: CachedConnection;
 }
 
 export interface TenantRecord {
@@ -23,15 +24,21 @@ export interface TenantRecord {
   xeroConnectionId: string;
 }
 
+const RECORD_PROOF_SQL =
+  'insert into dpop_proofs (install_id, jti, expires_at) values ($1, $2, $3) ' +
+  'on conflict (install_id, jti) do nothing returning jti';
+
 export class Store {
   constructor(
     readonly db: Kysely<Database> | Transaction<Database>,
     readonly dialect: DialectName,
+    /** PGlite only (StoreDb.authCache): lets `authenticate` skip reading the store. */
+    private readonly authCache?: AuthCache,
   ) {}
 
   /** Runs `fn` in one transaction (PGlite included: its dialect serialises connections). */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn(new Store(trx, this.dialect)));
+    return this.db.transaction().execute((trx) => fn(new Store(trx, this.dialect, this.authCache)));
   }
 
   // --- installs and proofs -------------------------------------------------------------
@@ -55,13 +62,11 @@ export class Store {
 
   /** Records a proof's jti; false when it was already seen (a replay). */
   async recordProof(installId: string, jti: string, expiresAt: number): Promise<boolean> {
-    const inserted = await this.db
-      .insertInto('dpop_proofs')
-      .values({ install_id: installId, jti, expires_at: expiresAt })
-      .onConflict((oc) => oc.columns(['install_id', 'jti']).doNothing())
-      .returning('jti')
-      .executeTakeFirst();
-    return inserted !== undefined;
+    // Written out once rather than built per call: this runs on every authenticated request.
+    const { rows } = await this.db.executeQuery(
+      CompiledQuery.raw(RECORD_PROOF_SQL, [installId, jti, expiresAt]),
+    );
+    return rows.length > 0;
   }
 
   /**
@@ -71,8 +76,39 @@ export class Store {
    * primary key), and, when the request names a connection, its current row and the
    * accounts granted it. Read fresh on every request, so a disconnect or a removed install
    * made on any instance is seen by the next request everywhere.
+   *
+   * On PGlite the install and the connection come from the AuthCache when it holds them
+   * (exact there: store/auth-cache.ts), and the statement is then only the jti's insert:
+   * replay protection stays the table's primary key, written before the request goes on,
+   * so a proof is refused after a restart or a crash exactly as before.
    */
   async authenticate(q: {
+    installId: string;
+    jti: string;
+    expiresAt: number;
+    connectionId?: string;
+  }): Promise<AuthSnapshot> {
+    const cache = this.authCache;
+    if (cache?.isInstall(q.installId)) {
+      const connection = q.connectionId === undefined ? undefined : cache.connection(q.connectionId);
+      if (q.connectionId === undefined || connection) {
+        const isFresh = await this.recordProof(q.installId, q.jti, q.expiresAt);
+        return { isInstall: true, isFresh, connection };
+      }
+    }
+    const snapshot = cache?.snapshot;
+    const auth = await this.authenticateInOneStatement(q);
+    if (cache && snapshot !== undefined && auth.isInstall) {
+      cache.remember(snapshot, {
+        installId: q.installId,
+        connectionId: q.connectionId,
+        connection: auth.connection,
+      });
+    }
+    return auth;
+  }
+
+  private async authenticateInOneStatement(q: {
     installId: string;
     jti: string;
     expiresAt: number;
@@ -535,7 +571,7 @@ export class Store {
         .where('id', '=', id)
         .forUpdate()
         .executeTakeFirst();
-      return fn(new Store(trx, this.dialect), row);
+      return fn(new Store(trx, this.dialect, this.authCache), row);
     });
   }
 
