@@ -1,6 +1,6 @@
 // @vitest-environment node
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildInvoices } from '../../../lib/settlement/invoices.ts';
 import { minorDigits } from '../../../lib/settlement/money.ts';
 import { parseSettlementStream, V2_COLUMNS } from '../../../lib/settlement/parse.ts';
@@ -155,6 +155,34 @@ describe('summarise', () => {
         );
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("property: without Node's Buffer (as in the extension) the same bytes give the same result or error", async () => {
+    // parse.ts picks Buffer's indexOf when it exists; load a second copy that cannot see it.
+    vi.stubGlobal('Buffer', undefined);
+    vi.resetModules();
+    const plain = await import('../../../lib/settlement/summarise.ts');
+    vi.unstubAllGlobals();
+    const v2 = settlementText({ total: '0.00', rows: [] });
+    const alphabet = ['\t', '\r', '\n', '"', '-', '.', '1', 'a'];
+    const outcome = (result: Awaited<ReturnType<typeof summariseSettlement>>) =>
+      JSON.stringify(result, (_key, value) => (typeof value === 'bigint' ? `${value}n` : value));
+    await fc.assert(
+      fc.asyncProperty(
+        settlementArb,
+        fc.array(fc.constantFrom(...alphabet), { maxLength: 80 }),
+        async (s, damage) => {
+          const valid = build(s).bytes;
+          // Also a valid head with junk after it, so both copies must stop at the same error.
+          for (const bytes of [valid, encodeFile(v2 + damage.join(''), 'utf-8')]) {
+            const withBuffer = await summariseSettlement(chunkedStream(bytes, s.chunkSizes));
+            const without = await plain.summariseSettlement(chunkedStream(bytes, s.chunkSizes));
+            expect(outcome(without)).toBe(outcome(withBuffer));
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 
