@@ -186,6 +186,37 @@ describe('summarise', () => {
     );
   });
 
+  it('property: chunks that are views at any byte offset of their buffer read the same', async () => {
+    // The parser reads 4-byte words of each chunk's buffer from its first aligned byte, so a
+    // chunk that starts 1, 2 or 3 bytes into its buffer (a subarray) must give the same.
+    const views = (bytes: Uint8Array, sizes: number[], shift: number) => {
+      let offset = 0;
+      let turn = 0;
+      return new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (offset >= bytes.length) return controller.close();
+          const size = Math.max(1, sizes[turn++ % sizes.length] ?? 1);
+          const chunk = bytes.subarray(offset, offset + size);
+          const buffer = new Uint8Array(shift + chunk.length + 3);
+          buffer.set(chunk, shift);
+          controller.enqueue(buffer.subarray(shift, shift + chunk.length));
+          offset += size;
+        },
+      });
+    };
+    const outcome = (result: Awaited<ReturnType<typeof summariseSettlement>>) =>
+      JSON.stringify(result, (_key, value) => (typeof value === 'bigint' ? `${value}n` : value));
+    await fc.assert(
+      fc.asyncProperty(settlementArb, fc.integer({ min: 1, max: 3 }), async (s, shift) => {
+        const { bytes } = build(s);
+        const whole = await summariseSettlement(new Blob([bytes]));
+        const shifted = await summariseSettlement(views(bytes, s.chunkSizes, shift));
+        expect(outcome(shifted)).toBe(outcome(whole));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('property: arbitrary bytes give a result or an error, never a throw', async () => {
     await fc.assert(
       fc.asyncProperty(
