@@ -693,8 +693,8 @@ export class SettlementParser {
       if (error) return this.stop(error);
       from = newline + 1;
     }
-    // Line ends are found with indexOf, then one JS pass per line finds its tabs: one
-    // comparison per byte instead of two. In Node the search runs on a Buffer view of the
+    // Line ends are found with indexOf, then one JS pass per line finds its tabs (a word or
+    // a byte per test, never a second test for line feeds). In Node the search runs on a Buffer view of the
     // same bytes, whose indexOf is memchr (about four times a typed array's). A line is
     // checked for quoted fields only when one of its fields starts with a quote.
     const starts = this.starts;
