@@ -10,11 +10,15 @@
  *   npm run bench:cli                 (5 runs of each)
  *   npm run bench:cli -- --runs 9
  *
- * Last line: {"rows":300000,"cli_s":…,"naive_s":…,"ratio":…} (medians; ratio = cli/naive).
+ * Each process also reports its own CPU time (user + system, from a tiny `--require` hook both
+ * get alike), printed beside the wall times because a busy machine stretches wall time most.
+ *
+ * Last line: {"rows":300000,"cli_s":…,"naive_s":…,"ratio":…,…} (medians; ratio = cli/naive
+ * by wall time, ratio_cpu by CPU time).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROWS = 300_000;
@@ -35,6 +39,13 @@ for await (const line of lines) {
 process.stdout.write(JSON.stringify({ rows, total: total.toFixed(2) }) + '\\n');
 `;
 
+/** Loaded into both processes: reports the process's CPU time on stderr as it exits. */
+const CPU_HOOK = `process.on('exit', () => {
+  const u = process.cpuUsage();
+  require('node:fs').writeSync(2, '\\ncpu-us ' + (u.user + u.system) + '\\n');
+});
+`;
+
 const median = (xs: readonly number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -42,12 +53,20 @@ const median = (xs: readonly number[]) => {
 };
 const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-function timed(args: string[]): { s: number; stdout: string } {
+let hookPath = '';
+
+function timed(args: string[]): { s: number; cpuS: number; stdout: string } {
   const t0 = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const run = spawnSync(process.execPath, ['--require', hookPath, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   if (run.status !== 0) throw new Error(`node ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
-  return { s, stdout: run.stdout };
+  const cpu = /cpu-us (\d+)\s*$/.exec(run.stderr);
+  if (!cpu) throw new Error(`no CPU time reported by node ${args.join(' ')}: ${run.stderr}`);
+  return { s, cpuS: Number(cpu[1]) / 1e6, stdout: run.stdout };
 }
 
 function main() {
@@ -59,6 +78,8 @@ function main() {
     const file = join(dir, `settlement-${ROWS}.tsv`);
     const naive = join(dir, 'naive.mjs');
     writeFileSync(naive, NAIVE_SCRIPT);
+    hookPath = join(dir, 'cpu-hook.cjs');
+    writeFileSync(hookPath, CPU_HOOK);
     const gen = spawnSync(
       process.execPath,
       ['--import', 'tsx', 'scripts/bench-settlement.ts', '--generate', String(ROWS), file],
@@ -72,18 +93,24 @@ function main() {
     const naiveOut = JSON.parse(timed(naiveArgs).stdout) as { rows: number; total: string };
     if (report.rows !== ROWS || naiveOut.rows !== ROWS)
       throw new Error(`rows seen: cli ${report.rows}, naive ${naiveOut.rows}, wanted ${ROWS}`);
-    const cli: number[] = [];
-    const base: number[] = [];
+    const loadBefore = loadavg()[0]!;
+    const cliRuns: { s: number; cpuS: number }[] = [];
+    const baseRuns: { s: number; cpuS: number }[] = [];
     for (let i = 0; i < runs; i++) {
       // Alternate the order so neither always runs second.
       if (i % 2 === 0) {
-        cli.push(timed(cliArgs).s);
-        base.push(timed(naiveArgs).s);
+        cliRuns.push(timed(cliArgs));
+        baseRuns.push(timed(naiveArgs));
       } else {
-        base.push(timed(naiveArgs).s);
-        cli.push(timed(cliArgs).s);
+        baseRuns.push(timed(naiveArgs));
+        cliRuns.push(timed(cliArgs));
       }
     }
+    const loadAfter = loadavg()[0]!;
+    const cli = cliRuns.map((r) => r.s);
+    const base = baseRuns.map((r) => r.s);
+    const cliCpu = cliRuns.map((r) => r.cpuS);
+    const baseCpu = baseRuns.map((r) => r.cpuS);
     const spread = (xs: number[]) =>
       `min ${round(Math.min(...xs))} median ${round(median(xs))} max ${round(Math.max(...xs))} s`;
     console.log(
@@ -91,6 +118,11 @@ function main() {
     );
     console.log(`cli (bundled, node scripts/settlement.mjs): ${spread(cli)}`);
     console.log(`naive float sum (readline + parseFloat):   ${spread(base)}`);
+    console.log(`cli CPU:                                    ${spread(cliCpu)}`);
+    console.log(`naive CPU:                                  ${spread(baseCpu)}`);
+    console.log(
+      `load average (1 min) before ${loadBefore.toFixed(2)}, after ${loadAfter.toFixed(2)} (2 cores)`,
+    );
     console.log(`totals: cli deposit ${report.depositTotal}, naive float sum ${naiveOut.total}`);
     const cliS = median(cli);
     const naiveS = median(base);
@@ -100,6 +132,11 @@ function main() {
         cli_s: round(cliS),
         naive_s: round(naiveS),
         ratio: round(cliS / naiveS, 2),
+        cli_cpu_s: round(median(cliCpu)),
+        naive_cpu_s: round(median(baseCpu)),
+        ratio_cpu: round(median(cliCpu) / median(baseCpu), 2),
+        load_before: round(loadBefore, 2),
+        load_after: round(loadAfter, 2),
       }),
     );
   } finally {

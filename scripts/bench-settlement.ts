@@ -6,7 +6,12 @@
  *   npm run bench:settlement -- --runs 9
  *
  * Each run's ratio pairs the two engines' speeds on the 1M-row file in that run; the JSON
- * gives the median ratio and its spread (min and max over the runs).
+ * gives the median ratio and its spread (min and max over the runs), by wall time (`ratio`)
+ * and by CPU time (`ratio_cpu`, which other processes on a busy machine stretch less).
+ * Within a run the two engines take turns going first, and one untimed run of each comes
+ * before the timed ones, so the freshly written files are settled in the page cache and
+ * neither engine always meets the same moment of background load. The load average is
+ * printed before and after: on a busy 2-core machine, read wall-time figures with it.
  *
  * Files are generated into a temp dir and deleted afterwards. Every measurement runs in a
  * fresh child process, so peak RSS (getrusage maxrss) belongs to that one case and no case
@@ -16,7 +21,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
@@ -186,11 +191,23 @@ async function main(): Promise<void> {
       files.set(rows, path);
       console.log(`generated ${rows.toLocaleString('en')} rows, ${round(statSync(path).size / 1e6)} MB`);
     }
+    const load = () =>
+      loadavg()
+        .map((n) => n.toFixed(2))
+        .join(' ');
+    const loadBefore = load();
+    console.log(`load average before: ${loadBefore}`);
+    // Warm-up, not counted: the files were just written, and the first process of each kind
+    // pays for cold caches.
+    for (const engine of ['settlebridge', 'papaparse'] as const) measure(engine, files.get(1_000_000)!);
     const results = new Map<string, Measurement[]>();
-    // Interleave engines and sizes run by run so background noise hits every case alike.
+    // Interleave engines and sizes run by run so background noise hits every case alike, and
+    // alternate which engine goes first.
     for (let run = 0; run < runs; run++) {
       for (const rows of sizes) {
-        for (const engine of ['settlebridge', 'papaparse'] as const) {
+        const order =
+          run % 2 === 0 ? (['settlebridge', 'papaparse'] as const) : (['papaparse', 'settlebridge'] as const);
+        for (const engine of order) {
           const m = measure(engine, files.get(rows)!);
           const key = `${engine}@${rows}`;
           results.set(key, [...(results.get(key) ?? []), m]);
@@ -231,6 +248,23 @@ async function main(): Promise<void> {
     console.log(
       `1M rows, ratio per run:     ${spread(ratios, 2)} (${ratios.map((r) => round(r, 2)).join(', ')})`,
     );
+    console.log(
+      `1M rows, settlebridge CPU s: ${spread(
+        oursCpu.map((ms) => ms / 1000),
+        2,
+      )}`,
+    );
+    console.log(
+      `1M rows, papaparse CPU s:    ${spread(
+        cpuOf('papaparse').map((ms) => ms / 1000),
+        2,
+      )}`,
+    );
+    console.log(
+      `1M rows, CPU ratio per run: ${spread(cpuRatios, 2)} (${cpuRatios.map((r) => round(r, 2)).join(', ')})`,
+    );
+    const loadAfter = load();
+    console.log(`load average after: ${loadAfter} (2 cores; above 2, wall times stretch)`);
     const ours1m = summary('settlebridge', 1_000_000);
     const base1m = summary('papaparse', 1_000_000);
     const ours100k = summary('settlebridge', 100_000);
@@ -248,8 +282,12 @@ async function main(): Promise<void> {
         ratio_min: round(Math.min(...ratios), 2),
         ratio_max: round(Math.max(...ratios), 2),
         ratio_cpu: round(median(cpuRatios), 2),
+        ratio_cpu_min: round(Math.min(...cpuRatios), 2),
+        ratio_cpu_max: round(Math.max(...cpuRatios), 2),
         peak_rss_mb_100k: round(ours100k.peakRssMb),
         peak_rss_mb_1m: round(ours1m.peakRssMb),
+        load_before: Number(loadBefore.split(' ')[0]),
+        load_after: Number(loadAfter.split(' ')[0]),
       }),
     );
   } finally {

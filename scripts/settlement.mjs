@@ -6,7 +6,7 @@
 //
 // SETTLEBRIDGE_CLI_DIR moves the bundle to another folder (tests use a temp one); with
 // SETTLEBRIDGE_CLI_VERBOSE set, a rebuild is announced on stderr.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -48,8 +48,13 @@ async function rebuild() {
   const { build } = await import('esbuild');
   const result = await build({
     absWorkingDir: root,
-    entryPoints: ['scripts/settlement.ts'],
-    outfile: bundle,
+    entryPoints: { settlement: 'scripts/settlement.ts' },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    // zod (mapping validation) goes to a chunk that only `--mapping` loads: summarising with
+    // the default mapping parses and runs none of it.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     bundle: true,
     format: 'esm',
     platform: 'node',
@@ -63,8 +68,20 @@ async function rebuild() {
     legalComments: 'none',
     logLevel: 'warning',
   });
-  const inputs = [SELF, ...Object.keys(result.metafile.inputs).map((p) => resolve(root, p))];
+  // The outputs are fingerprinted too, so a chunk that went missing or changed rebuilds.
+  const inputs = [
+    SELF,
+    ...Object.keys(result.metafile.inputs).map((p) => resolve(root, p)),
+    ...Object.keys(result.metafile.outputs)
+      .filter((p) => !p.endsWith('.map'))
+      .map((p) => resolve(root, p)),
+  ];
   writeFileSync(stamp, `${JSON.stringify(fingerprint(inputs))}\n`);
+  // Chunks of earlier builds (their names carry a content hash) are no longer referenced.
+  const current = new Set(Object.keys(result.metafile.outputs).map((p) => resolve(root, p)));
+  for (const name of readdirSync(outdir)) {
+    if (name.startsWith('chunk-') && !current.has(join(outdir, name))) rmSync(join(outdir, name));
+  }
   if (process.env.SETTLEBRIDGE_CLI_VERBOSE) process.stderr.write(`rebuilt ${bundle}\n`);
 }
 

@@ -9,7 +9,7 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import { buildInvoices } from '../lib/settlement/invoices.ts';
-import { parseMappingJson, type SettlementMapping } from '../lib/settlement/mapping.ts';
+import type { SettlementMapping } from '../lib/settlement/mapping.ts';
 import { formatReportTable, toReport } from '../lib/settlement/report.ts';
 import { summariseSettlement } from '../lib/settlement/summarise.ts';
 import { fileStream } from './node-file-stream.ts';
@@ -60,6 +60,8 @@ async function main(): Promise<void> {
     const text = await readFile(args.mappingFile, 'utf8').catch((cause: Error) =>
       failWith(`cannot read mapping ${args.mappingFile}: ${cause.message}`),
     );
+    // Loaded only here: validating a mapping needs zod, summarising with the default does not.
+    const { parseMappingJson } = await import('../lib/settlement/mapping.ts');
     const parsed = parseMappingJson(text);
     if (!parsed.ok) failWith(`${args.mappingFile}: ${parsed.error.message}`);
     mapping = parsed.value;

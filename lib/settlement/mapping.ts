@@ -60,25 +60,15 @@ export type SettlementMapping = z.infer<typeof SettlementMappingSchema>;
 /** What a mapping document may omit (defaults filled by parsing). */
 export type SettlementMappingInput = z.input<typeof SettlementMappingSchema>;
 
-export interface SettlementKey {
-  transactionType: string;
-  amountType: string;
-  amountDescription: string;
-}
-
-export type LineKind = 'mapped' | 'reserve' | 'unmapped';
-
-export interface LineTarget {
-  accountCode: string;
-  taxType: string;
-  description: string;
-  kind: LineKind;
-}
-
-/** The key as shown to users and in the JSON output: "Order/ItemPrice/Principal". */
-export function keyLabel(key: SettlementKey): string {
-  return `${key.transactionType}/${key.amountType}/${key.amountDescription}`;
-}
+// Matching keys to rules needs no zod; it lives apart so the engine's hot path (and the
+// command line) can load without zod. Re-exported here for existing importers.
+export {
+  keyLabel,
+  type LineKind,
+  type LineTarget,
+  resolveKey,
+  type SettlementKey,
+} from './mapping-rules.ts';
 
 /** Validates a mapping document (already JSON-parsed). */
 export function parseMapping(document: unknown): Result<SettlementMapping> {
@@ -103,55 +93,4 @@ export function parseMappingJson(text: string): Result<SettlementMapping> {
     );
   }
   return parseMapping(document);
-}
-
-function matches(field: string | undefined, value: string): boolean {
-  // Amazon's capitalisation drifts between eras ("Shipping" / "shipping"): compare loosely.
-  return field === undefined || field.toLowerCase() === value.toLowerCase();
-}
-
-function specificity(rule: MappingRule): number {
-  return (
-    (rule.transactionType === undefined ? 0 : 1) +
-    (rule.amountType === undefined ? 0 : 1) +
-    (rule.amountDescription === undefined ? 0 : 1)
-  );
-}
-
-/**
- * The account, tax type and description for `key`. Unknown keys are never dropped: they get
- * the unmapped suspense account and a description that names the key, and `kind: 'unmapped'`
- * so callers can report them.
- */
-export function resolveKey(mapping: SettlementMapping, key: SettlementKey): LineTarget {
-  let best: MappingRule | undefined;
-  let bestScore = -1;
-  for (const rule of mapping.rules) {
-    if (
-      matches(rule.transactionType, key.transactionType) &&
-      matches(rule.amountType, key.amountType) &&
-      matches(rule.amountDescription, key.amountDescription)
-    ) {
-      const score = specificity(rule);
-      if (score > bestScore) {
-        best = rule;
-        bestScore = score;
-      }
-    }
-  }
-  if (!best) {
-    return {
-      accountCode: mapping.accounts.unmapped,
-      taxType: mapping.defaultTaxType,
-      description: `Unmapped: ${keyLabel(key)}`,
-      kind: 'unmapped',
-    };
-  }
-  const isReserve = best.account === 'reserve';
-  return {
-    accountCode: isReserve ? mapping.accounts.reserve : best.accountCode!,
-    taxType: best.taxType ?? mapping.defaultTaxType,
-    description: best.description,
-    kind: isReserve ? 'reserve' : 'mapped',
-  };
 }

@@ -11,13 +11,8 @@
 
 import { DEFAULT_MAPPING } from './default-mapping.ts';
 import { ok, type Result } from './errors.ts';
-import {
-  keyLabel,
-  type LineTarget,
-  resolveKey,
-  type SettlementKey,
-  type SettlementMapping,
-} from './mapping.ts';
+import type { SettlementMapping } from './mapping.ts';
+import { keyLabel, type LineTarget, resolveKey, type SettlementKey } from './mapping-rules.ts';
 import {
   type ParseStats,
   parseSettlementStream,

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAPPING } from '../../../lib/settlement/default-mapping.ts';
-import { parseMapping, parseMappingJson, resolveKey } from '../../../lib/settlement/mapping.ts';
+import { DEFAULT_MAPPING, DEFAULT_MAPPING_DOCUMENT } from '../../../lib/settlement/default-mapping.ts';
+import {
+  parseMapping,
+  parseMappingJson,
+  resolveKey,
+  SettlementMappingSchema,
+} from '../../../lib/settlement/mapping.ts';
 
 const key = (transactionType: string, amountType: string, amountDescription: string) => ({
   transactionType,
@@ -9,6 +14,11 @@ const key = (transactionType: string, amountType: string, amountDescription: str
 });
 
 describe('mapping', () => {
+  it('ships a default mapping equal to what validating its document gives', () => {
+    // DEFAULT_MAPPING is built without zod; it must be exactly the validated document.
+    expect(DEFAULT_MAPPING).toStrictEqual(SettlementMappingSchema.parse(DEFAULT_MAPPING_DOCUMENT));
+  });
+
   it.each([
     [key('Order', 'ItemPrice', 'Principal'), '200', 'mapped'],
     [key('Refund', 'ItemPrice', 'Principal'), '210', 'mapped'],

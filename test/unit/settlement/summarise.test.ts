@@ -1,6 +1,6 @@
 // @vitest-environment node
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildInvoices } from '../../../lib/settlement/invoices.ts';
 import { minorDigits } from '../../../lib/settlement/money.ts';
 import { parseSettlementStream, V2_COLUMNS } from '../../../lib/settlement/parse.ts';
@@ -153,6 +153,65 @@ describe('summarise', () => {
             ? ['other-transaction/other-transaction/BrandNewFeeNobodyMapped']
             : [],
         );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("property: without Node's Buffer (as in the extension) the same bytes give the same result or error", async () => {
+    // parse.ts picks Buffer's indexOf when it exists; load a second copy that cannot see it.
+    vi.stubGlobal('Buffer', undefined);
+    vi.resetModules();
+    const plain = await import('../../../lib/settlement/summarise.ts');
+    vi.unstubAllGlobals();
+    const v2 = settlementText({ total: '0.00', rows: [] });
+    const alphabet = ['\t', '\r', '\n', '"', '-', '.', '1', 'a'];
+    const outcome = (result: Awaited<ReturnType<typeof summariseSettlement>>) =>
+      JSON.stringify(result, (_key, value) => (typeof value === 'bigint' ? `${value}n` : value));
+    await fc.assert(
+      fc.asyncProperty(
+        settlementArb,
+        fc.array(fc.constantFrom(...alphabet), { maxLength: 80 }),
+        async (s, damage) => {
+          const valid = build(s).bytes;
+          // Also a valid head with junk after it, so both copies must stop at the same error.
+          for (const bytes of [valid, encodeFile(v2 + damage.join(''), 'utf-8')]) {
+            const withBuffer = await summariseSettlement(chunkedStream(bytes, s.chunkSizes));
+            const without = await plain.summariseSettlement(chunkedStream(bytes, s.chunkSizes));
+            expect(outcome(without)).toBe(outcome(withBuffer));
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('property: chunks that are views at any byte offset of their buffer read the same', async () => {
+    // The parser reads 4-byte words of each chunk's buffer from its first aligned byte, so a
+    // chunk that starts 1, 2 or 3 bytes into its buffer (a subarray) must give the same.
+    const views = (bytes: Uint8Array, sizes: number[], shift: number) => {
+      let offset = 0;
+      let turn = 0;
+      return new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (offset >= bytes.length) return controller.close();
+          const size = Math.max(1, sizes[turn++ % sizes.length] ?? 1);
+          const chunk = bytes.subarray(offset, offset + size);
+          const buffer = new Uint8Array(shift + chunk.length + 3);
+          buffer.set(chunk, shift);
+          controller.enqueue(buffer.subarray(shift, shift + chunk.length));
+          offset += size;
+        },
+      });
+    };
+    const outcome = (result: Awaited<ReturnType<typeof summariseSettlement>>) =>
+      JSON.stringify(result, (_key, value) => (typeof value === 'bigint' ? `${value}n` : value));
+    await fc.assert(
+      fc.asyncProperty(settlementArb, fc.integer({ min: 1, max: 3 }), async (s, shift) => {
+        const { bytes } = build(s);
+        const whole = await summariseSettlement(new Blob([bytes]));
+        const shifted = await summariseSettlement(views(bytes, s.chunkSizes, shift));
+        expect(outcome(shifted)).toBe(outcome(whole));
       }),
       { numRuns: 300 },
     );
