@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UK_TENANT_ID } from '../../xero-sim/seed';
 import type { RunningSim } from '../../xero-sim/start';
 import { freePort, type RelayUnderTest, startRelay, startTestSim, tempDir } from '../relay/harness';
+import { addClosedRootStyle, removeClosedRootStyle, seriousViolationsInClosedRoots } from './axe';
 import {
   clickButton,
   closedShadowQuery,
@@ -45,6 +46,9 @@ const ROUTES = {
   [`${SC}${DOWNLOAD}?settlementId=18500000005&format=flatFileV2`]: 'settlements/discrepancy.tsv',
   [`${SC}${DOWNLOAD}?settlementId=18600000006&format=flatFileV2`]: 'settlements/us-second.tsv',
 };
+
+/** The elements that host the in-page UI's closed shadow roots on a statements page. */
+const IN_PAGE_HOSTS = ['settlebridge-settlement', 'settlebridge-bar', 'settlebridge-hint'];
 
 async function invoicesIn(sim: RunningSim, number: string) {
   const state = await sim.controls.state();
@@ -167,6 +171,43 @@ describe.each([
     await page.close();
   });
 
+  // Closed shadow roots reach axe only through the DevTools protocol (test/e2e/axe.ts).
+  it.runIf(name === 'Chromium')(
+    'shows the in-page UI (row controls, a sent one with its link, the send bar) with no serious axe violations in light and dark',
+    async () => {
+      const page = await statementsPage();
+      await waitForStatus(page, '18004731211', 'sent');
+      await waitForClosedShadow(page, 'settlebridge-bar', 'button:not([disabled])');
+      const { violations, copies } = await seriousViolationsInClosedRoots(page, IN_PAGE_HOSTS);
+      expect(violations).toEqual([]);
+      // The copies axe saw render exactly as the closed roots do, in each theme's own colours.
+      expect(copies.map((c) => [c.theme, c.mismatches])).toEqual([
+        ['light', []],
+        ['dark', []],
+      ]);
+      expect(copies.every((c) => c.elements > 20)).toBe(true);
+      const [light, dark] = copies;
+      expect(light!.backgrounds).toEqual(expect.arrayContaining(['rgb(255, 255, 255)', 'rgb(11, 107, 203)']));
+      expect(dark!.backgrounds).toEqual(expect.arrayContaining(['rgb(27, 33, 41)', 'rgb(31, 38, 46)']));
+
+      // A low-contrast rule added to the real roots is seen through the copies.
+      expect(
+        await addClosedRootStyle(
+          page,
+          IN_PAGE_HOSTS,
+          '.sb-badge { color: #aaa !important; background: #fff !important; }',
+        ),
+      ).toBeGreaterThan(1);
+      const tampered = await seriousViolationsInClosedRoots(page, IN_PAGE_HOSTS);
+      await removeClosedRootStyle(page, IN_PAGE_HOSTS);
+      expect(tampered.violations.map((v) => [v.theme, v.id])).toEqual([
+        ['light', 'color-contrast'],
+        ['dark', 'color-contrast'],
+      ]);
+      await page.close();
+    },
+  );
+
   it("does not let the page's own scripts read account data or trigger a send", async () => {
     const page = await statementsPage();
     const before = (await sim.controls.state()).tenants.flatMap((t) => t.invoices).length;
@@ -256,6 +297,9 @@ describe.each([
     await sendFromPreview(page, '18600000006');
     await waitForStatus(page, '18600000006', 'needs_reconnect', 45_000);
     expect(await invoicesIn(sim, 'AMZ-18600000006')).toHaveLength(0);
+    // The problem badge, in its own colours, keeps its contrast in both themes.
+    if (name === 'Chromium')
+      expect((await seriousViolationsInClosedRoots(page, IN_PAGE_HOSTS)).violations).toEqual([]);
 
     const options = await eb!.openPage('options.html');
     await options.waitForSelector('[data-testid="connections"] [data-status="needs_reconnect"]');
