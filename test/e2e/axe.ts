@@ -84,6 +84,10 @@ function copyClosedRoot(this: ShadowRoot, copyTag: string) {
   const copyHost = document.createElement(copyTag);
   for (const a of Array.from(this.host.attributes)) copyHost.setAttribute(a.name, a.value);
   this.host.after(copyHost);
+  // The host may sit in one of the page's own (open) shadow roots: keep the copy findable.
+  // biome-ignore lint/suspicious/noExplicitAny: a list the check reads back from the page
+  const w = window as any;
+  w.__settlebridgeAxeCopies = [...(w.__settlebridgeAxeCopies ?? []), copyHost];
   const open = copyHost.attachShadow({ mode: 'open' });
   for (const n of Array.from(this.childNodes)) open.append(n.cloneNode(true));
   open.adoptedStyleSheets = [...this.adoptedStyleSheets];
@@ -204,19 +208,22 @@ export async function seriousViolationsInClosedRoots(
         mismatches: made.flatMap((m) => m.mismatches),
         backgrounds: [...new Set(made.flatMap((m) => m.backgrounds))],
       });
-      const found = (await page.evaluate(async (tag) => {
-        // biome-ignore lint/suspicious/noExplicitAny: axe is injected as a global
-        const result = await (window as any).axe.run(document.querySelectorAll(tag), {
-          resultTypes: ['violations'],
-        });
-        for (const e of document.querySelectorAll(tag)) e.remove();
+      const found = (await page.evaluate(async () => {
+        // biome-ignore lint/suspicious/noExplicitAny: axe and the copies are globals of the check
+        const w = window as any;
+        const copies: Element[] = w.__settlebridgeAxeCopies ?? [];
+        const result = copies.length
+          ? await w.axe.run({ include: copies }, { resultTypes: ['violations'] })
+          : { violations: [] };
+        for (const e of copies) e.remove();
+        w.__settlebridgeAxeCopies = [];
         return result.violations.map((v: AxeViolation) => ({
           id: v.id,
           impact: v.impact,
           help: v.help,
           nodes: v.nodes.map((n) => ({ target: n.target })),
         }));
-      }, COPY_TAG)) as AxeViolation[];
+      })) as AxeViolation[];
       violations.push(
         ...found
           .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -224,9 +231,12 @@ export async function seriousViolationsInClosedRoots(
       );
     }
   } finally {
-    await page.evaluate((tag) => {
-      for (const e of document.querySelectorAll(tag)) e.remove();
-    }, COPY_TAG);
+    await page.evaluate(() => {
+      // biome-ignore lint/suspicious/noExplicitAny: the copies' list, as above
+      const w = window as any;
+      for (const e of w.__settlebridgeAxeCopies ?? []) e.remove();
+      w.__settlebridgeAxeCopies = [];
+    });
     await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: '' }]);
   }
   return { violations, copies };

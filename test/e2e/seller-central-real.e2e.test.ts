@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UK_TENANT_ID } from '../../xero-sim/seed';
 import type { RunningSim } from '../../xero-sim/start';
 import { type RelayUnderTest, startRelay, startTestSim } from '../relay/harness';
+import { seriousViolationsInClosedRoots } from './axe';
 import {
   clickButton,
   closedShadowQuery,
@@ -105,7 +106,7 @@ async function waitForSwitch(page: Page, merchantId: string): Promise<URL> {
 describe.each([
   ['Chromium', launchChromium],
   ['Firefox', launchFirefox],
-] as const)('real Seller Central pages in %s', (_name, launch) => {
+] as const)('real Seller Central pages in %s', (name, launch) => {
   let eb: ExtensionBrowser | undefined;
   let sim: RunningSim | undefined;
   let relay: RelayUnderTest | undefined;
@@ -211,6 +212,21 @@ describe.each([
     expect(perRow).toEqual([0, 1, 1, 1]);
     const [bar] = await waitForClosedShadow(sc, 'settlebridge-bar', '[data-testid="sb-bar"] button');
     expect(bar!.text).toBe('Send all unsent on this page (2)');
+    // Controls, the "Request Report" hint and the bar, inside Katal's own shadow roots. Closed
+    // roots reach axe through the DevTools protocol only (test/e2e/axe.ts).
+    if (name === 'Chromium') {
+      const { violations, copies } = await seriousViolationsInClosedRoots(sc, [
+        'settlebridge-settlement',
+        'settlebridge-hint',
+        'settlebridge-bar',
+      ]);
+      expect(violations).toEqual([]);
+      expect(copies.map((c) => [c.theme, c.mismatches])).toEqual([
+        ['light', []],
+        ['dark', []],
+      ]);
+      expect(copies.every((c) => c.elements > 10)).toBe(true);
+    }
 
     // Requested in Seller Central: once the row offers its download, it gets a control.
     await sc.click('kat-button.request-report');
