@@ -20,23 +20,11 @@ import {
   toReport,
   toXeroPayload,
 } from '../settlement';
+import type { SettlementView } from '../views';
 import { orgMappingId, setupId } from './books';
 import { type Outbox, sendKey } from './outbox';
 
 export const MAPPING_ID = 'default';
-
-export interface SettlementView {
-  settlementKey: string;
-  settlementId: string;
-  accountName: string;
-  currency: string;
-  status: Settlement['status'];
-  report: SettlementReport;
-  organisationName: string | null;
-  connectionStatus: 'connected' | 'needs_reconnect' | 'disconnected' | null;
-  parts: { invoiceNumber: string; state: string; xeroUrl?: string; error?: string }[];
-  lastError?: string;
-}
 
 type SettlementHandlers = Pick<
   Handlers,
