@@ -29,6 +29,7 @@ import type { Account, XeroConnection } from '../records';
 import type { InvoicePayload, OrganisationBooks } from '../relay-api';
 import { parseMapping, settle, toXeroPayload } from '../settlement';
 import type { BooksLoadResult } from '../views';
+import { type Clock, systemClock } from './clock';
 import type { RelayBooksPort } from './relay-port';
 
 export const orgMappingId = (tenantId: string) => `org:${tenantId}`;
@@ -37,14 +38,14 @@ export const setupId = (tenantId: string) => `books-setup:${tenantId}`;
 export interface BooksDeps {
   db: SettlebridgeDb;
   relay: () => Promise<RelayBooksPort>;
-  clock?: { now(): number };
+  clock?: Clock;
 }
 
 type BooksHandlers = Pick<Handlers, 'books/load' | 'books/create-accounts' | 'books/save' | 'books/check'>;
 
 export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
   const { db } = deps;
-  const now = () => (deps.clock ?? Date).now();
+  const now = () => (deps.clock ?? systemClock).now();
 
   async function connectionOf(accountId: string): Promise<{ account: Account; connection: XeroConnection }> {
     const account = await db.accounts.get(accountId);

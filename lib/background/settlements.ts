@@ -22,6 +22,7 @@ import {
 } from '../settlement';
 import type { SettlementView } from '../views';
 import { orgMappingId, setupId } from './books';
+import { type Clock, systemClock } from './clock';
 import { type Outbox, sendKey } from './outbox';
 
 export const MAPPING_ID = 'default';
@@ -47,12 +48,12 @@ export interface SettlementDeps {
   estimateSeconds?: () => Promise<number | undefined>;
   /** Opens the extension's confirmation window for these settlements (lib/messages.ts header). */
   openConfirm?: (settlementKeys: string[]) => Promise<void>;
-  clock?: { now(): number };
+  clock?: Clock;
 }
 
 export function createSettlementHandlers(deps: SettlementDeps): SettlementHandlers {
   const { db, outbox } = deps;
-  const now = () => (deps.clock ?? Date).now();
+  const now = () => (deps.clock ?? systemClock).now();
 
   /** Preview only: shows a settlement before Books setup exists; sending needs the organisation's. */
   async function previewMapping(account: Account): Promise<SettlementMapping> {
