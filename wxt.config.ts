@@ -5,6 +5,7 @@ import { defineConfig } from 'wxt';
 // kept in lib/marketplaces.ts; wxt.config.ts only reads it so the manifest and the
 // runtime code can never disagree.
 import { DEV_CHROME_KEY, GECKO_ID } from './lib/extension-ids';
+import { CATALOGS, LOCALES } from './lib/i18n';
 import { sellerCentralMatchPatterns } from './lib/marketplaces';
 import { RelayUrl } from './lib/settings';
 
@@ -15,6 +16,34 @@ function buildRelayUrl(): string {
   if (!parsed.success)
     throw new Error(`RELAY_URL: ${parsed.error.issues[0]?.message ?? 'not a relay address'}`);
   return parsed.data;
+}
+
+/**
+ * The manifest's name, description and shortcut label in every language, for the store
+ * listing and the browser's extensions page: _locales/<lang>/messages.json (the browsers'
+ * own i18n, read through __MSG_…__ in the manifest), generated from the catalogs'
+ * `manifest.*` entries so locales/*.json stays the one place translations live.
+ */
+const MANIFEST_MESSAGES = {
+  name: 'manifest.name',
+  description: 'manifest.description',
+  openSwitcher: 'manifest.openSwitcher',
+} as const;
+
+function manifestLocales() {
+  return LOCALES.map((locale) => ({
+    relativeDest: `_locales/${locale}/messages.json`,
+    contents: `${JSON.stringify(
+      Object.fromEntries(
+        Object.entries(MANIFEST_MESSAGES).map(([name, key]) => [
+          name,
+          { message: CATALOGS[locale][key] ?? CATALOGS.en[key] },
+        ]),
+      ),
+      null,
+      2,
+    )}\n`,
+  }));
 }
 
 /** Entrypoints that exist only for the benchmarks (bench:popup, bench:settlements-page); never shipped. */
@@ -28,6 +57,9 @@ export default defineConfig({
     define: { 'import.meta.env.RELAY_URL': JSON.stringify(buildRelayUrl()) },
   }),
   hooks: {
+    'build:publicAssets': (_wxt, files) => {
+      files.push(...manifestLocales());
+    },
     // The benchmark's empty baseline page lives in entrypoints/ so WXT builds it like any
     // other extension page, but it is dropped here unless the benchmark asks for it.
     // Dropped at discovery rather than marked skipped, so normal builds print no warning.
@@ -39,9 +71,9 @@ export default defineConfig({
     },
   },
   manifest: ({ browser }) => ({
-    name: 'Settlebridge',
-    description:
-      'Switch between your Amazon seller accounts and send their settlements to one Xero organisation.',
+    name: '__MSG_name__',
+    description: '__MSG_description__',
+    default_locale: 'en',
     // storage: account metadata and settings; alarms: draining the send outbox;
     // identity: the Xero consent window (launchWebAuthFlow), which shows no install warning;
     // notifications: telling the user once when a background send fails or a Xero
@@ -52,7 +84,7 @@ export default defineConfig({
       // Firefox builds MV2, where the toolbar button is the browser_action.
       [browser === 'firefox' ? '_execute_browser_action' : '_execute_action']: {
         suggested_key: { default: 'Alt+Shift+S' },
-        description: 'Open the Settlebridge account switcher',
+        description: '__MSG_openSwitcher__',
       },
     },
     ...(browser === 'firefox'

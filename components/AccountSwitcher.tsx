@@ -1,6 +1,6 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AccountXeroStatus } from '@/lib/account-status';
-import { formatInteger, t } from '@/lib/i18n';
+import { t, tp } from '@/lib/i18n';
 import type { Account } from '@/lib/records';
 import { XeroStatus } from './XeroStatus';
 
@@ -133,7 +133,7 @@ export function AccountSwitcher({
           aria-label={t('switcher.filterLabel')}
           aria-controls="account-list"
           aria-activedescendant={active ? optionId(active) : undefined}
-          placeholder={t('switcher.filterPlaceholder', { count: formatInteger(items.length) })}
+          placeholder={tp('switcher.filterPlaceholder', items.length)}
           value={query}
           // biome-ignore lint/a11y/noAutofocus: the popup exists to pick an account; typing filters at once
           autoFocus

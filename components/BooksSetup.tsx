@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { accountLabel } from '@/lib/books/check';
 import { accountsFor, type GroupChoice, LINE_GROUPS, type LineGroup, taxRatesFor } from '@/lib/books/setup';
-import { formatInteger, type MessageKey, t } from '@/lib/i18n';
+import { type MessageKey, t, tp } from '@/lib/i18n';
 import type { Account } from '@/lib/records';
 import type { NewAccount } from '@/lib/relay-api';
 import type { BooksLoadResult } from '@/lib/views';
@@ -180,7 +180,7 @@ export function BooksSetup(props: BooksSetupProps) {
                   })
                 }
               >
-                {t('books.createThese', { count: formatInteger(loaded.plan.length) })}
+                {tp('books.createThese', loaded.plan.length)}
               </button>
               <button type="button" onClick={() => setPlanShown(false)}>
                 {t('common.cancel')}

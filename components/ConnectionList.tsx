@@ -53,8 +53,15 @@ export function ConnectionList({ connections, accounts, onReconnect, onDisconnec
           return (
             <li key={c.id} class="connection" data-connection-id={c.id} data-status={c.status}>
               <div class="connection-head">
-                <strong>{c.organisationName}</strong>
-                <span class={`xero-status xero-status--${c.status}`}>{t(STATUS_TEXT[c.status])}</span>
+                {/* A sign-in waiting for its organisation posts nowhere yet: no name to show. */}
+                <strong>
+                  {c.chooseFrom
+                    ? c.chooseFrom.map((o) => o.name).join(t('list.separator'))
+                    : c.organisationName}
+                </strong>
+                <span class={`xero-status xero-status--${c.status}`}>
+                  {c.chooseFrom ? t('xeroStatus.chooseOrganisation') : t(STATUS_TEXT[c.status])}
+                </span>
               </div>
               <p class="muted">
                 {t('connections.usedBy', {

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { t } from '@/lib/i18n';
+import { marketplaceName } from '@/lib/marketplace-name';
 import { MARKETPLACES, type MarketplaceCode } from '@/lib/marketplaces';
 
 export interface CreateAccountFormProps {
@@ -49,7 +50,7 @@ export function CreateAccountForm({ onCreate }: CreateAccountFormProps) {
         >
           {MARKETPLACES.map((m) => (
             <option key={m.code} value={m.code}>
-              {m.code} · {m.name} ({m.currency})
+              {m.code} · {marketplaceName(m)} ({m.currency})
             </option>
           ))}
         </select>

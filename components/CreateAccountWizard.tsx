@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CurrencyCheck } from '@/lib/currency-check';
 import { t } from '@/lib/i18n';
+import { marketplaceName } from '@/lib/marketplace-name';
 import { marketplaceByCode } from '@/lib/marketplaces';
 import type { Account } from '@/lib/records';
 import { CreateAccountForm } from './CreateAccountForm';
@@ -10,6 +11,8 @@ import { type ShareCandidate, ShareXeroDialog } from './ShareXeroDialog';
 export interface CreateAccountWizardProps {
   /** Resume the setup of an account that already exists (skips step 1). */
   account?: Account;
+  /** The account's Xero sign-in still waits for a choice of organisation: ask again. */
+  pendingChoices?: readonly OrganisationChoice[];
   shareCandidates(accountId: string): ShareCandidate[];
   onCreate(values: Pick<Account, 'name' | 'marketplace'>): Promise<Account>;
   /** Answers the organisations to choose from when the Xero sign-in covered several. */
@@ -37,14 +40,16 @@ const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 export function CreateAccountWizard(props: CreateAccountWizardProps) {
   const [account, setAccount] = useState<Account | undefined>(props.account);
   const [step, setStep] = useState<Step>(
-    props.account ? (props.account.xeroConnectionId ? 'amazon' : 'xero') : 'details',
+    props.account ? (props.account.xeroConnectionId && !props.pendingChoices ? 'amazon' : 'xero') : 'details',
   );
   const [isSharing, setSharing] = useState(false);
-  const [isConnected, setConnected] = useState(Boolean(props.account?.xeroConnectionId));
+  const [isConnected, setConnected] = useState(
+    Boolean(props.account?.xeroConnectionId) && !props.pendingChoices,
+  );
   const [currency, setCurrency] = useState<CurrencyCheck | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setBusy] = useState(false);
-  const [choices, setChoices] = useState<OrganisationChoice[] | null>(null);
+  const [choices, setChoices] = useState<readonly OrganisationChoice[] | null>(props.pendingChoices ?? null);
   const [picked, setPicked] = useState<string | null>(null);
   const [chosenName, setChosenName] = useState<string | null>(null);
 
@@ -206,7 +211,7 @@ export function CreateAccountWizard(props: CreateAccountWizardProps) {
           <p>
             {t('wizard.amazonIntro', {
               name: account.name,
-              marketplace: market?.name ?? account.marketplace,
+              marketplace: market ? marketplaceName(market) : account.marketplace,
             })}
           </p>
           <div class="actions">

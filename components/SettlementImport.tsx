@@ -33,8 +33,12 @@ export function SettlementImport({ accounts, onImport, onSend, onMapAccount }: S
     }
     try {
       // Bytes, not file.text(): Excel's "Unicode Text" is UTF-16 and older saves are Windows-1252.
-      const text = decodeSettlementBytes(new Uint8Array(await file.arrayBuffer()));
-      setView(await onImport(accountId, text));
+      const decoded = decodeSettlementBytes(new Uint8Array(await file.arrayBuffer()));
+      if (!decoded.ok) {
+        setMessage({ text: decoded.error.message, isError: true });
+        return;
+      }
+      setView(await onImport(accountId, decoded.value));
     } catch (e) {
       setMessage({ text: e instanceof Error ? e.message : String(e), isError: true });
     }

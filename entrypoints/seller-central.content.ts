@@ -49,7 +49,9 @@ export default defineContentScript({
         fetchFile: async (href) => {
           const res = await pageFetch(href, { credentials: 'include' });
           if (!res.ok) throw new Error(t('errors.fileDownload', { status: res.status }));
-          return decodeSettlementBytes(new Uint8Array(await res.arrayBuffer()));
+          const decoded = decodeSettlementBytes(new Uint8Array(await res.arrayBuffer()));
+          if (!decoded.ok) throw new Error(decoded.error.message);
+          return decoded.value;
         },
         mount: async (name, anchor, where = 'after') => {
           const ui = await createShadowRootUi(ctx, {

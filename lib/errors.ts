@@ -3,7 +3,7 @@
  * and what the user can do; `code` lets the UI pick an action (e.g. show "Reconnect").
  */
 import type { z } from 'zod';
-import { t } from './i18n';
+import { CATALOGS, type MessageKey, t } from './i18n';
 
 export interface ErrorInfo {
   code: string;
@@ -24,12 +24,25 @@ export class AppError extends Error implements ErrorInfo {
   }
 }
 
+/**
+ * The schemas' own messages (lib/records.ts, lib/settings.ts, lib/messages.ts, lib/history.ts)
+ * are English sentences; the catalogs' `validation.*` entries repeat them in English, so a
+ * message found there is shown in the seller's language. test/unit/locale-strings.test.ts
+ * checks that every such schema message has its entry.
+ */
+function schemaMessage(english: string): string {
+  for (const [key, text] of Object.entries(CATALOGS.en)) {
+    if (key.startsWith('validation.') && text === english) return t(key as MessageKey);
+  }
+  return english;
+}
+
 /** Turns a zod failure into one sentence naming the field, for people rather than programs. */
 export function describeZodError(error: z.ZodError, what = 'input'): string {
   const first = error.issues[0];
   if (!first) return t('errors.invalid', { what });
   const where = first.path.length > 0 ? ` ${t('errors.at', { path: first.path.join('.') })}` : '';
-  return `${first.message}${where}`;
+  return `${schemaMessage(first.message)}${where}`;
 }
 
 export function toErrorInfo(error: unknown): ErrorInfo {

@@ -29,8 +29,13 @@ export function csvCell(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-export function historyCsv(rows: readonly HistoryRow[], statusLabel: (status: string) => string): string {
-  const lines = [CSV_COLUMNS.map(csvCell).join(',')];
+/** `headers`: the column names in the seller's language, in CSV_COLUMNS' order (English by default). */
+export function historyCsv(
+  rows: readonly HistoryRow[],
+  statusLabel: (status: string) => string,
+  headers: readonly string[] = CSV_COLUMNS,
+): string {
+  const lines = [headers.map(csvCell).join(',')];
   for (const r of rows) {
     lines.push(
       [

@@ -128,6 +128,16 @@ export function tp(key: string, count: number, params?: Params): string {
   return fill(template, { count: formatInteger(count), ...params });
 }
 
+/** A country's or region's name (ISO 3166 code) in the user's language, or undefined. */
+export function formatRegion(isoCode: string): string | undefined {
+  try {
+    const name = new Intl.DisplayNames(intlTag, { type: 'region', fallback: 'none' }).of(isoCode);
+    return name || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A whole number (a count) in the user's locale. */
 export function formatInteger(n: number): string {
   return new Intl.NumberFormat(intlTag).format(n);

@@ -132,6 +132,11 @@ export const XeroConnection = z.object({
     .string()
     .regex(/^[A-Z]{3}$/)
     .optional(),
+  /** The organisations to choose from while the relay waits for a choice (relay-api Connection). */
+  chooseFrom: z
+    .array(z.object({ tenantId: z.string().min(1).max(100), name: z.string().max(255) }))
+    .max(100)
+    .optional(),
   updatedAt: z.number().int(),
 });
 export type XeroConnection = z.infer<typeof XeroConnection>;

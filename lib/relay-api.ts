@@ -28,7 +28,9 @@ export const StartConnectResponse = z.object({
    * redirects to authorizeUrl. The browser's auth window opens this one: Firefox's
    * identity.launchWebAuthFlow refuses any URL whose `redirect_uri` parameter is not the
    * extension's own redirect URL, and Xero's authorise URL necessarily names the relay's
-   * callback. Optional so an extension still works against a relay that predates it.
+   * callback. Opening it also binds the browser to the sign-in (a cookie the callback
+   * requires), so authorizeUrl on its own cannot finish a sign-in. Optional so an extension
+   * still works against a relay that predates it.
    */
   launchUrl: z.optional(z.string()),
 });
@@ -63,12 +65,17 @@ export const RedeemResponse = z.object({
 });
 export type RedeemResponse = z.infer<typeof RedeemResponse>;
 
+/**
+ * `chooseFrom` is present while the connection waits for its owner to choose one of the
+ * organisations its consent covered (see RedeemResponse): the choice survives a closed popup.
+ */
 export const Connection = z.object({
   id: ConnectionId,
   tenantId: z.string(),
   organisationName: z.string(),
   status: ConnectionStatus,
   accountIds: z.array(z.string()),
+  chooseFrom: z.optional(z.array(Tenant)),
 });
 export type Connection = z.infer<typeof Connection>;
 export const ListConnectionsResponse = z.object({ connections: z.array(Connection) });

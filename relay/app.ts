@@ -8,7 +8,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import { EXTENSION_ORIGIN } from '../lib/relay-api';
-import { globalBudget, registrationLimit } from './auth/limits';
+import { globalBudget, RegistrationLimiter, registrationLimit } from './auth/limits';
 import { rateLimit, requireInstall } from './auth/middleware';
 import { clientAddress } from './client-address';
 import { RelayHttpError } from './errors';
@@ -55,6 +55,8 @@ export interface AppDeps {
 
 export interface RelayApp {
   app: Hono<AppEnv>;
+  /** Shared with Node's raw listener, which refuses a registration flood before the app. */
+  registrations: RegistrationLimiter;
   tokens: TokenService;
   jobs: JobStore;
   scheduler: OrgScheduler;
@@ -152,11 +154,13 @@ export function createApp(deps: AppDeps): RelayApp {
     }
     await next();
   });
-  // A registration flood is refused here, before anything touches the body (the body limit
-  // below makes the server build a Request and a stream) or checks a signature.
-  const registrations = registrationLimit(s);
+  // A registration flood is refused before anything touches the body (the body limit below
+  // makes the server build a Request and a stream) or checks a signature: on Node's raw
+  // request (relay/http-server.ts), or here for a request that did not come that way.
+  const registrations = new RegistrationLimiter(s.config, deps.log);
+  const checkRegistration = registrationLimit(s, registrations);
   app.use('/v1/installs', async (c, next) => {
-    if (c.req.method === 'POST') registrations(c);
+    if (c.req.method === 'POST') checkRegistration(c);
     await next();
   });
   const isInvoiceJobPost = (method: string, path: string) =>
@@ -263,7 +267,7 @@ export function createApp(deps: AppDeps): RelayApp {
     return c.json(e.toBody(), e.status);
   });
 
-  return { app, tokens, jobs, scheduler, schedulerClock };
+  return { app, registrations, tokens, jobs, scheduler, schedulerClock };
 }
 
 /** A client's own request id, for logs only: at most 64 characters of [A-Za-z0-9._-]. */

@@ -2,6 +2,7 @@
 // socket's peer is the proxy; X-Forwarded-For is believed only as far as TRUST_PROXY says
 // (a hop count or the proxies' addresses), so a client cannot pick its own address by
 // sending the header itself. Uses proxy-addr, the parser Express relies on.
+import type { IncomingMessage } from 'node:http';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import proxyaddr from 'proxy-addr';
@@ -36,8 +37,22 @@ function socketAddress(c: Context): string | undefined {
 export function clientAddress(c: Context, trust: TrustProxy): string | undefined {
   const peer = socketAddress(c);
   if (peer === undefined) return undefined;
+  return fromPeer(peer, c.req.header('x-forwarded-for'), trust);
+}
+
+/**
+ * The same reading on Node's raw request, for the refusals made before the app sees a
+ * request (relay/http-server.ts).
+ */
+export function rawClientAddress(req: IncomingMessage, trust: TrustProxy): string | undefined {
+  const peer = req.socket.remoteAddress;
+  if (peer === undefined) return undefined;
+  const forwarded = req.headers['x-forwarded-for'];
+  return fromPeer(peer, Array.isArray(forwarded) ? forwarded.join(',') : forwarded, trust);
+}
+
+function fromPeer(peer: string, forwarded: string | undefined, trust: TrustProxy): string {
   if (trust.kind === 'none') return peer;
-  const forwarded = c.req.header('x-forwarded-for');
   const req = {
     headers: forwarded === undefined ? {} : { 'x-forwarded-for': forwarded },
     connection: { remoteAddress: peer },

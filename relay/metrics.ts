@@ -137,6 +137,13 @@ export class RelayMetrics {
     registers: [this.registry],
   });
   private readonly waitingTenants = new Map<string, number>();
+  private earlyRefusals: ReturnType<Counter<'method' | 'route' | 'status'>['labels']> | undefined;
+
+  /** A registration refused by the raw listener (relay/http-server.ts), before the app. */
+  countEarlyRefusal(): void {
+    this.earlyRefusals ??= this.httpRequests.labels({ method: 'POST', route: '/v1/installs', status: '429' });
+    this.earlyRefusals.inc();
+  }
 
   constructor(o: MetricsOptions) {
     this.now = o.now ?? Date.now;

@@ -41,18 +41,22 @@ const docs: Record<RelayRouteName, RouteDoc> = {
   },
   startConnect: {
     summary: 'Begin a Xero login (or a Reconnect when connectionId is given)',
-    answer: 'Open launchUrl (or authorizeUrl) in the browser',
+    answer:
+      'Open launchUrl in the browser’s auth window (authorizeUrl alone cannot finish: the callback needs the cookie launchUrl sets)',
   },
   oauthLaunch: {
     summary:
-      'Where the auth window starts (launchUrl): redirects to Xero for a sign-in whose state is still usable',
-    answer: 'On to Xero’s authorise URL',
+      'Where the auth window starts (launchUrl): binds the browser with a cookie scoped to the callback and redirects to Xero for a sign-in whose state is still usable',
+    answer: 'On to Xero’s authorise URL, with Set-Cookie sb_sign_in',
     otherAnswers: { 400: 'Unknown, used or expired state (HTML page)' },
   },
   oauthCallback: {
     summary: 'Xero returns the browser here; redirects to the bound return URL with relay_code or error',
     answer: 'Back to the extension',
-    otherAnswers: { 400: 'Unknown, used or expired state (HTML page)' },
+    otherAnswers: {
+      400: 'Unknown, used or expired state (HTML page)',
+      403: 'The browser did not open this sign-in’s launchUrl: no sb_sign_in cookie for its state (HTML page; nothing exchanged or saved)',
+    },
   },
   redeem: { summary: 'Exchange the single-use relay code (same install only)', answer: 'Connected' },
   listConnections: { summary: 'Connections this install owns', answer: 'List' },

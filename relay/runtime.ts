@@ -3,6 +3,7 @@
 import pino, { type Logger } from 'pino';
 import { createApp, type RelayApp } from './app';
 import { ConfigError, type RelayConfig, shouldMigrateOnStart } from './env';
+import { createRelayServer } from './http-server';
 import type { SchedulerClock } from './jobs/clock';
 import type { OrgLimits } from './jobs/scheduler';
 import { InvoiceWorker } from './jobs/worker';
@@ -66,6 +67,16 @@ export interface BuildOptions {
   isProcessMetricsEnabled?: boolean;
   /** Deadline of every call to Xero (default 10 s, below the 30 s call and 60 s item leases). */
   xeroCallDeadlineMs?: number;
+}
+
+/** The relay's HTTP server (not yet listening): refusals of a flood first, then the app. */
+export function relayServer(relay: Relay, config: Pick<RelayConfig, 'TRUST_PROXY' | 'CORS_EXTRA_ORIGINS'>) {
+  return createRelayServer({
+    app: relay.app,
+    registrations: relay.registrations,
+    config,
+    onEarlyRefusal: () => relay.metrics.countEarlyRefusal(),
+  });
 }
 
 export async function buildRelay(config: RelayConfig, options: BuildOptions = {}): Promise<Relay> {
@@ -167,6 +178,7 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
       pruner = undefined;
       if (retention) clearInterval(retention);
       retention = undefined;
+      relayApp.registrations.flush();
       await startedWorker.stop();
       await storeDb.close();
     },

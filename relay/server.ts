@@ -6,9 +6,8 @@
 // whoever takes it next (this relay after a restart, or another instance once the lease
 // ends) finds it in Xero instead of posting it twice. A second signal exits at once.
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { ConfigError, parseEnv } from './env';
-import { buildRelay, createLogger, type Relay } from './runtime';
+import { buildRelay, createLogger, type Relay, relayServer } from './runtime';
 import { SchemaOutOfDateError } from './store/db';
 
 async function main() {
@@ -34,7 +33,8 @@ async function main() {
     }
     throw e;
   }
-  const server = serve({ fetch: relay.app.fetch, port: config.PORT, hostname: config.HOST });
+  const server = relayServer(relay, config);
+  server.listen(config.PORT, config.HOST);
   server.once('listening', () => {
     const { port } = server.address() as AddressInfo;
     log.info(
@@ -63,7 +63,7 @@ async function main() {
       timer = setTimeout(() => resolve('deadline'), deadlineMs);
     });
     const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
+    server.closeIdleConnections();
     const outcome = await Promise.race([
       Promise.all([relay.worker.stop(), httpClosed]).then(() => 'finished' as const),
       deadline,
@@ -74,7 +74,7 @@ async function main() {
         { tasks: relay.worker.activeTasks },
         'shutdown deadline passed; batches still at Xero stay flagged for a look-up before any resend',
       );
-      if ('closeAllConnections' in server) server.closeAllConnections();
+      server.closeAllConnections();
       // The worker is still waiting on Xero: close only the store, and not for long.
       await Promise.race([relay.storeDb.close().catch(() => undefined), pause(2_000)]);
     } else {

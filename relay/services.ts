@@ -29,6 +29,7 @@ export interface Services {
     | 'GLOBAL_REQUESTS_PER_SECOND'
     | 'INSTALL_QUEUED_INVOICES_MAX'
     | 'INSTALL_QUEUED_BYTES_MAX'
+    | 'TOKEN_KEYS'
   >;
   store: Store;
   vault: Vault;

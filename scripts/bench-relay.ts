@@ -43,8 +43,18 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The auth window's first hop: the relay's launch URL binds this "browser" with the
+ * sign-in's cookie (sent back to the callback) and redirects to Xero's authorise URL.
+ */
+async function launch(launchUrl: string): Promise<{ authorizeUrl: string; cookie: string }> {
+  const res = await fetch(launchUrl, { redirect: 'manual' });
+  const cookie = (res.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
+  return { authorizeUrl: res.headers.get('location') ?? '', cookie };
+}
+
 /** Consent on the sim's page like a browser; returns the Location the final hop redirects to. */
-async function consent(authorizeUrl: string, followCallback: boolean): Promise<string> {
+async function consent(authorizeUrl: string, followCallback: boolean, cookie = ''): Promise<string> {
   const html = await (await fetch(authorizeUrl)).text();
   const consentId = /name="consent_id" value="([^"]+)"/.exec(html)?.[1] ?? '';
   const form = new URLSearchParams({ consent_id: consentId, action: 'allow', tenant: UK_TENANT_ID });
@@ -55,7 +65,7 @@ async function consent(authorizeUrl: string, followCallback: boolean): Promise<s
   });
   const callback = posted.headers.get('location') ?? '';
   if (!followCallback) return callback;
-  return (await fetch(callback, { redirect: 'manual' })).headers.get('location') ?? '';
+  return (await fetch(callback, { redirect: 'manual', headers: { cookie } })).headers.get('location') ?? '';
 }
 
 async function directAccessToken(simUrl: string): Promise<string> {
@@ -146,8 +156,9 @@ async function main() {
     const key = await fromKeyPair(await generateKeyPair());
     const client = createRelayClient({ baseUrl: relay.url, key });
     await client.register();
-    const { authorizeUrl } = await client.startConnect({ accountId: 'bench', returnUrl: RETURN_URL });
-    const relayCode = new URL(await consent(authorizeUrl, true)).searchParams.get('relay_code') ?? '';
+    const { launchUrl } = await client.startConnect({ accountId: 'bench', returnUrl: RETURN_URL });
+    const { authorizeUrl, cookie } = await launch(launchUrl ?? '');
+    const relayCode = new URL(await consent(authorizeUrl, true, cookie)).searchParams.get('relay_code') ?? '';
     const { connectionId } = await client.redeem({ relayCode });
 
     const gateway = createXeroGateway({

@@ -38,7 +38,7 @@ export function SettlementPreview({
     ? t('preview.titleReadOnly', { id: views[0]?.settlementId ?? '' })
     : views.length === 1
       ? t('preview.titleOne', { id: views[0]?.settlementId ?? '' })
-      : t('preview.titleMany', { count: formatInteger(views.length) });
+      : tp('preview.titleMany', views.length);
 
   return (
     <div class="sb-overlay">

@@ -5,7 +5,6 @@ import { ConnectionList } from '@/components/ConnectionList';
 import { RelayDefaultNotice } from '@/components/RelayDefaultNotice';
 import { SettlementImport } from '@/components/SettlementImport';
 import {
-  formatInteger,
   LANGUAGE_STORAGE_KEY,
   LOCALE_NAMES,
   LOCALES,
@@ -229,9 +228,9 @@ export function Options() {
                   say(
                     'backup',
                     t('options.imported', {
-                      accounts: formatInteger(counts.accounts),
-                      connections: formatInteger(counts.connections),
-                      mappings: formatInteger(counts.mappings),
+                      accounts: tp('options.importedAccounts', counts.accounts),
+                      connections: tp('options.importedConnections', counts.connections),
+                      mappings: tp('options.importedMappings', counts.mappings),
                     }),
                   );
                 } catch (error) {

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { AccountSwitcher, type SwitcherItem } from '@/components/AccountSwitcher';
-import { CreateAccountWizard } from '@/components/CreateAccountWizard';
+import { CreateAccountWizard, type OrganisationChoice } from '@/components/CreateAccountWizard';
 import { PageStatus } from '@/components/PageStatus';
 import { ProblemLine } from '@/components/ProblemLine';
 import { RelayDefaultNotice } from '@/components/RelayDefaultNotice';
@@ -16,7 +16,9 @@ import type { SettingsView } from '@/lib/settings';
 
 const send = (m: unknown) => browser.runtime.sendMessage(m);
 type State = MessageOutput<'popup/state'>;
-type View = { kind: 'switcher' } | { kind: 'wizard'; account?: Account };
+type View =
+  | { kind: 'switcher' }
+  | { kind: 'wizard'; account?: Account; pendingChoices?: readonly OrganisationChoice[] };
 
 /** True when this page is the toolbar popup rather than the same page opened in a tab. */
 const isToolbarPopup = () => browser.extension.getViews({ type: 'popup' }).includes(window);
@@ -75,6 +77,11 @@ export function Popup({ snapshot = null, snapshotStorage }: PopupProps = {}) {
   }, [shown]);
 
   const choose = async (account: Account) => {
+    const status = items.find((i) => i.account.id === account.id)?.status;
+    if (status?.kind === 'choose_organisation') {
+      setView({ kind: 'wizard', account, pendingChoices: status.choices });
+      return;
+    }
     if (!account.merchantId) {
       setView({ kind: 'wizard', account });
       return;
@@ -135,6 +142,7 @@ export function Popup({ snapshot = null, snapshotStorage }: PopupProps = {}) {
       {view.kind === 'wizard' && (
         <CreateAccountWizard
           {...(view.account ? { account: view.account } : {})}
+          {...(view.pendingChoices ? { pendingChoices: view.pendingChoices } : {})}
           shareCandidates={(accountId) =>
             items
               .filter(

@@ -6,14 +6,31 @@ import { type FilterValues, NO_FILTERS, SettlementFilters } from '@/components/S
 import { type RowAction, SettlementsTable, statusLabel } from '@/components/SettlementsTable';
 import type { HistoryPage, HistoryRow } from '@/lib/history';
 import { HISTORY_PAGE_SIZE } from '@/lib/history-constants';
-import { historyCsv } from '@/lib/history-csv';
-import { formatInteger, t, tp } from '@/lib/i18n';
+import { type CSV_COLUMNS, historyCsv } from '@/lib/history-csv';
+import { formatInteger, type MessageKey, t, tp } from '@/lib/i18n';
 import { sendMessage } from '@/lib/message-client';
 import type { MessageInput } from '@/lib/messages';
 import { writeSettlementsSnapshot } from '@/lib/settlements-snapshot';
 import type { SettlementView } from '@/lib/views';
 
 const send = (m: unknown) => browser.runtime.sendMessage(m);
+/** The CSV export's column names from the catalogs, in CSV_COLUMNS' order. */
+const CSV_HEADER_KEYS = [
+  'csv.account',
+  'csv.marketplace',
+  'csv.settlementId',
+  'csv.periodStart',
+  'csv.periodEnd',
+  'csv.depositDate',
+  'csv.deposit',
+  'csv.currency',
+  'csv.status',
+  'csv.problem',
+  'csv.xeroInvoices',
+  'csv.xeroLinks',
+  'csv.sentAt',
+] as const satisfies readonly MessageKey[] & { length: (typeof CSV_COLUMNS)['length'] };
+
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 /** While anything is on its way, the page reads the outbox again this often... */
 const FOLLOW_MS = 2_000;
@@ -127,7 +144,11 @@ export function Settlements({ snapshot = null, snapshotStorage }: SettlementsPro
 
   const exportCsv = () => {
     if (!page) return;
-    const csv = historyCsv(page.rows, (s) => statusLabel(s as HistoryRow['status']) ?? s);
+    const csv = historyCsv(
+      page.rows,
+      (s) => statusLabel(s as HistoryRow['status']) ?? s,
+      CSV_HEADER_KEYS.map((key) => t(key)),
+    );
     const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
     const a = document.createElement('a');
     a.href = url;

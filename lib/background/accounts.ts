@@ -1,6 +1,7 @@
 import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
 import { t } from '../i18n';
+import { marketplaceName } from '../marketplace-name';
 import { marketplaceByCode, marketplaceById } from '../marketplaces';
 import { matchAccount } from '../match-account';
 import type { Handlers } from '../messages';
@@ -66,7 +67,10 @@ export function createAccountHandlers(
       if (!merchantId && pageMarket && pageMarket.code !== account.marketplace) {
         throw new AppError(
           'marketplace_mismatch',
-          t('errors.marketplaceMismatch', { page: pageMarket.name, market: `${market?.name}` }),
+          t('errors.marketplaceMismatch', {
+            page: marketplaceName(pageMarket),
+            market: market ? marketplaceName(market) : account.marketplace,
+          }),
         );
       }
       if (!merchantId) {
@@ -113,7 +117,7 @@ export function createAccountHandlers(
         if (clash) {
           throw new AppError(
             'duplicate_account',
-            t('errors.duplicateAccount', { name: clash.name, market: market.name }),
+            t('errors.duplicateAccount', { name: clash.name, market: marketplaceName(market) }),
           );
         }
         await db.accounts.add(account);

@@ -21,13 +21,16 @@ import {
   trackingFor,
 } from '../books/setup';
 import { withTracking } from '../books/tracking';
+import { booksProblemText } from '../books-problem-text';
 import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
-import { t } from '../i18n';
+import { type MessageKey, t } from '../i18n';
 import type { Handlers } from '../messages';
 import type { Account, XeroConnection } from '../records';
 import type { InvoicePayload, OrganisationBooks } from '../relay-api';
+import { type RelayStep, relayStepFailed } from '../relay-error-text';
 import { parseMapping, settle, toXeroPayload } from '../settlement';
+import { settlementErrorText } from '../settlement-error-text';
 import type { BooksLoadResult } from '../views';
 import { type Clock, systemClock } from './clock';
 import type { RelayBooksPort } from './relay-port';
@@ -59,7 +62,7 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
     return { account, connection };
   }
 
-  async function relayCall<T>(what: string, fn: (relay: RelayBooksPort) => Promise<T>): Promise<T> {
+  async function relayCall<T>(step: RelayStep, fn: (relay: RelayBooksPort) => Promise<T>): Promise<T> {
     try {
       return await fn(await deps.relay());
     } catch (error) {
@@ -68,10 +71,7 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
         typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
           ? error.code
           : 'relay_error';
-      throw new AppError(
-        code,
-        `Could not ${what}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      throw new AppError(code, relayStepFailed(step, error));
     }
   }
 
@@ -83,7 +83,7 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
     const { account, connection } = await connectionOf(accountId);
     const fresh =
       books ??
-      (await relayCall('read the organisation’s accounts', (r) =>
+      (await relayCall('readBooks', (r) =>
         r.books({
           connectionId: connection.id,
           accountId: account.id,
@@ -127,13 +127,13 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
               {
                 invoiceNumber: '',
                 reason: 'books_setup_needed',
-                message: `Set up books for ${connection.organisationName} before sending: choose its accounts and tax rates in Books setup. Nothing was sent.`,
+                message: t('confirm.booksSetupNeeded', { org: connection.organisationName }),
               },
             ],
           };
         }
         const result = await settle(settlement.source, { mapping: parsed.value });
-        if (!result.ok) throw new AppError('invalid_settlement', result.error.message);
+        if (!result.ok) throw new AppError('invalid_settlement', settlementErrorText(result.error));
         const tracking = trackingFor(
           (await db.mappings.get(setupId(connection.tenantId)))?.document as BooksSetup | undefined,
           account.id,
@@ -143,7 +143,7 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
           return tracking ? withTracking(p, tracking) : p;
         });
       }
-      const books = await relayCall('read the organisation’s accounts', (r) =>
+      const books = await relayCall('readBooks', (r) =>
         r.books({ connectionId: connection.id, accountId: account.id }),
       );
       const names = new Map(books.accounts.map((a) => [a.code.toLowerCase(), a.name]));
@@ -165,7 +165,7 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
           checkInvoiceAgainstBooks(p, books).map((problem) => ({
             invoiceNumber: p.InvoiceNumber,
             reason: problem.reason,
-            message: problem.message,
+            message: booksProblemText(problem),
           })),
         ),
       };
@@ -173,7 +173,7 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
 
     'books/create-accounts': async ({ accountId, accounts }) => {
       const { account, connection } = await connectionOf(accountId);
-      const result = await relayCall('create the accounts in Xero', (r) =>
+      const result = await relayCall('createAccounts', (r) =>
         r.createAccounts({ connectionId: connection.id, accountId: account.id, accounts }),
       );
       return { ...(await load(accountId, result.books)), failed: result.failed };
@@ -181,27 +181,38 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
 
     'books/save': async ({ accountId, groups, tracking }) => {
       const { account, connection } = await connectionOf(accountId);
-      const books = await relayCall('read the organisation’s accounts', (r) =>
+      const books = await relayCall('readBooks', (r) =>
         r.books({ connectionId: connection.id, accountId: account.id }),
       );
       const problems: string[] = [];
       for (const group of LINE_GROUPS) {
         const choice = groups[group];
-        const label = GROUP_SPECS[group].label;
+        const label = t(`books.group.${group}` as MessageKey);
         if (!choice) {
-          problems.push(`${label}: choose an account.`);
+          problems.push(t('books.saveProblem.chooseAccount', { group: label }));
           continue;
         }
         const target = accountsFor(books, group).find((a) => a.code === choice.accountCode);
         if (!target) {
           problems.push(
-            `${label}: ${choice.accountCode} is not an active ${GROUP_SPECS[group].classes.join('/').toLowerCase()} account in ${connection.organisationName}.`,
+            t('books.saveProblem.accountInactive', {
+              group: label,
+              accountCode: choice.accountCode,
+              classes: GROUP_SPECS[group].classes
+                .map((c) => t(`booksProblem.class.${c}` as MessageKey))
+                .join('/'),
+              org: connection.organisationName,
+            }),
           );
           continue;
         }
         if (!taxRatesFor(books, target).some((t) => t.taxType === choice.taxType)) {
           problems.push(
-            `${label}: tax rate ${choice.taxType} cannot be used on ${target.code} · ${target.name}.`,
+            t('books.saveProblem.taxRate', {
+              group: label,
+              taxType: choice.taxType,
+              account: `${target.code} · ${target.name}`,
+            }),
           );
         }
       }
@@ -209,7 +220,7 @@ export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
         const category = books.trackingCategories.find((c) => c.name === tracking.category);
         if (!category?.options.some((o) => o.name === tracking.option)) {
           problems.push(
-            `Tracking: ${tracking.category} → ${tracking.option} is not an active option in Xero.`,
+            t('books.saveProblem.tracking', { category: tracking.category, option: tracking.option }),
           );
         }
       }

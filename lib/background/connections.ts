@@ -5,6 +5,7 @@
 import { AppError } from '../errors';
 import { t } from '../i18n';
 import type { Handlers } from '../messages';
+import { relayErrorOf } from '../relay-error-text';
 import { createXeroLink, type XeroDeps } from './xero';
 
 type ConnectionHandlers = Pick<
@@ -40,7 +41,7 @@ export function createConnectionHandlers(deps: XeroDeps): ConnectionHandlers {
         }
         await syncConnections(await relay.listConnections());
       } catch (error) {
-        stale = `Showing the last known status. ${error instanceof Error ? error.message : String(error)}`;
+        stale = t('connections.stale', { detail: relayErrorOf(error) });
       }
       const [connections, accounts] = await Promise.all([
         db.xeroConnections.toArray(),
@@ -56,11 +57,7 @@ export function createConnectionHandlers(deps: XeroDeps): ConnectionHandlers {
     },
 
     'connection/disconnect': async ({ connectionId }) => {
-      const result = await withRelay(
-        'disconnect from Xero',
-        (r) => r.disconnect({ connectionId }),
-        connectionId,
-      );
+      const result = await withRelay('disconnect', (r) => r.disconnect({ connectionId }), connectionId);
       const affected = await db.transaction('rw', db.accounts, db.xeroConnections, async () => {
         const users = await db.accounts.where('xeroConnectionId').equals(connectionId).toArray();
         for (const a of users) {
@@ -80,11 +77,11 @@ export function createConnectionHandlers(deps: XeroDeps): ConnectionHandlers {
       const user = await db.accounts.where('xeroConnectionId').equals(connectionId).first();
       if (!user) throw new AppError('not_found', t('errors.connectionUnused'));
       const relayCode = await authorise(user.id, connectionId);
-      const redeemed = await withRelay('finish reconnecting to Xero', (r) => r.redeem({ relayCode }));
+      const redeemed = await withRelay('finishReconnect', (r) => r.redeem({ relayCode }));
       if (redeemed.connectionId !== connectionId) {
         throw new AppError('relay_error', t('errors.relayNewConnection'));
       }
-      await syncConnections(await withRelay('read the Xero connection', (r) => r.listConnections()));
+      await syncConnections(await withRelay('readConnection', (r) => r.listConnections()));
       const connection = await db.xeroConnections.get(connectionId);
       if (connection?.status === 'connected') await deps.onReconnected?.(connectionId);
       return { status: connection?.status ?? 'disconnected' };

@@ -118,7 +118,7 @@ export function createHistoryHandlers(deps: HistoryDeps): HistoryHandlers {
         settlementKey: s.key,
         settlementId: s.settlementId,
         accountId: s.accountId,
-        accountName: account?.name ?? 'Deleted account',
+        accountName: account?.name ?? t('history.deletedAccount'),
         marketplace: account?.marketplace ?? '',
         periodStart: s.periodStart,
         periodEnd: s.periodEnd,

@@ -8,8 +8,10 @@
  */
 import { type AuditTrail, auditTrail } from '../books/audit-trail';
 import type { SettlebridgeDb } from '../db';
+import { getLocale, t } from '../i18n';
 import type { Send, SendState, SettlementStatus } from '../records';
 import type { InvoicePayload, JobItem } from '../relay-api';
+import { relayErrorText } from '../relay-error-text';
 import type { SettlementReport } from '../settlement/report';
 import { type Clock, systemClock } from './clock';
 import type { RelayJobsPort } from './relay-port';
@@ -54,6 +56,18 @@ export function settlementStatusFrom(states: readonly SendState[]): SettlementSt
   return states.includes('sending') ? 'sending' : 'queued';
 }
 
+/**
+ * A file the relay could not attach, in the seller's language. The relay says
+ * "<file> was not attached: <why>"; English keeps that, other languages say it from the
+ * catalog and word the why from its code.
+ */
+export function attachmentError(fileName: string, error: { code: string; message: string }): string {
+  if (getLocale() === 'en') return error.message;
+  const prefix = `${fileName} was not attached: `;
+  const why = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  return `${t('history.fileNotAttached', { name: fileName })} ${relayErrorText(error.code, why)}`;
+}
+
 interface RelayFailure {
   code: string;
   message: string;
@@ -73,6 +87,10 @@ const asFailure = (e: unknown): RelayFailure => {
 
 /** Errors a retry cannot fix: the user has to act (mapping, payload, access). */
 const PERMANENT = new Set([
+  // The relay's pre-send check found a line the organisation's books refuse: nothing was
+  // queued, and only a change in Books setup (or in Xero) can fix it.
+  'books_check_failed',
+  'payload_too_large',
   'idempotency_conflict',
   'validation_error',
   'not_granted',
@@ -115,7 +133,7 @@ export function createOutbox(deps: OutboxDeps) {
                 attachments: item.attachments.map((a) => ({
                   fileName: a.fileName,
                   state: a.state,
-                  ...(a.error ? { error: a.error.message } : {}),
+                  ...(a.error ? { error: attachmentError(a.fileName, a.error) } : {}),
                 })),
               }
             : {}),
@@ -123,19 +141,24 @@ export function createOutbox(deps: OutboxDeps) {
       case 'failed':
         // The relay found another invoice under this number in Xero: the user decides, nothing is retried.
         if (item.error?.code === 'invoice_conflict')
-          return { state: 'conflict', lastError: item.error.message };
+          return { state: 'conflict', lastError: relayErrorText(item.error.code, item.error.message) };
         return item.error?.isRetryable
           ? {
               state: 'queued',
               jobId: undefined,
               nextAttemptAt: now() + backoffMs(send.attempts + 1, deps.random),
-              lastError: item.error.message,
+              lastError: relayErrorText(item.error.code, item.error.message),
             }
-          : { state: 'failed', lastError: item.error?.message ?? 'Xero refused this invoice.' };
+          : {
+              state: 'failed',
+              lastError: item.error
+                ? relayErrorText(item.error.code, item.error.message)
+                : t('outbox.xeroRefused'),
+            };
       case 'needs_reconnect':
         return {
           state: 'parked',
-          lastError: 'Xero no longer accepts this connection: Reconnect it in Settlebridge settings.',
+          lastError: t('outbox.needsReconnect'),
         };
       default:
         return { state: 'sending' };
@@ -228,6 +251,7 @@ export function createOutbox(deps: OutboxDeps) {
   }
 
   async function recordFailure(batch: Send[], f: RelayFailure) {
+    const message = relayErrorText(f.code, f.message, f.details);
     await db.transaction('rw', db.sends, async () => {
       for (const s of batch) {
         const attempts = s.attempts + 1;
@@ -235,15 +259,15 @@ export function createOutbox(deps: OutboxDeps) {
         if (f.code === 'in_flight' && f.details?.jobId) {
           change = { state: 'sending', jobId: f.details.jobId };
         } else if (f.code === 'needs_reconnect') {
-          change = { state: 'parked', lastError: f.message };
+          change = { state: 'parked', lastError: message };
         } else if (PERMANENT.has(f.code)) {
-          change = { state: 'failed', lastError: f.message };
+          change = { state: 'failed', lastError: message };
         } else {
           const retryAfter =
             f.details?.retryAfterMs ?? (f.details?.retryAfter ? f.details.retryAfter * 1000 : 0);
           change = {
             nextAttemptAt: now() + Math.max(retryAfter, backoffMs(attempts, deps.random)),
-            lastError: f.message,
+            lastError: message,
           };
         }
         await db.sends.update(s.seq!, { attempts, ...change });

@@ -20,6 +20,7 @@ import {
   toReport,
   toXeroPayload,
 } from '../settlement';
+import { settlementErrorText } from '../settlement-error-text';
 import type { SettlementView } from '../views';
 import { orgMappingId, setupId } from './books';
 import { type Clock, systemClock } from './clock';
@@ -79,14 +80,7 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
   /** Without a mapping: the preview's, the organisation's Books setup when saved, else the CLI default. */
   async function build(source: string, account: Account, withMapping?: SettlementMapping) {
     const result = await settle(source, { mapping: withMapping ?? (await previewMapping(account)) });
-    if (!result.ok) {
-      const { message, line, columnName } = result.error;
-      const where = line ? ` (line ${line}${columnName ? `, column ${columnName}` : ''})` : '';
-      throw new AppError(
-        'invalid_settlement',
-        `This settlement file could not be read${where}: ${message} Nothing was saved.`,
-      );
-    }
+    if (!result.ok) throw new AppError('invalid_settlement', settlementErrorText(result.error));
     const { summary, invoices } = result.value;
     if (summary.header.currency !== account.currency) {
       throw new AppError(
@@ -112,7 +106,7 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
     return {
       settlementKey: key,
       settlementId: settlement.settlementId,
-      accountName: account?.name ?? 'Unknown account',
+      accountName: account?.name ?? t('history.unknownAccount'),
       currency: settlement.currency,
       status: settlement.status,
       report: settlement.report as SettlementReport,

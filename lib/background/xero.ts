@@ -6,10 +6,11 @@
 import { type CurrencyCheck, checkCurrency } from '../currency-check';
 import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
-import { t } from '../i18n';
+import { type Params, t } from '../i18n';
 import type { Handlers } from '../messages';
 import type { Account, XeroConnection } from '../records';
 import type { Connection } from '../relay-api';
+import { type RelayStep, relayStepFailed } from '../relay-error-text';
 import { type Clock, systemClock } from './clock';
 import type { RelayPort, WebAuthFlow } from './relay-port';
 
@@ -47,7 +48,12 @@ export function createXeroLink(deps: XeroDeps) {
   };
 
   /** Calls the relay, turning its errors into messages a seller can act on. */
-  async function withRelay<T>(what: string, fn: (relay: RelayPort) => Promise<T>, connectionId?: string) {
+  async function withRelay<T>(
+    step: RelayStep,
+    fn: (relay: RelayPort) => Promise<T>,
+    connectionId?: string,
+    params?: Params,
+  ) {
     let relay: RelayPort;
     try {
       relay = await deps.relay();
@@ -58,14 +64,13 @@ export function createXeroLink(deps: XeroDeps) {
       if (code === 'needs_reconnect' && connectionId) {
         await db.xeroConnections.update(connectionId, { status: 'needs_reconnect', updatedAt: now() });
       }
-      const detail = error instanceof Error ? error.message : String(error);
       const advice =
         code === 'network_error'
-          ? ' Check the relay address in Settlebridge settings and your connection.'
+          ? ` ${t('relay.advice.network')}`
           : code === 'needs_reconnect'
-            ? ' Xero no longer accepts this connection: choose Reconnect.'
+            ? ` ${t('relay.advice.reconnect')}`
             : '';
-      throw new AppError(code, `Could not ${what}: ${detail}${advice}`);
+      throw new AppError(code, `${relayStepFailed(step, error, params)}${advice}`);
     }
   }
 
@@ -75,6 +80,7 @@ export function createXeroLink(deps: XeroDeps) {
     organisationName: c.organisationName,
     status: c.status,
     ...(previous?.baseCurrency ? { baseCurrency: previous.baseCurrency } : {}),
+    ...(c.chooseFrom ? { chooseFrom: c.chooseFrom } : {}),
     updatedAt: now(),
   });
 
@@ -89,7 +95,7 @@ export function createXeroLink(deps: XeroDeps) {
 
   /** Runs the relay's OAuth round trip in the browser's auth window; returns the relay code. */
   async function authorise(accountId: string, connectionId?: string): Promise<string> {
-    const { authorizeUrl, launchUrl } = await withRelay('start the Xero connection', (r) =>
+    const { authorizeUrl, launchUrl } = await withRelay('startConnect', (r) =>
       r.startConnect({ accountId, returnUrl: deps.returnUrl(), ...(connectionId ? { connectionId } : {}) }),
     );
     let finalUrl: string;
@@ -105,9 +111,7 @@ export function createXeroLink(deps: XeroDeps) {
     const error = params.get('error');
     if (error) {
       const why =
-        error === 'access_denied'
-          ? 'access was not allowed in Xero'
-          : (params.get('error_description') ?? error);
+        error === 'access_denied' ? t('errors.accessNotAllowed') : (params.get('error_description') ?? error);
       throw new AppError('consent_cancelled', t('errors.consentCancelled', { why }));
     }
     const relayCode = params.get('relay_code');
@@ -126,8 +130,8 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
     'xero/connect': async ({ accountId }) => {
       await getAccount(accountId);
       const relayCode = await authorise(accountId);
-      const redeemed = await withRelay('finish the Xero connection', (r) => r.redeem({ relayCode }));
-      const connections = await withRelay('read the Xero connection', (r) => r.listConnections());
+      const redeemed = await withRelay('finishConnect', (r) => r.redeem({ relayCode }));
+      const connections = await withRelay('readConnection', (r) => r.listConnections());
       await syncConnections(connections);
       await db.accounts.update(accountId, {
         xeroConnectionId: redeemed.connectionId,
@@ -148,11 +152,16 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
       if (!connectionId)
         throw new AppError('not_connected', t('errors.notConnectedYet', { name: account.name }));
       const chosen = await withRelay(
-        'choose the Xero organisation',
+        'chooseOrganisation',
         (r) => r.chooseTenant({ connectionId, tenantId }),
         connectionId,
       );
-      await syncConnections(await withRelay('read the Xero connection', (r) => r.listConnections()));
+      await syncConnections(await withRelay('readConnection', (r) => r.listConnections()));
+      // Choosing an organisation this browser already had connected renews that connection:
+      // the account follows it.
+      if (chosen.connectionId !== connectionId) {
+        await db.accounts.update(account.id, { xeroConnectionId: chosen.connectionId, updatedAt: now() });
+      }
       return { connectionId: chosen.connectionId, organisationName: chosen.organisationName };
     },
 
@@ -171,7 +180,7 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
         throw new AppError('needs_reconnect', t('errors.shareNeedsReconnect', { name: from.name }));
       }
       await withRelay(
-        'share the Xero connection',
+        'share',
         (r) => r.grant({ connectionId: connection.id, accountIds: [account.id] }),
         connection.id,
       );
@@ -189,7 +198,7 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
       if (!connectionId)
         throw new AppError('not_connected', t('errors.notConnectedYet', { name: account.name }));
       const org = await withRelay(
-        'read the Xero organisation',
+        'readOrganisation',
         (r) => r.organisation({ connectionId, accountId }),
         connectionId,
       );
@@ -203,12 +212,13 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
       if (!connectionId)
         throw new AppError('not_connected', t('errors.notConnectedYet', { name: account.name }));
       await withRelay(
-        `enable ${account.currency} in Xero`,
+        'enableCurrency',
         (r) => r.enableCurrency({ connectionId, accountId, currency: account.currency }),
         connectionId,
+        { currency: account.currency },
       );
       const org = await withRelay(
-        'read the Xero organisation',
+        'readOrganisation',
         (r) => r.organisation({ connectionId, accountId }),
         connectionId,
       );

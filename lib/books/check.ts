@@ -28,8 +28,15 @@ export interface BooksProblem {
   lineDescription?: string;
   accountCode?: string;
   taxType?: string;
-  /** What is wrong and what to change, for a person. */
+  /** What is wrong and what to change, for a person (English). */
   message: string;
+  /**
+   * The facts `message` is made of, for a UI that words the problem in another language
+   * (the extension's catalog key `booksProblem.<reason>`): `line` (1-based), `description`,
+   * `org`, `account` (code · name), `accountCode`, `accountClass`, `systemAccount`,
+   * `taxType`, `rate`, `category`, `option`, `currency`, `baseCurrency`, as the reason has them.
+   */
+  params: Record<string, string | number>;
 }
 
 /** Accounts an invoice line may post to: active, not a bank account, not Xero-managed. */
@@ -47,6 +54,7 @@ export function checkInvoiceAgainstBooks(invoice: InvoicePayload, books: Organis
   if (!org.currencies.includes(invoice.CurrencyCode)) {
     problems.push({
       reason: 'currency_not_enabled',
+      params: { org: org.name, currency: invoice.CurrencyCode, baseCurrency: org.baseCurrency },
       message: `${org.name} has not enabled ${invoice.CurrencyCode} in Xero; add the currency there (it needs a multi-currency plan) or post in ${org.baseCurrency}.`,
     });
   }
@@ -55,11 +63,13 @@ export function checkInvoiceAgainstBooks(invoice: InvoicePayload, books: Organis
   invoice.LineItems.forEach((line, index) => {
     const where = `Line ${index + 1} “${line.Description}”`;
     const base = { line: index, lineDescription: line.Description, accountCode: line.AccountCode };
+    const at = { line: index + 1, description: line.Description };
     const account = accounts.get(line.AccountCode.toLowerCase());
     if (!account) {
       problems.push({
         ...base,
         reason: 'account_missing',
+        params: { ...at, accountCode: line.AccountCode, org: org.name },
         message: `${where} goes to account ${line.AccountCode}, which does not exist in ${org.name}; choose one of its accounts in Books setup or create the Amazon accounts.`,
       });
       return;
@@ -69,6 +79,7 @@ export function checkInvoiceAgainstBooks(invoice: InvoicePayload, books: Organis
       problems.push({
         ...base,
         reason: 'account_archived',
+        params: { ...at, account: label },
         message: `${where} goes to ${label}, which is archived in Xero; choose an active account in Books setup.`,
       });
       return;
@@ -77,6 +88,7 @@ export function checkInvoiceAgainstBooks(invoice: InvoicePayload, books: Organis
       problems.push({
         ...base,
         reason: 'account_system',
+        params: { ...at, account: label, systemAccount: account.systemAccount },
         message: `${where} goes to ${label}, an account Xero manages itself (${account.systemAccount}) that no invoice line may use; choose another account in Books setup.`,
       });
       return;
@@ -85,6 +97,7 @@ export function checkInvoiceAgainstBooks(invoice: InvoicePayload, books: Organis
       problems.push({
         ...base,
         reason: 'account_bank',
+        params: { ...at, account: label },
         message: `${where} goes to ${label}, a bank account, which Xero does not allow on an invoice line; choose another account in Books setup.`,
       });
       return;
@@ -95,6 +108,7 @@ export function checkInvoiceAgainstBooks(invoice: InvoicePayload, books: Organis
         ...base,
         taxType: 'NONE',
         reason: 'tax_retired',
+        params: at,
         message: `${where} uses tax type NONE, which Australia retired: Xero would file it as BAS Excluded. Choose a tax rate (e.g. GST on Income, GST Free Income or BAS Excluded) in Books setup.`,
       });
       return;
@@ -105,6 +119,7 @@ export function checkInvoiceAgainstBooks(invoice: InvoicePayload, books: Organis
         ...base,
         taxType: line.TaxType,
         reason: 'tax_missing',
+        params: { ...at, taxType: line.TaxType, org: org.name },
         message: `${where} uses tax type ${line.TaxType}, which ${org.name} does not have (or has deleted); choose one of its tax rates in Books setup.`,
       });
       return;
@@ -114,6 +129,7 @@ export function checkInvoiceAgainstBooks(invoice: InvoicePayload, books: Organis
         ...base,
         taxType: rate.taxType,
         reason: 'tax_not_for_account',
+        params: { ...at, rate: rate.name, account: label, accountClass: account.class },
         message: `${where} uses “${rate.name}” on ${label}, but Xero does not allow that rate on ${account.class.toLowerCase()} accounts; choose a rate that applies to it in Books setup.`,
       });
       return;
@@ -124,6 +140,7 @@ export function checkInvoiceAgainstBooks(invoice: InvoicePayload, books: Organis
         problems.push({
           ...base,
           reason: 'tracking_missing',
+          params: { ...at, category: t.Name, option: t.Option, org: org.name },
           message: `${where} is tracked as ${t.Name} → ${t.Option}, which ${org.name} does not have as an active tracking option; pick another in Books setup or add it in Xero.`,
         });
       }

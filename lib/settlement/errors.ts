@@ -32,7 +32,19 @@ export interface SettlementError {
   column?: number;
   /** The column's header name, e.g. "amount". */
   columnName?: string;
+  /**
+   * Finer than `code`, for a UI that words the refusal itself (e.g. in the seller's
+   * language): which kind of other file this is ('xml', 'pdf', 'xlsx', 'gzip', 'html',
+   * 'date_range') or 'empty' for an empty file.
+   */
+  reason?: SettlementErrorReason;
+  /** The offending field's text as found (clipped), or absent when the field is missing. */
+  found?: string;
+  /** True when the row ends before the column (`found` is then absent). */
+  isMissing?: boolean;
 }
+
+export type SettlementErrorReason = 'xml' | 'pdf' | 'xlsx' | 'gzip' | 'html' | 'date_range' | 'empty';
 
 export type Result<T, E = SettlementError> = { ok: true; value: T } | { ok: false; error: E };
 
@@ -43,7 +55,7 @@ export function ok<T>(value: T): { ok: true; value: T } {
 export function fail(
   code: SettlementErrorCode,
   detail: string,
-  where: { line?: number; column?: number; columnName?: string } = {},
+  where: Pick<SettlementError, 'line' | 'column' | 'columnName' | 'reason' | 'found' | 'isMissing'> = {},
 ): { ok: false; error: SettlementError } {
   const place: string[] = [];
   if (where.line !== undefined) place.push(`line ${where.line}`);

@@ -6,7 +6,14 @@
  */
 
 export { DEFAULT_MAPPING, DEFAULT_MAPPING_DOCUMENT } from './default-mapping.ts';
-export { fail, ok, type Result, type SettlementError, type SettlementErrorCode } from './errors.ts';
+export {
+  fail,
+  ok,
+  type Result,
+  type SettlementError,
+  type SettlementErrorCode,
+  type SettlementErrorReason,
+} from './errors.ts';
 export {
   type BuildInvoicesOptions,
   buildInvoices,

@@ -14,6 +14,24 @@ const PLUS = 43;
 const POINT = 46;
 const COMMA = 44;
 const TOO_LARGE = 'too large to hold exactly';
+const THOUSANDS =
+  "it has two separators, so one of them separates thousands, which Amazon's files never do (a spreadsheet's number format may have added it)";
+
+/** Whether a decimal point or comma occurs in `bytes[start, end)`. */
+function hasMark(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] === POINT || bytes[i] === COMMA) return true;
+  return false;
+}
+
+/** The amount as written, for a message (amounts are ASCII; anything else shows as "…"). */
+function ascii(bytes: Uint8Array, start: number, end: number): string {
+  let text = '';
+  for (let i = start; i < end && i < start + 40; i++) {
+    const c = bytes[i]!;
+    text += c < 128 ? String.fromCharCode(c) : '…';
+  }
+  return text;
+}
 
 /**
  * Reads amounts for one file. Per-row results are plain numbers (safe integers) so the hot
@@ -25,6 +43,8 @@ export class AmountReader {
   mark: DecimalMark | undefined;
   /** Why the last `read` returned NaN. */
   error = '';
+  /** The amount that fixed `mark`, as written, so a later mismatch can name it. */
+  private markSample = '';
 
   constructor(
     readonly digits: number,
@@ -62,11 +82,15 @@ export class AmountReader {
         const mark: DecimalMark = c === POINT ? '.' : ',';
         if (this.mark === undefined) {
           this.mark = mark;
+          this.markSample = ascii(bytes, start, end);
         } else if (this.mark !== mark) {
-          this.error = `decimal mark "${mark}" but this file uses "${this.mark}"`;
+          this.error = hasMark(bytes, i + 1, end)
+            ? THOUSANDS
+            : `decimal mark "${mark}" but this file's first amount with a fraction, "${this.markSample}", has "${this.mark}"`;
           return Number.NaN;
         }
         i++;
+        const fractionStart = i;
         while (i < end) {
           const d = bytes[i]!;
           if (d < DIGIT_0 || d > DIGIT_9) break;
@@ -75,7 +99,11 @@ export class AmountReader {
             fractionDigits++;
           } else if (d !== DIGIT_0) {
             // Rounding would hide money; more digits than the currency has is bad data.
-            this.error = `more than ${this.digits} decimal digits`;
+            let run = i;
+            while (run < end && bytes[run]! >= DIGIT_0 && bytes[run]! <= DIGIT_9) run++;
+            this.error = hasMark(bytes, run, end)
+              ? THOUSANDS
+              : `more than ${this.digits} decimal digits${run - fractionStart === 3 ? ` (or "${mark}" separates thousands, which Amazon's files never do)` : ''}`;
             return Number.NaN;
           }
           digitsSeen++;
@@ -86,7 +114,11 @@ export class AmountReader {
     if (i !== end || digitsSeen === 0) {
       const c = bytes[i]!;
       this.error =
-        i === end ? 'no digits' : `unexpected character "${c < 128 ? String.fromCharCode(c) : '…'}"`;
+        i === end
+          ? 'no digits'
+          : c === POINT || c === COMMA
+            ? THOUSANDS
+            : `unexpected character "${c < 128 ? String.fromCharCode(c) : '…'}"`;
       return Number.NaN;
     }
     for (; fractionDigits < this.digits; fractionDigits++) value *= 10;

@@ -23,7 +23,7 @@
  */
 
 import { type DateOrder, DateReader, dayNumber, isoDate, SlashDateReader } from './dates.ts';
-import { fail, ok, type Result, type SettlementError } from './errors.ts';
+import { fail, ok, type Result, type SettlementError, type SettlementErrorReason } from './errors.ts';
 import { minorDigits } from './money.ts';
 import { AmountReader, type DecimalMark } from './numbers.ts';
 
@@ -382,30 +382,40 @@ class RowView implements SettlementRow {
   }
 }
 
+type OtherFile = Exclude<SettlementErrorReason, 'empty'>;
+
+/** Why each other kind of file is not a settlement flat file, and what to do instead. */
+const OTHER_FILE_TEXT: Record<OtherFile, string> = {
+  xml: `this is an XML settlement report; Settlebridge reads the flat file: ${WHERE_TO_GET}`,
+  pdf: `this is a PDF statement, not the report's data: ${WHERE_TO_GET}`,
+  xlsx: `this is an Excel workbook (.xlsx) or a zip archive: open it in Excel and save it as "Text (Tab delimited)", or ${WHERE_TO_GET}`,
+  gzip: `this is a compressed (gzip) file: unpack it first, or ${WHERE_TO_GET}`,
+  html: `this is a web page, not the report (the download may have needed a sign-in): ${WHERE_TO_GET}`,
+  date_range: `this is a Date Range (transaction) report, not a settlement report: ${WHERE_TO_GET}`,
+};
+
 /** Recognises files that are not a settlement flat file, from their first bytes or header. */
-function recogniseOtherFile(first: string, names: string[]): string | undefined {
+function recogniseOtherFile(first: string, names: string[]): OtherFile | undefined {
   const head = first.trimStart().replace(/^"/, '').slice(0, 200).toLowerCase();
   if (head.startsWith('<?xml') || head.includes('<amazonenvelope') || head.includes('<settlementreport')) {
-    return `this is an XML settlement report; Settlebridge reads the flat file: ${WHERE_TO_GET}`;
+    return 'xml';
   }
-  if (head.startsWith('%pdf')) return `this is a PDF statement, not the report's data: ${WHERE_TO_GET}`;
-  if (head.startsWith('pk\u0003\u0004')) {
-    return `this is an Excel workbook (.xlsx) or a zip archive: open it in Excel and save it as "Text (Tab delimited)", or ${WHERE_TO_GET}`;
-  }
-  if (head.startsWith('\u001f\ufffd') || head.startsWith('\u001f\u008b')) {
-    return `this is a compressed (gzip) file: unpack it first, or ${WHERE_TO_GET}`;
-  }
-  if (head.startsWith('<!doctype html') || head.startsWith('<html')) {
-    return `this is a web page, not the report (the download may have needed a sign-in): ${WHERE_TO_GET}`;
-  }
+  if (head.startsWith('%pdf')) return 'pdf';
+  if (head.startsWith('pk\u0003\u0004')) return 'xlsx';
+  if (head.startsWith('\u001f\ufffd') || head.startsWith('\u001f\u008b')) return 'gzip';
+  if (head.startsWith('<!doctype html') || head.startsWith('<html')) return 'html';
   if (
     head.startsWith('includes amazon marketplace') ||
     (names.includes('date/time') && names.includes('settlement id'))
   ) {
-    return `this is a Date Range (transaction) report, not a settlement report: ${WHERE_TO_GET}`;
+    return 'date_range';
   }
   return undefined;
 }
+
+/** The refusal for a file recognised as another kind. */
+const otherFileError = (kind: OtherFile, line: number): SettlementError =>
+  fail('NOT_SETTLEMENT_FILE', OTHER_FILE_TEXT[kind], { line, column: 1, reason: kind }).error;
 
 /**
  * Push-style parser: feed bytes in any chunking, then call `finish`. Stops at the first
@@ -416,6 +426,10 @@ export class SettlementParser {
   private encoding: SettlementEncoding = 'UTF-8';
   private isEncodingDecided = false;
   private utf16: TextDecoder | undefined;
+  private utf16Label: 'utf-16le' | 'utf-16be' = 'utf-16le';
+  /** UTF-16 bytes fed so far, and the last (up to 3) of them: what the decoder may hold back. */
+  private utf16Fed = 0;
+  private utf16Tail: number[] = [];
   /** First raw bytes, held until the encoding can be told (at most a few bytes). */
   private rawHead: Uint8Array = new Uint8Array(0);
   private isLineEndDecided = false;
@@ -518,7 +532,7 @@ export class SettlementParser {
       return fail(
         'NOT_SETTLEMENT_FILE',
         `the file is empty, so it is not a settlement report: ${WHERE_TO_GET}`,
-        { line: 1, column: 1 },
+        { line: 1, column: 1, reason: 'empty' },
       );
     }
     if (!this.header) {
@@ -547,7 +561,11 @@ export class SettlementParser {
         'Older V1 format: each V1 amount column was read as the line V2 would give it (price-amount as ItemPrice, item-related-fee-amount as ItemFees, …).',
       );
     }
-    if (this.encoding !== 'UTF-8') out.push(`Read as ${this.encoding} text (Excel's "Unicode Text").`);
+    if (this.encoding !== 'UTF-8') {
+      out.push(
+        `Read as ${this.encoding} text${this.encoding === 'UTF-16LE' ? ` (Excel's "Unicode Text")` : ''}.`,
+      );
+    }
     if (this.isWindows1252) {
       out.push(
         `The file is not UTF-8; its text was read as Windows-1252, as Excel saves it on Windows (first seen on line ${this.windows1252Line}).`,
@@ -588,19 +606,14 @@ export class SettlementParser {
   // --- input stage ------------------------------------------------------------------------
 
   private decideEncoding(): void {
-    const b = this.rawHead;
     this.isEncodingDecided = true;
-    let label: 'utf-16le' | 'utf-16be' | undefined;
-    if (b[0] === 0xff && b[1] === 0xfe) label = 'utf-16le';
-    else if (b[0] === 0xfe && b[1] === 0xff) label = 'utf-16be';
-    // Without a byte order mark: ASCII header text has a zero in every other byte.
-    else if (b.length >= 4 && b[0] !== 0 && b[1] === 0 && b[2] !== 0 && b[3] === 0) label = 'utf-16le';
-    else if (b.length >= 4 && b[0] === 0 && b[1] !== 0 && b[2] === 0 && b[3] !== 0) label = 'utf-16be';
+    const label = utf16Label(this.rawHead);
     if (label) {
       this.encoding = label === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE';
       // The decoder drops the byte order mark itself and keeps a split code unit or
       // surrogate pair across chunks (`stream: true`).
       this.utf16 = new TextDecoder(label, { fatal: true });
+      this.utf16Label = label;
     }
   }
 
@@ -610,22 +623,70 @@ export class SettlementParser {
     try {
       text = this.utf16.decode(chunk, { stream: !isLast });
     } catch {
-      return this.stop(
-        fail(
-          'BAD_ENCODING',
-          `the file starts as ${this.encoding} text but has bytes after this line that are not ${this.encoding}; save it again from Excel as "Unicode Text" or "Text (Tab delimited)", or ${WHERE_TO_GET}`,
-          { line: this.lineNo + 1, column: 1 },
-        ).error,
-      );
+      return this.stop(this.utf16Error(chunk));
     }
+    this.utf16Fed += chunk.length;
+    for (let i = Math.max(0, chunk.length - 3); i < chunk.length; i++) this.utf16Tail.push(chunk[i]!);
+    if (this.utf16Tail.length > 3) this.utf16Tail = this.utf16Tail.slice(-3);
     return text.length > 0 ? this.pushText(encoder.encode(text)) : undefined;
+  }
+
+  /**
+   * The chunk holds bytes that are not UTF-16: reads the text before them (so lines are
+   * counted and an earlier fault is reported first) and names the line and column they are on.
+   * Only on this error path: the bytes the decoder held back from the last chunk (half a code
+   * unit, a high surrogate) are rebuilt from the tail, and the longest prefix that decodes is
+   * found by halving.
+   */
+  private utf16Error(chunk: Uint8Array): SettlementError {
+    const tail = this.utf16Tail;
+    const odd = this.utf16Fed % 2;
+    let held = odd;
+    const unit = tail.length - odd - 2;
+    if (unit >= 0) {
+      const code =
+        this.utf16Label === 'utf-16le'
+          ? tail[unit]! | (tail[unit + 1]! << 8)
+          : (tail[unit]! << 8) | tail[unit + 1]!;
+      if (code >= 0xd800 && code <= 0xdbff) held += 2;
+    }
+    const bytes = concat(Uint8Array.from(tail.slice(tail.length - held)), chunk);
+    const decode = (end: number) =>
+      new TextDecoder(this.utf16Label, { fatal: true, ignoreBOM: this.utf16Fed > 0 }).decode(
+        bytes.subarray(0, end),
+        { stream: true },
+      );
+    let good = 0;
+    let bad = bytes.length + 1;
+    while (bad - good > 1) {
+      const middle = (good + bad) >> 1;
+      try {
+        decode(middle);
+        good = middle;
+      } catch {
+        bad = middle;
+      }
+    }
+    const text = decode(good);
+    const earlier = text.length > 0 ? this.pushText(encoder.encode(text)) : undefined;
+    if (earlier) return earlier;
+    // The line the bad bytes are on is the one not yet ended: held in textHead or carry.
+    const open = this.isLineEndDecided
+      ? this.carry.subarray(0, this.carryLength)
+      : this.textHead.subarray(0, this.textHeadLength);
+    return fail(
+      'BAD_ENCODING',
+      `the file is ${this.encoding} text but has bytes here that are not ${this.encoding} (a broken character): save it again from Excel as "Unicode Text" or "Text (Tab delimited)", or ${WHERE_TO_GET}`,
+      { line: this.lineNo + 1, column: countByte(open, 0, open.length, this.delimiter) + 1 },
+    ).error;
   }
 
   /** UTF-8 bytes in: decides the line-end kind from the first line end, then feeds lines. */
   private pushText(chunk: Uint8Array): SettlementError | undefined {
     if (this.isLineEndDecided) return this.isCrOnly ? this.pushLines(crToLf(chunk)) : this.pushLines(chunk);
     // Grows by doubling: the first line may arrive a byte at a time.
-    const needed = this.textHeadLength + chunk.length;
+    const before = this.textHeadLength;
+    const needed = before + chunk.length;
     if (needed > this.textHead.length) {
       const grown = new Uint8Array(Math.max(needed, this.textHead.length * 2, 1024));
       grown.set(this.textHead.subarray(0, this.textHeadLength));
@@ -634,8 +695,10 @@ export class SettlementParser {
     this.textHead.set(chunk, this.textHeadLength);
     this.textHeadLength = needed;
     const head = this.textHead.subarray(0, needed);
-    const cr = head.indexOf(CR);
-    const lf = head.indexOf(LF);
+    // Only the new bytes (and a carriage return that ended the last ones) are searched, so a
+    // first line arriving a byte at a time costs linear time: the earlier bytes held neither.
+    const cr = head.indexOf(CR, Math.max(0, before - 1));
+    const lf = head.indexOf(LF, before);
     if (lf < 0 && (cr < 0 || cr === head.length - 1) && head.length <= MAX_LINE_LENGTH) return undefined;
     this.isLineEndDecided = true;
     // A carriage return before any line feed, not followed by one: CR-only line ends.
@@ -751,7 +814,7 @@ export class SettlementParser {
     this.lineNo += pending;
     if (!this.columns && this.carryLength > 0) {
       const other = recogniseOtherFile(lenientUtf8.decode(this.carry.subarray(0, 400)), []);
-      if (other) return fail('NOT_SETTLEMENT_FILE', other, { line: this.lineNo, column: 1 }).error;
+      if (other) return otherFileError(other, this.lineNo);
     }
     return fail(
       'LINE_TOO_LONG',
@@ -940,7 +1003,7 @@ export class SettlementParser {
       ).error;
     }
     const known = recogniseOtherFile(first, []);
-    if (known) return fail('NOT_SETTLEMENT_FILE', known, { line: this.lineNo, column: 1 }).error;
+    if (known) return otherFileError(known, this.lineNo);
     if (first.includes('\u0000')) {
       return fail(
         'BAD_ENCODING',
@@ -983,7 +1046,7 @@ export class SettlementParser {
     while (names.length > 1 && names[names.length - 1] === '') names.pop();
 
     const other = recogniseOtherFile(first, names);
-    if (other) return fail('NOT_SETTLEMENT_FILE', other, { line: this.lineNo, column: 1 }).error;
+    if (other) return otherFileError(other, this.lineNo);
     const v1AmountColumns = V1_AMOUNTS.map((a) => a.amount).filter((name) => names.includes(name));
     const isV2 = names.includes('amount') || names.includes('amount-type');
     if (!names.includes('settlement-id') || (!isV2 && v1AmountColumns.length === 0)) {
@@ -1059,11 +1122,16 @@ export class SettlementParser {
     const raw = index >= 0 && !isMissing ? this.text(bytes, this.starts[index]!, this.ends[index]!) : '';
     const found = isMissing
       ? `is missing (the row ends after column ${this.rowFields}); ${detail}`
-      : `"${clipText(raw)}" ${detail}`;
+      : raw !== ''
+        ? `"${clipText(raw)}" ${detail}`
+        : detail.startsWith('is blank')
+          ? detail
+          : `is blank, so it ${detail}`;
     return fail(code, `${found}: ${todo}`, {
       line: this.lineNo,
       column: index + 1,
       columnName: column,
+      ...(isMissing ? { isMissing } : { found: clipText(raw) }),
     }).error;
   }
 
@@ -1503,6 +1571,15 @@ export class SettlementParser {
   }
 }
 
+/** UTF-16 by its byte order mark, or without one by ASCII header text's zero in every other byte. */
+function utf16Label(b: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  if (b[0] === 0xff && b[1] === 0xfe) return 'utf-16le';
+  if (b[0] === 0xfe && b[1] === 0xff) return 'utf-16be';
+  if (b.length >= 4 && b[0] !== 0 && b[1] === 0 && b[2] !== 0 && b[3] === 0) return 'utf-16le';
+  if (b.length >= 4 && b[0] === 0 && b[1] !== 0 && b[2] === 0 && b[3] !== 0) return 'utf-16be';
+  return undefined;
+}
+
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   if (a.length === 0) return b;
   const out = new Uint8Array(a.length + b.length);
@@ -1565,17 +1642,28 @@ export function parseSettlementBytes(bytes: Uint8Array, sink: SettlementSink): R
 
 /**
  * A settlement file's bytes as text, by the rules the parser applies to bytes: UTF-16 by its
- * byte order mark, else UTF-8, else Windows-1252. For callers that must pass text on (a
- * browser message), instead of `File.text()`, which reads every file as UTF-8 and so loses
- * the letters of a Windows-1252 file and all of a UTF-16 one.
+ * byte order mark or the header's zero bytes, else UTF-8, else Windows-1252. For callers that
+ * must pass text on (a browser message), instead of `File.text()`, which reads every file as
+ * UTF-8 and so loses the letters of a Windows-1252 file and all of a UTF-16 one.
+ *
+ * A file that does not decode cleanly is read once by the parser to decide: it refuses a file
+ * mixing UTF-8 and Windows-1252, or UTF-16 with bytes that are not (BAD_ENCODING, naming line
+ * and column), which decoding the whole file leniently would silently turn into "GebÃ¼hr" or
+ * replacement characters. Any other refusal is left to the caller's parse of the text, which
+ * meets the same fault at the same place.
  */
-export function decodeSettlementBytes(bytes: Uint8Array): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+export function decodeSettlementBytes(bytes: Uint8Array): Result<string> {
+  const label = utf16Label(bytes);
   try {
-    return strictUtf8.decode(bytes);
+    return ok(label ? new TextDecoder(label, { fatal: true }).decode(bytes) : strictUtf8.decode(bytes));
   } catch {
-    return windows1252.decode(bytes);
+    const read = parseSettlementBytes(bytes, { summary: () => undefined, row: () => undefined });
+    if (!read.ok && read.error.code === 'BAD_ENCODING') return read;
+    if (label) return ok(new TextDecoder(label).decode(bytes));
+    // Kept text that stayed UTF-8 (the stray bytes are in fields the engine does not keep)
+    // reads as the parser read it; otherwise the file is Windows-1252.
+    if (read.ok && read.value.encoding === 'UTF-8') return ok(lenientUtf8.decode(bytes));
+    return ok(windows1252.decode(bytes));
   }
 }
 

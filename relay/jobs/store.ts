@@ -421,6 +421,11 @@ export class JobStore {
    * Claims up to `limit` due items of one connection for a look-up (`check`) or a post.
    * SKIP LOCKED lets instances claim side by side on PostgreSQL; PGlite runs serially.
    * Posting marks `needs_check` before the call leaves, so a crash mid-call is re-checked.
+   *
+   * The same invoice may be queued for one organisation on several connections (a second
+   * install, a reconnect). Claims for an organisation take one lock, and an item is not
+   * posted while another connection is sending it or has it waiting for a look-up (it may
+   * be in Xero already); once one of them is in Xero the ledger answers for the others.
    */
   async claim(
     connectionId: string,
@@ -430,23 +435,85 @@ export class JobStore {
     limit: number,
   ): Promise<ItemRow[]> {
     return this.store.transaction(async (trx) => {
+      const conn = await trx.db
+        .selectFrom('connections')
+        .select('tenant_id')
+        .where('id', '=', connectionId)
+        .executeTakeFirst();
+      if (!conn) return [];
+      if (trx.dialect === 'postgres') {
+        // Taken before the reads below, so they see every other claim for this organisation.
+        await sql`select pg_advisory_xact_lock(hashtext(${`settlebridge-claim:${conn.tenant_id}`}))`.execute(
+          trx.db,
+        );
+      }
       const pick = (isolated: boolean, n: number) =>
         trx.db
-          .selectFrom('invoice_items')
-          .select('idempotency_key')
-          .where('connection_id', '=', connectionId)
-          .where('state', '=', 'queued')
-          .where('next_attempt_at', '<=', now)
-          .where('needs_check', '=', mode === 'check')
-          .$if(mode === 'post', (q) => q.where('is_isolated', '=', isolated))
-          .orderBy('created_at')
-          .orderBy('idempotency_key')
+          .selectFrom('invoice_items as i')
+          .select(['i.idempotency_key', 'i.payload_hash'])
+          .where('i.connection_id', '=', connectionId)
+          .where('i.state', '=', 'queued')
+          .where('i.next_attempt_at', '<=', now)
+          .where('i.needs_check', '=', mode === 'check')
+          .$if(mode === 'post', (q) =>
+            q.where('i.is_isolated', '=', isolated).where(({ exists, not, selectFrom }) =>
+              not(
+                exists(
+                  selectFrom('invoice_items as o')
+                    .select(sql`1`.as('one'))
+                    .whereRef('o.tenant_id', '=', 'i.tenant_id')
+                    .whereRef('o.idempotency_key', '=', 'i.idempotency_key')
+                    .whereRef('o.connection_id', '<>', 'i.connection_id')
+                    .where((o) =>
+                      o.or([
+                        o('o.state', '=', 'posting'),
+                        o.and([o('o.state', '=', 'queued'), o('o.needs_check', '=', true)]),
+                      ]),
+                    ),
+                ),
+              ),
+            ),
+          )
+          .orderBy('i.created_at')
+          .orderBy('i.idempotency_key')
           .limit(n)
           .forUpdate()
           .skipLocked()
           .execute();
-      let keys = await pick(false, limit);
-      if (keys.length === 0 && mode === 'post') keys = await pick(true, 1);
+      let picked = await pick(false, limit);
+      if (picked.length === 0 && mode === 'post') picked = await pick(true, 1);
+      if (picked.length === 0) return [];
+      // Already in Xero through another connection: done without a call.
+      const ledger = await trx.db
+        .selectFrom('org_ledger')
+        .select(['idempotency_key', 'invoice_id', 'payload_hash'])
+        .where('tenant_id', '=', conn.tenant_id)
+        .where(
+          'idempotency_key',
+          'in',
+          picked.map((p) => p.idempotency_key),
+        )
+        .execute();
+      const held = new Map(ledger.map((l) => [l.idempotency_key, l]));
+      const keys: { idempotency_key: string }[] = [];
+      for (const p of picked) {
+        const entry = held.get(p.idempotency_key);
+        if (entry && entry.payload_hash === p.payload_hash) {
+          await trx.db
+            .updateTable('invoice_items')
+            .set({
+              state: 'done',
+              invoice_id: entry.invoice_id,
+              needs_check: false,
+              lease_until: null,
+              error: null,
+              updated_at: now,
+            })
+            .where('connection_id', '=', connectionId)
+            .where('idempotency_key', '=', p.idempotency_key)
+            .execute();
+        } else keys.push(p);
+      }
       if (keys.length === 0) return [];
       return trx.db
         .updateTable('invoice_items')

@@ -146,7 +146,11 @@ export class InvoiceWorker {
 
   private launch(connectionId: string, tenantId: string): void {
     this.activeByTenant.set(tenantId, (this.activeByTenant.get(tenantId) ?? 0) + 1);
+    let didWork = false;
     const task = this.runTask(connectionId, tenantId)
+      .then((worked) => {
+        didWork = worked;
+      })
       .catch((e) =>
         this.o.log.warn(
           { connectionId, err: { name: (e as Error).name, message: (e as Error).message } },
@@ -156,25 +160,28 @@ export class InvoiceWorker {
       .finally(() => {
         this.activeByTenant.set(tenantId, (this.activeByTenant.get(tenantId) ?? 1) - 1);
         this.tasks.delete(task);
-        this.wake();
+        // A task that found nothing it may take (say another connection is sending the same
+        // invoice) waits for the next poll instead of going round again at once.
+        if (didWork) this.wake();
       });
     this.tasks.add(task);
   }
 
-  private async runTask(connectionId: string, tenantId: string): Promise<void> {
+  /** True when it made a call to Xero. */
+  private async runTask(connectionId: string, tenantId: string): Promise<boolean> {
     const slot = await this.o.scheduler.acquire(tenantId, this.stopCtl.signal);
-    if (!slot) return;
+    if (!slot) return false;
     let isUsed = false;
     try {
       const conn = await this.o.store.findConnection(connectionId);
-      if (conn?.status !== 'connected') return;
+      if (conn?.status !== 'connected') return false;
       if (!this.knownOrgs.has(tenantId)) {
         this.knownOrgs.add(tenantId);
         if ((await this.o.jobs.shortCode(tenantId)) === undefined) {
           // Links open the right organisation only with its ShortCode: one task learns it.
           isUsed = true;
           await this.learnOrganisation(conn, slot);
-          return;
+          return true;
         }
       }
       const now = this.o.clock.now();
@@ -182,14 +189,14 @@ export class InvoiceWorker {
       if (toCheck.length > 0) {
         isUsed = true;
         await this.check(conn, toCheck, slot);
-        return;
+        return true;
       }
       const claimed = await this.o.jobs.claim(connectionId, 'post', now, this.o.leaseMs, BATCH_SIZE);
       const toPost = await this.withinRequestSize(conn, claimed, now);
       if (toPost.length > 0) {
         isUsed = true;
         await this.post(conn, toPost, slot);
-        return;
+        return true;
       }
       // Invoices first; then the audit trail of those already in Xero, one file per call.
       const file = await this.files.claim(connectionId, now, this.o.leaseMs);
@@ -197,6 +204,7 @@ export class InvoiceWorker {
         isUsed = true;
         await this.attach(conn, file, slot);
       }
+      return isUsed;
     } finally {
       if (!isUsed) await this.o.scheduler.cancel(slot);
     }

@@ -11,6 +11,7 @@ import { Hono } from 'hono';
 import { generators } from 'openid-client';
 import { relayRoutes } from '../../lib/relay-api';
 import { isAllowedReturnUrl } from '../auth/return-url';
+import { SignInBinding } from '../auth/sign-in-binding';
 import { RelayHttpError } from '../errors';
 import { randomToken, sha256 } from '../secrets';
 import type { AppEnv, Services } from '../services';
@@ -181,13 +182,17 @@ function withParams(returnUrl: string, params: Record<string, string>): string {
  * Firefox's identity.launchWebAuthFlow rejects a URL whose `redirect_uri` is not the
  * extension's own redirect URL ("redirect_uri not allowed"), and Xero's URL must name the
  * relay's callback. Looking at the state does not use it (the callback does), since Firefox
- * fetches the URL once in the background before it opens its window.
+ * fetches the URL once in the background before it opens its window. It also binds the
+ * sign-in to this browser: a cookie, scoped to the callback, that the callback requires
+ * (relay/auth/sign-in-binding.ts), so a victim sent the raw Xero URL cannot finish it.
  */
 export function connectOauthRoutes(s: Services) {
+  const binding = new SignInBinding(s.config.TOKEN_KEYS, s.config.PUBLIC_URL.startsWith('https://'));
   return new Hono<AppEnv>()
     .get('/authorize', validate('query', relayRoutes.oauthLaunch.query), async (c) => {
       const { state } = c.req.valid('query');
-      const row = await s.store.findUsableOauthState(sha256(state), s.now());
+      const now = s.now();
+      const row = await s.store.findUsableOauthState(sha256(state), now);
       if (!row) {
         s.log.warn('oauth launch with unknown, used or expired state');
         return c.html(
@@ -202,12 +207,35 @@ export function connectOauthRoutes(s: Services) {
         state,
         codeChallenge: generators.codeChallenge(row.code_verifier),
       });
+      c.header('Set-Cookie', binding.setCookie(state, (row.expires_at - now) / 1000));
       return c.redirect(to, 302);
     })
     .get('/callback', validate('query', relayRoutes.oauthCallback.query), async (c) => {
       const q = c.req.valid('query');
       const now = s.now();
-      const state = q.state ? await s.store.consumeOauthState(sha256(q.state), now) : undefined;
+      const stateHash = q.state ? sha256(q.state) : undefined;
+      // The browser must be the one that opened this sign-in's launch URL. A browser without
+      // its cookie (someone sent Xero's URL of another install's sign-in) is refused before
+      // anything is exchanged or parked; the state stays as it was, so it cannot be used to
+      // end the real auth window's sign-in either.
+      if (stateHash && !binding.isBound(q.state!, c.req.header('cookie'))) {
+        const known = await s.store.findUsableOauthState(stateHash, now);
+        if (known) {
+          s.log.warn(
+            { installId: known.install_id, hasCookie: Boolean(c.req.header('cookie')) },
+            'oauth callback from a browser that did not start the sign-in',
+          );
+          return c.html(
+            page(
+              'This Xero sign-in was not started in this browser',
+              'Nothing was connected. Settlebridge finishes a Xero sign-in only in the window its extension opened. If someone sent you this link, close this window. To connect your own organisation, start from the Settlebridge extension.',
+            ),
+            403,
+          );
+        }
+      }
+      const state = stateHash ? await s.store.consumeOauthState(stateHash, now) : undefined;
+      if (state) c.header('Set-Cookie', binding.clearCookie());
       if (!state) {
         s.log.warn({ hasState: Boolean(q.state) }, 'oauth callback with unknown, used or expired state');
         return c.html(

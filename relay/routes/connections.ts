@@ -64,6 +64,14 @@ export function connectionRoutes(s: Services) {
           organisationName: r.organisation_name,
           status: r.status,
           accountIds: r.accountIds,
+          ...(r.tenant_chosen || r.status === 'disconnected'
+            ? {}
+            : {
+                chooseFrom: (JSON.parse(r.tenants_json) as TenantRecord[]).map((t) => ({
+                  tenantId: t.tenantId,
+                  name: t.name,
+                })),
+              }),
         })),
       });
     })
@@ -73,10 +81,18 @@ export function connectionRoutes(s: Services) {
       validate('json', relayRoutes.chooseTenant.request),
       async (c) => {
         const row = await owned(c, c.req.valid('param').connectionId);
-        if (row.status === 'disconnected') throw isDisconnected();
         const { tenantId } = c.req.valid('json');
         const answer = (r: ConnectionRow) =>
           c.json({ connectionId: r.id, tenantId: r.tenant_id, organisationName: r.organisation_name });
+        if (row.status === 'disconnected') {
+          // A retried choice whose first try renewed a connection already held (below).
+          const renewedBy =
+            row.tenant_chosen && row.tenant_id === tenantId
+              ? await s.store.findOwnedConnectionForTenant(row.owner_install_id, tenantId)
+              : undefined;
+          if (renewedBy) return answer(renewedBy);
+          throw isDisconnected();
+        }
         const alreadyChosen = (r: ConnectionRow) =>
           new RelayHttpError(
             409,
@@ -97,7 +113,43 @@ export function connectionRoutes(s: Services) {
             `The organisation ${JSON.stringify(tenantId)} is not one this Xero sign-in covered (${tenants.map((t) => t.name).join(', ')}). Nothing was changed.`,
           );
         }
-        const updated = await s.store.chooseTenant(row.id, chosen, s.now());
+        // An organisation this install already holds: the sign-in renews that connection
+        // (as Reconnect would) instead of starting a rival one for the same organisation.
+        const held = await s.store.findOwnedConnectionForTenant(row.owner_install_id, tenantId);
+        if (held && held.id !== row.id && row.access_token_enc && row.refresh_token_enc) {
+          const sealed = {
+            accessTokenEnc: s.vault.encrypt(s.vault.decrypt(row.access_token_enc, row.id), held.id),
+            refreshTokenEnc: s.vault.encrypt(s.vault.decrypt(row.refresh_token_enc, row.id), held.id),
+            accessExpiresAt: row.access_expires_at,
+          };
+          const renewed = await s.store.transaction(async (store) => {
+            if (!(await store.chooseTenant(row.id, chosen, s.now()))) return undefined;
+            const accounts = await store.grantedAccounts(row.id);
+            const updated = await store.replaceTokens(
+              held.id,
+              {
+                ...sealed,
+                tenantsJson: JSON.stringify([chosen]),
+                organisationName: chosen.name,
+                xeroConnectionId: chosen.xeroConnectionId,
+              },
+              s.now(),
+            );
+            await store.addGrants(held.id, accounts, s.now());
+            await store.markDisconnected(row.id, s.now());
+            return updated;
+          });
+          if (renewed) {
+            s.factsCache.drop(renewed.tenant_id, renewed.id);
+            s.log.info(
+              { connectionId: held.id, signInConnectionId: row.id },
+              'xero organisation chosen: renews the connection this install already had',
+            );
+            return answer(renewed);
+          }
+        }
+        const updated =
+          held && held.id !== row.id ? undefined : await s.store.chooseTenant(row.id, chosen, s.now());
         if (!updated) {
           // Another request chose first.
           const current = (await s.store.findConnection(row.id)) ?? row;
@@ -122,13 +174,23 @@ export function connectionRoutes(s: Services) {
     .delete('/:connectionId', validate('param', relayRoutes.disconnect.params), async (c) => {
       const row = await owned(c, c.req.valid('param').connectionId);
       if (row.status === 'disconnected') return c.json({ affectedAccountIds: [] });
+      // Xero keeps one connection per user and organisation, and revoking a refresh token
+      // removes *every* organisation that user connected to the app (its docs, "Revoking
+      // tokens"). So Disconnect removes only this connection's organisation (DELETE
+      // /connections/{id}), leaves it alone while another of our connections still posts
+      // through it, and revokes the token only when Xero shows nothing else connected.
       // Best effort at Xero: the local token set is forgotten whatever Xero answers, so a
       // dead connection can always be cleared from the extension.
+      let stillConnected: number | undefined;
       if (row.status === 'connected') {
         try {
           const tenants = JSON.parse(row.tenants_json) as TenantRecord[];
-          await s.tokens.withToken(row, async (token) => {
-            for (const t of tenants) await s.xero.deleteConnection(token, t.xeroConnectionId);
+          stillConnected = await xeroCall(s, row, 'connections', async (token, signal) => {
+            for (const t of tenants) {
+              if (await s.store.isXeroConnectionInUse(t.xeroConnectionId, row.id)) continue;
+              await s.xero.deleteConnection(token, t.xeroConnectionId, { signal });
+            }
+            return (await s.xero.listTenants(token, undefined, { signal })).length;
           });
         } catch (e) {
           s.log.warn(
@@ -138,7 +200,7 @@ export function connectionRoutes(s: Services) {
         }
       }
       const fresh = await s.store.findConnection(row.id);
-      if (fresh?.refresh_token_enc) {
+      if (fresh?.refresh_token_enc && stillConnected === 0) {
         // A token the vault cannot open (lost key) cannot be revoked, but must not keep the
         // seller from disconnecting: forget it locally either way.
         try {
@@ -149,6 +211,11 @@ export function connectionRoutes(s: Services) {
             'token revocation failed; forgetting locally',
           );
         }
+      } else if (fresh?.refresh_token_enc) {
+        s.log.info(
+          { connectionId: row.id, otherOrganisations: stillConnected ?? 'unknown' },
+          'token forgotten without revoking it: revoking would also remove the other organisations this Xero user connected',
+        );
       }
       const affectedAccountIds = await s.store.transaction((store) =>
         store.markDisconnected(row.id, s.now()),

@@ -12,6 +12,7 @@ import * as pendingConnections from './migrations/0003-pending-connections';
 import * as orgLedger from './migrations/0004-org-ledger';
 import * as invoiceAttachments from './migrations/0005-invoice-attachments';
 import * as tenantChoice from './migrations/0006-tenant-choice';
+import * as orgItems from './migrations/0007-org-items';
 import { SerialPGliteDialect } from './pglite-dialect';
 import type { Database } from './schema';
 
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '0004-org-ledger': orgLedger,
   '0005-invoice-attachments': invoiceAttachments,
   '0006-tenant-choice': tenantChoice,
+  '0007-org-items': orgItems,
 };
 
 /** Every migration this relay knows, oldest first. */

@@ -214,6 +214,22 @@ export class Store {
       .executeTakeFirst();
   }
 
+  /**
+   * Whether another live connection (any install's) posts through the same Xero connection:
+   * Xero keeps one per user and organisation, so two sign-ins by one Xero user share it.
+   */
+  async isXeroConnectionInUse(xeroConnectionId: string, exceptConnectionId: string): Promise<boolean> {
+    const other = await this.db
+      .selectFrom('connections')
+      .select('id')
+      .where('xero_connection_id', '=', xeroConnectionId)
+      .where('id', '!=', exceptConnectionId)
+      .where('tenant_chosen', '=', true)
+      .where('status', '!=', 'disconnected')
+      .executeTakeFirst();
+    return other !== undefined;
+  }
+
   /** `tenant_chosen` defaults to true: a connection is bound to its organisation at sign-in. */
   async insertConnection(
     row: Omit<ConnectionRow, 'token_version' | 'tenant_chosen'> & { tenant_chosen?: boolean },

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ElementHandle } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSeed, UK_TENANT_ID } from '../../xero-sim/seed';
+import { AU_TENANT_ID, defaultSeed, UK_TENANT_ID } from '../../xero-sim/seed';
 import type { RunningSim } from '../../xero-sim/start';
 import { type RelayUnderTest, startRelay, startTestSim } from '../relay/harness';
 import {
@@ -146,4 +146,128 @@ describe('Books setup on a UK organisation with Xero’s default chart, in Chrom
     await history.close();
     await options.close();
   });
+});
+
+/**
+ * Australia retired TaxType NONE (Xero files such a line as BAS Excluded): Books setup on
+ * xero-sim's AU organisation (Xero's default AU chart) must post every line with one of the
+ * organisation's GST rates, and a line whose account was archived in Xero after setup is
+ * stopped before anything is posted, with the line and the account named.
+ */
+describe('Books setup on an AU organisation with Xero’s default chart, in Chromium', () => {
+  let sim: RunningSim;
+  let relay: RelayUnderTest;
+  let eb: ExtensionBrowser | undefined;
+  const auOrg = () => sim.state.orgs.get(AU_TENANT_ID)!;
+
+  beforeAll(async () => {
+    sim = await startTestSim({ seed: defaultSeed() });
+    relay = await startRelay({ sim, store: 'pglite' });
+    eb = await launchChromium();
+    await setRelayUrl(eb, relay.url);
+    const popup = await openPopup(eb);
+    await createAccount(popup, 'Acme AU', 'AU');
+    await clickButton(popup, 'Connect to Xero');
+    await approveConsent(eb.browser, sim, AU_TENANT_ID);
+    await popup.waitForSelector('[data-testid="open-books-setup"]');
+    await popup.close();
+  }, 120_000);
+
+  afterAll(async () => {
+    await eb?.close();
+    await relay?.stop();
+    await sim?.stop();
+  });
+  screenshotOnFailure(() => eb);
+
+  const importAndSend = async (
+    options: Awaited<ReturnType<ExtensionBrowser['openPage']>>,
+    fixture: string,
+  ) => {
+    const file = (await options.waitForSelector(
+      '[data-testid="settlement-import"]',
+    )) as ElementHandle<HTMLInputElement> | null;
+    const path = join(import.meta.dirname, `../fixtures/settlements/${fixture}`);
+    readFileSync(path);
+    await file!.uploadFile(path);
+    await options.waitForSelector('[data-testid="sb-send"]');
+    await options.click('[data-testid="sb-send"]');
+    const outcome = await options.waitForFunction(
+      () =>
+        document.body.textContent?.includes('is on its way to Xero')
+          ? 'sent'
+          : [...document.querySelectorAll('[role="alert"]')].map((e) => e.textContent).join(' ') || false,
+      { timeout: 30_000 },
+    );
+    return outcome.jsonValue();
+  };
+
+  it('posts no line with NONE, and stops a line whose account was archived, naming it, before posting', async () => {
+    const options = await eb!.openPage('options.html');
+    await options.waitForSelector('[data-testid="books-plan"]');
+    const taxChoices = await options.$$eval('select[name^="tax-"]', (selects) =>
+      (selects as HTMLSelectElement[]).map((s) => s.value).filter(Boolean),
+    );
+    expect(taxChoices.length).toBeGreaterThan(0);
+    expect(taxChoices).not.toContain('NONE');
+
+    await options.click('[data-testid="books-plan"]');
+    await options.waitForSelector('[data-testid="books-plan-preview"]');
+    const before = auOrg().accounts.length;
+    await options.click('[data-testid="books-create"]');
+    await waitForText(options, 'The Amazon accounts were created in Xero');
+    const created = auOrg().accounts.slice(before);
+    await options.waitForSelector('[data-testid="books-save"]:not([disabled])');
+    await options.click('[data-testid="books-save"]');
+    await waitForText(options, 'Books setup saved for');
+
+    expect(await importAndSend(options, 'au.tsv')).toBe('sent');
+    const until = Date.now() + 30_000;
+    const posted = () => [...auOrg().invoices.values()].find((i) => i.InvoiceNumber === 'AMZ-14502231061');
+    while (!posted() && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
+    const invoice = posted();
+    expect(invoice, 'the AU settlement never reached the sim').toBeDefined();
+    const gstRates = new Set(
+      auOrg()
+        .taxRates.filter((t) => t.Status === 'ACTIVE' && t.TaxType !== 'NONE')
+        .map((t) => t.TaxType),
+    );
+    for (const line of invoice!.LineItems) {
+      expect(line.TaxType, line.Description).not.toBe('NONE');
+      expect(gstRates.has(line.TaxType), `${line.Description}: ${line.TaxType}`).toBe(true);
+    }
+    expect(invoice!.LineItems.find((l) => l.Description === 'Amazon sales')?.TaxType).toBe('OUTPUT');
+
+    // The seller's accountant archives the Amazon sales account in Xero after setup, and the
+    // seller refreshes Books setup (the relay otherwise reads the chart again within minutes).
+    const salesLine = invoice!.LineItems.find((l) => l.Description === 'Amazon sales')!;
+    const archived = created.find((a) => a.Code === salesLine.AccountCode)!;
+    expect(archived, `sales post to ${salesLine.AccountCode}`).toBeDefined();
+    archived.Status = 'ARCHIVED';
+    const invoicesBefore = auOrg().invoices.size;
+    await clickButton(options, 'Refresh from Xero');
+    await options.waitForFunction(() => !document.querySelector('.books-setup [aria-busy="true"]'));
+
+    expect(await importAndSend(options, 'au-second.tsv')).toBe('sent');
+    const history = await eb!.openPage('settlements.html');
+    const settled = await history.waitForFunction(
+      () => {
+        const row = document.querySelector('[data-settlement-id="14502231062"]');
+        const status = row?.getAttribute('data-status');
+        return status && !['new', 'queued', 'sending'].includes(status)
+          ? `${status}|${row!.textContent ?? ''}`
+          : false;
+      },
+      { timeout: 60_000 },
+    );
+    const [status, text = ''] = String(await settled.jsonValue()).split('|');
+    expect(status, text).toBe('failed');
+    expect(text).toContain(`${archived.Code} · ${archived.Name}`);
+    expect(text).toMatch(/archived/);
+    expect(text).toMatch(/Line \d+ “Amazon sales”/);
+    expect(auOrg().invoices.size).toBe(invoicesBefore);
+    expect([...auOrg().invoices.values()].some((i) => i.InvoiceNumber === 'AMZ-14502231062')).toBe(false);
+    await history.close();
+    await options.close();
+  }, 150_000);
 });

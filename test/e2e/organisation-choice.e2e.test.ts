@@ -1,7 +1,9 @@
 /**
  * One Xero consent ticking two organisations (xero-sim's Kowhai NZ and Harbourline UK): the
  * popup asks which one the account posts to (a labelled radio list, chosen with the keyboard),
- * shows the chosen one, and a settlement sent afterwards lands in that organisation only.
+ * shows the chosen one (asking again if the popup closed before the choice), and a settlement
+ * sent afterwards lands in that organisation only; Disconnect then removes only that
+ * organisation's Xero connection, not the other one the consent covered.
  * In Chromium and Firefox.
  */
 import { readFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ import {
   type ExtensionBrowser,
   launchChromium,
   launchFirefox,
+  reloadPage,
   screenshotOnFailure,
   waitForText,
 } from './harness';
@@ -48,7 +51,7 @@ describe.each([
 
   it('asks which organisation, shows the chosen one, and posts there only', async () => {
     const nzBefore = numbersIn(NZ_TENANT_ID);
-    const popup = await openPopup(eb!);
+    let popup = await openPopup(eb!);
     await createAccount(popup, 'Acme UK', 'UK');
     await clickButton(popup, 'Connect to Xero');
     await approveConsent(eb!.browser, sim, UK_TENANT_ID, async (consent) => {
@@ -61,6 +64,13 @@ describe.each([
       );
     });
 
+    await popup.waitForSelector('[data-testid="choose-organisation"]');
+    // Closing the popup before choosing loses nothing: the account asks again next time.
+    await popup.close();
+    popup = await openPopup(eb!);
+    const pending = await popup.waitForSelector('[data-status="choose_organisation"]');
+    expect(await pending!.evaluate((e) => e.textContent)).toBe('Choose the Xero organisation');
+    await popup.click('[role="option"]');
     await popup.waitForSelector('[data-testid="choose-organisation"]');
     const offered = await popup.$$eval('[data-testid="choose-organisation"] label', (ls) =>
       ls.map((l) => l.textContent?.trim()),
@@ -111,6 +121,17 @@ describe.each([
     }
     expect(numbersIn(NZ_TENANT_ID)).toEqual(nzBefore);
     expect(numbersIn(NZ_TENANT_ID)).not.toContain('AMZ-12847239011');
+
+    // Disconnect removes only the chosen organisation: Xero keeps the consent's other one.
+    await reloadPage(options);
+    const row = await options.waitForSelector('[data-testid="connections"] li[data-status="connected"]');
+    expect(await row!.evaluate((e) => e.textContent)).toContain('Harbourline Trading Ltd');
+    await (await row!.waitForSelector('::-p-xpath(.//button[normalize-space()="Disconnect"])'))!.click();
+    await (await options.waitForSelector('[role="alertdialog"] button.danger'))!.click();
+    await waitForText(options, 'Disconnected. 1 account no longer posts to Xero.');
+    const connected = new Set(sim.state.connections.map((k) => k.tenantId));
+    expect(connected.has(UK_TENANT_ID)).toBe(false);
+    expect(connected.has(NZ_TENANT_ID)).toBe(true);
     await options.close();
   });
 });

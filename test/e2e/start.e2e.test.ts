@@ -1,14 +1,17 @@
 // `npm start` on a desktop: under a real X server (Xvfb) it must open Chromium with the
-// extension loaded, the popup page open and the relay address preset; closing the browser
-// leaves the relay up; Ctrl-C stops everything. Runs `npm start -- --no-build` (the build
-// this e2e run already made) with its own ports, data folder and token key.
+// extension loaded, the popup page open and the relay address preset (or Firefox with the
+// add-on installed, with --firefox); closing the browser leaves the relay up; Ctrl-C stops
+// everything. With --no-browser or no display it prints how to load the extension by hand.
+// Runs `npm start -- --no-build` (the build this e2e run already made) with its own ports,
+// data folder and token key.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { GECKO_ID } from '../../lib/extension-ids';
 import { ROOT } from './harness';
 
 /** The one `chrome.*` call this test makes from the popup page. */
@@ -100,8 +103,11 @@ async function startXvfb(): Promise<string> {
 // The relay address npm start presets is PUBLIC_URL when set; the test wants its own port.
 const withoutPublicUrl = ({ PUBLIC_URL: _, ...rest }: NodeJS.ProcessEnv) => rest;
 
-/** `npm start` in its own process group, as a terminal would run it (Ctrl-C = SIGINT to the group). */
-function npmStart(args: string[], env: Record<string, string>): Started {
+/**
+ * `npm start` in its own process group, as a terminal would run it (Ctrl-C = SIGINT to the
+ * group). A variable set to undefined in `env` is left out of its environment.
+ */
+function npmStart(args: string[], env: Record<string, string | undefined>): Started {
   const child = spawn('npm', ['start', '--', '--no-build', ...args], {
     cwd: ROOT,
     detached: true,
@@ -116,6 +122,63 @@ function npmStart(args: string[], env: Record<string, string>): Started {
     }
   });
   return started(child);
+}
+
+/** A process's arguments, or none when it is gone. */
+const argsOf = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return [];
+  }
+};
+
+/**
+ * The add-ons a running Firefox reports over its remote debugging protocol (length-prefixed
+ * JSON packets; the root actor answers `listAddons`).
+ */
+async function firefoxAddons(port: number): Promise<{ id: string; temporarilyInstalled?: boolean }[]> {
+  const socket = connect({ host: '127.0.0.1', port });
+  try {
+    let buffer = Buffer.alloc(0);
+    const packets: Record<string, unknown>[] = [];
+    let wake = () => {};
+    socket.on('data', (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      for (;;) {
+        const colon = buffer.indexOf(':');
+        if (colon < 0) break;
+        const length = Number(buffer.subarray(0, colon).toString());
+        if (buffer.length < colon + 1 + length) break;
+        packets.push(JSON.parse(buffer.subarray(colon + 1, colon + 1 + length).toString()));
+        buffer = buffer.subarray(colon + 1 + length);
+      }
+      wake();
+    });
+    const next = async () => {
+      const deadline = Date.now() + 10_000;
+      while (packets.length === 0) {
+        if (Date.now() > deadline) throw new Error('Firefox did not answer on its debugger port');
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, 200);
+        });
+      }
+      return packets.shift()!;
+    };
+    await next(); // the root actor's greeting
+    const request = JSON.stringify({ to: 'root', type: 'listAddons' });
+    socket.write(`${Buffer.byteLength(request)}:${request}`);
+    for (;;) {
+      const packet = await next();
+      if (packet.from === 'root' && 'addons' in packet) {
+        return packet.addons as { id: string; temporarilyInstalled?: boolean }[];
+      }
+      if (packet.from === 'root' && 'error' in packet) throw new Error(JSON.stringify(packet));
+    }
+  } finally {
+    socket.destroy();
+  }
 }
 
 /** Every process below `pid`, read from /proc. */
@@ -260,4 +323,62 @@ describe('npm start', () => {
     expect(run.output()).toContain('SIGTERM received, stopping');
     await expect.poll(() => tree.filter(isAlive), { timeout: 20_000 }).toEqual([]);
   }, 180_000);
+
+  it('with no display opens no browser, says why, and prints how to load the extension', async () => {
+    const { relayUrl, env } = await stackEnv();
+    const run = npmStart([], { ...env, DISPLAY: undefined, WAYLAND_DISPLAY: undefined });
+    await run.waitFor(/no display here \(DISPLAY is not set\), so no browser is opened/);
+    await run.waitFor(/Load Settlebridge into your browser by hand:[\s\S]*Load unpacked/);
+    await run.waitFor(/Settlebridge is ready/);
+    expect(await answers(`${relayUrl}/healthz`)).toBe(true);
+    const tree = descendants(run.child.pid!);
+    expect(tree.map((pid) => argsOf(pid).join(' ')).filter((c) => /chrom|firefox/i.test(c))).toEqual([]);
+
+    process.kill(-run.child.pid!, 'SIGTERM');
+    const end = await run.exited;
+    expect(end.code === 143 || end.signal === 'SIGTERM', JSON.stringify(end)).toBe(true);
+    await expect.poll(() => tree.filter(isAlive), { timeout: 20_000 }).toEqual([]);
+  }, 180_000);
+
+  it('with --firefox opens Firefox with the add-on installed; the relay outlives the browser; Ctrl-C stops everything', async () => {
+    const display = await startXvfb();
+    const { relayUrl, env } = await stackEnv();
+    const run = npmStart(['--firefox'], {
+      ...env,
+      DISPLAY: display,
+      FIREFOX_PATH: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+    });
+    await run.waitFor(/Firefox is open with Settlebridge loaded as a temporary add-on/);
+    // Not the extension's default relay address, so npm start says where to point it.
+    await run.waitFor(new RegExp(`set the relay address to ${relayUrl.replace(/[.]/g, '\\.')}\\.`), 10_000);
+
+    // Firefox's main process, with the debugger port web-ext's runner installed the add-on through.
+    const tree = descendants(run.child.pid!);
+    const main = tree.find(
+      (pid) => argsOf(pid).includes('-start-debugger-server') && !argsOf(pid).includes('-contentproc'),
+    );
+    expect(main, tree.map((pid) => argsOf(pid).join(' ')).join('\n')).toBeDefined();
+    const args = argsOf(main!);
+    const port = Number(args[args.indexOf('-start-debugger-server') + 1]);
+    // Asked of Firefox itself: its add-on list holds Settlebridge, installed temporarily.
+    const addons = await firefoxAddons(port);
+    expect(
+      addons.find((a) => a.id === GECKO_ID),
+      JSON.stringify(addons.map((a) => a.id)),
+    ).toMatchObject({
+      id: GECKO_ID,
+      temporarilyInstalled: true,
+    });
+
+    // The user closes the browser: the relay keeps serving.
+    process.kill(main!, 'SIGTERM');
+    await run.waitFor(/The browser was closed; the relay keeps running/, 60_000);
+    expect(await answers(`${relayUrl}/healthz`)).toBe(true);
+
+    process.kill(-run.child.pid!, 'SIGINT');
+    const end = await run.exited;
+    expect(end.code === 130 || end.signal === 'SIGINT', JSON.stringify(end)).toBe(true);
+    await expect.poll(() => tree.filter(isAlive), { timeout: 20_000 }).toEqual([]);
+    expect(await answers(`${relayUrl}/healthz`)).toBe(false);
+  }, 300_000);
 });

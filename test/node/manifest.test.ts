@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'wxt';
 import { DEV_CHROME_KEY } from '../../lib/extension-ids';
+import { CATALOGS, LOCALES } from '../../lib/i18n';
 import { sellerCentralMatchPatterns } from '../../lib/marketplaces';
 
 // Pins what the built extension asks the browser for. Widening any of this must be a
@@ -37,6 +38,10 @@ const quietLogger = {
 let outDir: string;
 const manifests: Record<'chrome' | 'firefox', Manifest> = {} as never;
 const outputFiles: Record<'chrome' | 'firefox', string[]> = {} as never;
+const localeMessages: Record<
+  'chrome' | 'firefox',
+  Record<string, Record<string, { message: string }>>
+> = {} as never;
 
 beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'settlebridge-manifest-'));
@@ -46,6 +51,12 @@ beforeAll(async () => {
     const dir = browser === 'chrome' ? 'chrome-mv3' : 'firefox-mv2';
     manifests[browser] = JSON.parse(await readFile(join(target, dir, 'manifest.json'), 'utf8'));
     outputFiles[browser] = await readdir(join(target, dir), { recursive: true });
+    localeMessages[browser] = {};
+    for (const locale of await readdir(join(target, dir, '_locales')).catch(() => [] as string[])) {
+      localeMessages[browser][locale] = JSON.parse(
+        await readFile(join(target, dir, '_locales', locale, 'messages.json'), 'utf8'),
+      );
+    }
   }
 }, 120_000);
 
@@ -120,4 +131,27 @@ describe('built manifest', () => {
     const fx = manifests.firefox.content_security_policy;
     if (fx !== undefined) expect(fx).not.toMatch(/unsafe-eval|unsafe-inline|https?:/);
   });
+
+  it.each(['chrome', 'firefox'] as const)(
+    'names and describes the extension in all six languages through _locales (%s)',
+    (b) => {
+      const m = manifests[b] as Manifest & { commands?: Record<string, { description?: string }> };
+      expect(m.default_locale).toBe('en');
+      expect(m.name).toBe('__MSG_name__');
+      expect(m.description).toBe('__MSG_description__');
+      const command = b === 'firefox' ? '_execute_browser_action' : '_execute_action';
+      expect(m.commands?.[command]?.description).toBe('__MSG_openSwitcher__');
+      const messages = localeMessages[b];
+      expect(Object.keys(messages).sort()).toEqual([...LOCALES].sort());
+      for (const locale of LOCALES) {
+        const own = messages[locale]!;
+        expect(Object.keys(own).sort(), locale).toEqual(['description', 'name', 'openSwitcher']);
+        // The stores cut a description longer than 132 characters.
+        expect(own.description!.message.length, locale).toBeLessThanOrEqual(132);
+        expect(own.description!.message, locale).toBe(CATALOGS[locale]['manifest.description']);
+      }
+      expect(messages.de!.description!.message).toMatch(/Abrechnungen/);
+      expect(messages.en!.name!.message).toBe('Settlebridge');
+    },
+  );
 });

@@ -90,6 +90,121 @@ describe('registration flood from one address', () => {
   }, 180_000);
 });
 
+describe('registration refusals before the app', () => {
+  it('answers 429 with Retry-After and the security headers, logs one summary, and leaves other routes to the app', async () => {
+    const rut = await startRelay({
+      sim,
+      store: 'pglite',
+      env: {
+        REGISTRATIONS_PER_ADDRESS_PER_MINUTE: '2',
+        REGISTRATIONS_PER_MINUTE: '1000',
+        METRICS_TOKEN: 'metrics-token-for-tests',
+      },
+    });
+    try {
+      const register = async () => (await newInstall(rut.url, false)).client.register().catch((e) => e);
+      expect(await register()).toMatchObject({ isNew: true });
+      expect(await register()).toMatchObject({ isNew: true });
+      const refused = await Promise.all(Array.from({ length: 5 }, register));
+      for (const e of refused) {
+        expect(e).toMatchObject({ status: 429, code: 'rate_limited' });
+        expect(e.message).toMatch(/Too many installs registered from this address\. Try again in \d+ s\./);
+      }
+      const raw = await fetch(`${rut.url}/v1/installs`, {
+        method: 'POST',
+        headers: {
+          origin: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop',
+          'content-type': 'application/json',
+        },
+        body: '{}',
+      });
+      expect(raw.status).toBe(429);
+      expect(Number(raw.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(raw.headers.get('access-control-allow-origin')).toBe(
+        'chrome-extension://abcdefghijklmnopabcdefghijklmnop',
+      );
+      // The same security headers as every answer the app makes.
+      const appAnswer = await fetch(`${rut.url}/v1/connections`);
+      for (const h of [
+        'cache-control',
+        'content-security-policy',
+        'referrer-policy',
+        'x-content-type-options',
+        'x-frame-options',
+        'strict-transport-security',
+        'cross-origin-resource-policy',
+        'cross-origin-opener-policy',
+      ])
+        expect(raw.headers.get(h), h).toBe(appAnswer.headers.get(h));
+      // Refused before the app: no request line each, one summary when the relay stops.
+      const lines = () => rut.logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(
+        lines().filter((l) => l.msg === 'request' && l.path === '/v1/installs' && l.status === 429),
+      ).toEqual([]);
+      rut.relay.registrations.flush();
+      expect(lines().filter((l) => l.msg === 'registrations refused (rate limited)')).toEqual([
+        expect.objectContaining({ refused: 6, addresses: 1, top: { '127.0.0.1': 6 } }),
+      ]);
+      // Counted at /metrics like the app's own answers.
+      const metrics = await (
+        await fetch(`${rut.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-for-tests' } })
+      ).text();
+      expect(metrics).toContain(
+        'relay_http_requests_total{method="POST",route="/v1/installs",status="429"} 6',
+      );
+      // Other routes are the app's as before.
+      expect((await fetch(`${rut.url}/healthz`)).status).toBe(200);
+    } finally {
+      await rut.stop();
+    }
+  });
+});
+
+describe('registration limit per client address behind a reverse proxy', () => {
+  const registerFrom = async (url: string, forwardedFor: string) =>
+    (await fetch(`${url}/v1/installs`, { method: 'POST', headers: { 'x-forwarded-for': forwardedFor } }))
+      .status;
+
+  it('with TRUST_PROXY=1 counts the address the proxy forwarded, so one client cannot use up another’s', {
+    timeout: 90_000,
+  }, async () => {
+    const rut = await startRelay({
+      sim,
+      store: 'pglite',
+      env: { TRUST_PROXY: '1', REGISTRATIONS_PER_ADDRESS_PER_MINUTE: '2' },
+    });
+    try {
+      const a = [];
+      for (let i = 0; i < 3; i++) a.push(await registerFrom(rut.url, '203.0.113.1'));
+      // Refused for a bad proof, not for the limit, until the third.
+      expect(a.slice(0, 2)).not.toContain(429);
+      expect(a[2]).toBe(429);
+      expect(await registerFrom(rut.url, '203.0.113.2')).not.toBe(429);
+    } finally {
+      await rut.stop();
+    }
+  });
+
+  it('without TRUST_PROXY ignores X-Forwarded-For, so a client cannot choose a fresh address', {
+    timeout: 90_000,
+  }, async () => {
+    const rut = await startRelay({
+      sim,
+      store: 'pglite',
+      env: { REGISTRATIONS_PER_ADDRESS_PER_MINUTE: '2' },
+    });
+    try {
+      const statuses = [];
+      for (const ip of ['203.0.113.1', '203.0.113.2', '203.0.113.3'])
+        statuses.push(await registerFrom(rut.url, ip));
+      expect(statuses.slice(0, 2)).not.toContain(429);
+      expect(statuses[2]).toBe(429);
+    } finally {
+      await rut.stop();
+    }
+  });
+});
+
 describe('per-instance request budget', () => {
   it('answers 429 "busy" past GLOBAL_REQUESTS_PER_SECOND, and never for health checks', async () => {
     const rut = await startRelay({ sim, store: 'pglite', env: { GLOBAL_REQUESTS_PER_SECOND: '5' } });
@@ -177,8 +292,8 @@ describe('retention', () => {
       const idle = await newInstall(rut.url);
       // A sign-in never redeemed: its parked token pair must not stay.
       const abandoned = await newInstall(rut.url);
-      const { authorizeUrl } = await abandoned.client.startConnect({ accountId: 'x', returnUrl: RETURN_URL });
-      await consent(authorizeUrl, 'allow', [NZ_TENANT_ID]);
+      const { launchUrl } = await abandoned.client.startConnect({ accountId: 'x', returnUrl: RETURN_URL });
+      await consent(launchUrl!, 'allow', [NZ_TENANT_ID]);
       const count = async () => ({
         jobs: (await db.selectFrom('invoice_jobs').select('id').execute()).length,
         items: (await db.selectFrom('invoice_items').select('job_id').execute()).length,

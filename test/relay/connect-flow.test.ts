@@ -55,9 +55,9 @@ describe.each(STORE_KINDS)('connect to Xero through the relay (%s store)', (stor
 
   it('sends the browser back with access_denied and stores nothing when consent is cancelled', async () => {
     const ext = await newInstall(rut.url);
-    const { authorizeUrl } = await ext.client.startConnect({ accountId: 'amzn-ca', returnUrl: RETURN_URL });
+    const { launchUrl } = await ext.client.startConnect({ accountId: 'amzn-ca', returnUrl: RETURN_URL });
     const before = await snapshotStore(rut.relay);
-    const { returnLocation } = await consent(authorizeUrl, 'cancel');
+    const { returnLocation } = await consent(launchUrl!, 'cancel');
     const back = new URL(returnLocation);
     expect(`${back.origin}${back.pathname}`).toBe(RETURN_URL);
     expect(back.searchParams.get('error')).toBe('access_denied');
@@ -82,12 +82,19 @@ describe.each(STORE_KINDS)('connect to Xero through the relay (%s store)', (stor
     const launch = new URL(launchUrl!);
     expect(launch.origin + launch.pathname).toBe(`${rut.url}/v1/oauth/authorize`);
     expect(launch.searchParams.has('redirect_uri')).toBe(false);
-    // Firefox fetches the URL once before it opens its window: looking does not use the state.
+    // Firefox fetches the URL once before it opens its window: looking does not use the state,
+    // and binds the browser with the same cookie each time, scoped to the callback.
+    const cookies: string[] = [];
     for (let i = 0; i < 2; i++) {
       const res = await fetch(launchUrl!, { redirect: 'manual' });
       expect(res.status).toBe(302);
       expect(res.headers.get('location')).toBe(authorizeUrl);
+      cookies.push(res.headers.getSetCookie().join('\n'));
     }
+    expect(cookies[0]).toMatch(
+      /^sb_sign_in=[\w-]{43}; Path=\/v1\/oauth\/callback; Max-Age=(600|599); HttpOnly; SameSite=Lax$/,
+    );
+    expect(cookies[1]).toBe(cookies[0]);
     const { returnLocation, callbackUrl } = await consent(launchUrl!, 'allow', [NZ_TENANT_ID]);
     expect(new URL(returnLocation).searchParams.get('relay_code')).toBeTruthy();
     expect(new URL(callbackUrl).searchParams.get('state')).toBe(launch.searchParams.get('state'));
@@ -101,8 +108,8 @@ describe.each(STORE_KINDS)('connect to Xero through the relay (%s store)', (stor
 
   it('refuses a reused state with an error page and stores nothing', async () => {
     const ext = await newInstall(rut.url);
-    const { authorizeUrl } = await ext.client.startConnect({ accountId: 'amzn-mx', returnUrl: RETURN_URL });
-    const { callbackUrl, returnLocation } = await consent(authorizeUrl, 'allow', [NZ_TENANT_ID]);
+    const { launchUrl } = await ext.client.startConnect({ accountId: 'amzn-mx', returnUrl: RETURN_URL });
+    const { callbackUrl, returnLocation } = await consent(launchUrl!, 'allow', [NZ_TENANT_ID]);
     expect(new URL(returnLocation).searchParams.get('relay_code')).toBeTruthy();
     const before = await snapshotStore(rut.relay);
     const replay = await fetch(callbackUrl, { redirect: 'manual' });
@@ -114,8 +121,8 @@ describe.each(STORE_KINDS)('connect to Xero through the relay (%s store)', (stor
   it('redeems a relay code once, only for the install it was made for', async () => {
     const owner = await newInstall(rut.url);
     const stranger = await newInstall(rut.url);
-    const { authorizeUrl } = await owner.client.startConnect({ accountId: 'amzn-uk', returnUrl: RETURN_URL });
-    const { returnLocation } = await consent(authorizeUrl, 'allow', [UK_TENANT_ID]);
+    const { launchUrl } = await owner.client.startConnect({ accountId: 'amzn-uk', returnUrl: RETURN_URL });
+    const { returnLocation } = await consent(launchUrl!, 'allow', [UK_TENANT_ID]);
     const relayCode = new URL(returnLocation).searchParams.get('relay_code')!;
 
     const before = await snapshotStore(rut.relay);

@@ -1,5 +1,6 @@
 // SIGTERM in the middle of a bulk send: the relay takes no new batch, lets the ones at
 // Xero finish, exits 0, and after a restart every item ends in Xero exactly once.
+import { connect } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRelayClient } from '../../lib/relay-client';
@@ -33,6 +34,18 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Whether a new TCP connection to `url` is refused (nothing listening). */
+const connectionRefused = (url: string) =>
+  new Promise<boolean>((resolve) => {
+    const { hostname, port } = new URL(url);
+    const socket = connect({ host: hostname, port: Number(port) });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
+  });
 
 const invoicesIn = (sim: RunningSim, batch: ReturnType<typeof items>) => {
   const counts = simInvoiceCounts(sim, NZ_TENANT_ID);
@@ -195,6 +208,8 @@ describe('stop deadline and a second signal (pglite store)', () => {
     await until('the batch at Xero', async () => (await ext.client.getJob({ jobId })).counts.posting > 0);
     relay.child.kill('SIGTERM');
     await until('the relay to start draining', () => relay.stdout().includes('"msg":"shutting down"'));
+    // Draining takes no new work: the listener is closed, a new connection is refused.
+    expect(await connectionRefused(relay.url)).toBe(true);
     relay.child.kill('SIGTERM');
     // The call at Xero holds for 30 s and the deadline is 10 min: only the second signal ends it.
     expect(await exitOf(relay)).toEqual({ code: 1, signal: null });

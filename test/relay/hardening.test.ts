@@ -7,6 +7,7 @@ import { buildRelay } from '../../relay/runtime';
 import { NZ_TENANT_ID, SEED_CLIENT_ID, SEED_CLIENT_SECRET } from '../../xero-sim/seed';
 import type { RunningSim } from '../../xero-sim/start';
 import {
+  CookieJar,
   connectAccount,
   consent,
   type Extension,
@@ -83,14 +84,20 @@ describe('relay hardening', () => {
 
   it('names a failed PKCE check as the cause of a failed sign-in, not a refresh token', async () => {
     const other = await newInstall(rut.url);
-    const { authorizeUrl } = await other.client.startConnect({ accountId: 'nz', returnUrl: RETURN_URL });
-    // The relay's stored verifier no longer matches the challenge Xero saw.
+    const { authorizeUrl, launchUrl } = await other.client.startConnect({
+      accountId: 'nz',
+      returnUrl: RETURN_URL,
+    });
+    // The auth window opened the launch URL (the browser is bound); then the relay's stored
+    // verifier stops matching the challenge Xero saw.
+    const browser = new CookieJar();
+    await browser.fetch(launchUrl!);
     await rut.relay.store.db
       .updateTable('oauth_states')
       .set({ code_verifier: 'x'.repeat(64) })
       .where('install_id', '=', other.key.installId)
       .execute();
-    const { returnLocation } = await consent(authorizeUrl, 'allow', [NZ_TENANT_ID]);
+    const { returnLocation } = await consent(authorizeUrl, 'allow', [NZ_TENANT_ID], browser);
     const description = new URL(returnLocation).searchParams.get('error_description') ?? '';
     expect(description).toMatch(/PKCE/);
     expect(description).not.toMatch(/refresh token/i);

@@ -7,14 +7,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { serve } from '@hono/node-server';
 import pg from 'pg';
 import { DEV_CHROME_EXTENSION_ID } from '../../lib/extension-ids';
 import { fromKeyPair, generateKeyPair, type InstallKey } from '../../lib/install-key';
 import { createRelayClient, type RelayClient } from '../../lib/relay-client';
 import { parseEnv, type RelayConfig } from '../../relay/env';
 import { fastForwardClock, type SchedulerClock } from '../../relay/jobs/clock';
-import { type BuildOptions, buildRelay, createLogger, type Relay } from '../../relay/runtime';
+import { type BuildOptions, buildRelay, createLogger, type Relay, relayServer } from '../../relay/runtime';
 import { createClock } from '../../xero-sim/clock';
 import { SEED_CLIENT_ID, SEED_CLIENT_SECRET, seedWithAmazonSection } from '../../xero-sim/seed';
 import { type RunningSim, type StartSimOptions, startSim } from '../../xero-sim/start';
@@ -132,9 +131,10 @@ export async function startRelay(opts: StartRelayOptions): Promise<RelayUnderTes
     ...opts.build,
     log: createLogger('info', logs.stream),
   });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: relay.app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
-    s.once('error', reject);
+  const server = relayServer(relay, config);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
   });
   return {
     relay,
@@ -143,7 +143,7 @@ export async function startRelay(opts: StartRelayOptions): Promise<RelayUnderTes
     logs,
     stop: async () => {
       await new Promise<void>((resolve) => {
-        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.closeAllConnections();
         server.close(() => resolve());
       });
       await relay.close();
@@ -170,31 +170,99 @@ export async function newInstall(relayUrl: string, register = true): Promise<Ext
 }
 
 /**
- * Drives the sim's consent page like a browser: open authorizeUrl, submit "Allow access"
- * (with the chosen tenants) or "Cancel", follow the sim's redirect to the relay callback,
- * and return where the relay sends the browser back to.
+ * One browser's cookies, as far as the sign-in needs them: host-and-port scoped (as a
+ * browser scopes the loopback relay's), with Path and Max-Age honoured. Only redirects
+ * followed through `fetch` here see them.
+ */
+export class CookieJar {
+  private readonly cookies = new Map<string, { value: string; path: string; expires: number }>();
+
+  store(url: string, setCookies: string[]): void {
+    const { host } = new URL(url);
+    for (const line of setCookies) {
+      const [pair, ...attrs] = line.split(';').map((p) => p.trim());
+      const i = pair!.indexOf('=');
+      const name = pair!.slice(0, i);
+      let path = '/';
+      let expires = Number.POSITIVE_INFINITY;
+      for (const a of attrs) {
+        const [k, v = ''] = a.split('=');
+        if (k!.toLowerCase() === 'path') path = v;
+        if (k!.toLowerCase() === 'max-age') expires = Date.now() + Number(v) * 1000;
+      }
+      const key = `${host} ${path} ${name}`;
+      if (expires <= Date.now()) this.cookies.delete(key);
+      else this.cookies.set(key, { value: pair!.slice(i + 1), path, expires });
+    }
+  }
+
+  header(url: string): string | undefined {
+    const { host, pathname } = new URL(url);
+    const out: string[] = [];
+    for (const [key, c] of this.cookies) {
+      const [h, , name] = key.split(' ');
+      if (h === host && pathname.startsWith(c.path) && c.expires > Date.now()) out.push(`${name}=${c.value}`);
+    }
+    return out.length ? out.join('; ') : undefined;
+  }
+
+  /** fetch with this jar: sends its cookies, keeps what the answer sets, follows redirects. */
+  async fetch(url: string, init: RequestInit = {}, follow = true): Promise<Response> {
+    let current = url;
+    let request = init;
+    for (let hops = 0; hops < 10; hops++) {
+      const cookie = this.header(current);
+      const res = await fetch(current, {
+        ...request,
+        redirect: 'manual',
+        headers: { ...(request.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
+      });
+      this.store(current, res.headers.getSetCookie());
+      const location = res.headers.get('location');
+      if (!follow || res.status < 300 || res.status >= 400 || !location) {
+        Object.defineProperty(res, 'url', { value: current });
+        return res;
+      }
+      await res.arrayBuffer();
+      current = new URL(location, current).toString();
+      request = {};
+    }
+    throw new Error(`too many redirects from ${url}`);
+  }
+}
+
+/**
+ * Drives the sign-in like the extension's auth window: open the launch URL (which sets the
+ * sign-in's cookie in this browser's jar and redirects to the sim's consent page), submit
+ * "Allow access" (with the chosen tenants) or "Cancel", follow the sim's redirect to the
+ * relay callback with the jar's cookies, and return where the relay sends the browser back
+ * to. Pass a fresh jar (or a Xero authorise URL) to act as another browser.
  */
 export async function consent(
-  authorizeUrl: string,
+  launchUrl: string,
   action: 'allow' | 'cancel',
   tenantIds: string[] = [],
+  jar = new CookieJar(),
 ): Promise<{ callbackUrl: string; returnLocation: string; callbackStatus: number; callbackBody: string }> {
-  const page = await fetch(authorizeUrl);
+  const page = await jar.fetch(launchUrl);
   const html = await page.text();
   if (!page.ok) throw new Error(`consent page failed: ${page.status} ${html}`);
   const consentId = /name="consent_id" value="([^"]+)"/.exec(html)?.[1];
   if (!consentId) throw new Error('no consent_id on the consent page');
   const form = new URLSearchParams({ consent_id: consentId, action });
   for (const t of tenantIds) form.append('tenant', t);
-  // page.url: where any redirect (the relay's launch URL) finally led.
-  const posted = await fetch(new URL('/connect/authorize', page.url), {
-    method: 'POST',
-    body: form,
-    redirect: 'manual',
-  });
+  // page.url: where the launch URL's redirect finally led.
+  const posted = await jar.fetch(
+    new URL('/connect/authorize', page.url).toString(),
+    {
+      method: 'POST',
+      body: form,
+    },
+    false,
+  );
   const callbackUrl = posted.headers.get('location');
   if (!callbackUrl) throw new Error(`consent post did not redirect: ${posted.status} ${await posted.text()}`);
-  const cb = await fetch(callbackUrl, { redirect: 'manual' });
+  const cb = await jar.fetch(callbackUrl, {}, false);
   return {
     callbackUrl,
     returnLocation: cb.headers.get('location') ?? '',
@@ -203,15 +271,15 @@ export async function consent(
   };
 }
 
-/** Start → consent → callback → redeem. */
+/** Start → launch URL → consent → callback → redeem. */
 export async function connectAccount(
   ext: Extension,
   accountId: string,
   tenantIds: string[],
   connectionId?: string,
 ) {
-  const { authorizeUrl } = await ext.client.startConnect({ accountId, returnUrl: RETURN_URL, connectionId });
-  const { returnLocation } = await consent(authorizeUrl, 'allow', tenantIds);
+  const { launchUrl } = await ext.client.startConnect({ accountId, returnUrl: RETURN_URL, connectionId });
+  const { returnLocation } = await consent(launchUrl!, 'allow', tenantIds);
   const relayCode = new URL(returnLocation).searchParams.get('relay_code');
   if (!relayCode) throw new Error(`no relay_code in ${returnLocation}`);
   return ext.client.redeem({ relayCode });

@@ -114,6 +114,21 @@ describe('relay metrics', () => {
         status: '202',
       }),
     ).toBe(1);
+    // Latency histograms: one observation per request and per call to Xero, whatever its outcome.
+    expect(
+      sample(after, 'relay_http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/v1/connections/:connectionId/invoice-jobs',
+      }),
+    ).toBe(1);
+    expect(sample(after, 'relay_xero_call_duration_seconds_count', { operation: 'createInvoices' })).toBe(
+      sample(after, 'relay_xero_calls_total', { operation: 'createInvoices' }),
+    );
+    expect(sample(after, 'relay_xero_calls_total', { operation: 'createInvoices' })).toBeGreaterThan(0);
+    // Every queue state is reported, parked items included, even at zero.
+    for (const state of ['queued', 'posting', 'needs_reconnect']) {
+      expect(after).toMatch(new RegExp(`^relay_invoice_items\\{state="${state}"\\} \\d+$`, 'm'));
+    }
     expect(sample(after, 'relay_invoice_items', { state: 'queued' })).toBe(0);
     expect(sample(after, 'relay_invoice_oldest_queued_seconds')).toBe(0);
 
@@ -121,6 +136,17 @@ describe('relay metrics', () => {
     expect(items(0, 200).every((i) => counts.get(i.invoice.InvoiceNumber) === 1)).toBe(true);
     // Bounded labels: no organisation, connection or job id leaks into a label value.
     for (const id of [NZ_TENANT_ID, connectionId, jobId]) expect(after).not.toContain(id);
+  });
+
+  it('answers 404 at /metrics when METRICS_TOKEN is not set', async () => {
+    const plain = await startRelay({ sim, store: 'pglite' });
+    try {
+      const res = await fetch(`${plain.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(res.status).toBe(404);
+      expect(await res.text()).not.toContain('relay_http_requests_total');
+    } finally {
+      await plain.stop();
+    }
   });
 
   it('logs the client address the one trusted proxy forwarded, not the proxy’s', async () => {

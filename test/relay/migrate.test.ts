@@ -1,12 +1,13 @@
 // Migrations as a deploy step on PostgreSQL: a relay refuses a schema it would have to
 // migrate (unless MIGRATE_ON_START=1), and `relay:migrate` started twice at once on a fresh
-// schema applies the migrations once and succeeds in both.
+// schema applies the migrations once and succeeds in both. On PGlite, which has no deploy
+// step, a relay started with MIGRATE_ON_START unset migrates by itself.
 import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATION_NAMES } from '../../relay/store/db';
 import { SEED_CLIENT_ID, SEED_CLIENT_SECRET } from '../../xero-sim/seed';
-import { createPgSchema, PG_URL, TOKEN_KEY_A } from './harness';
+import { createPgSchema, PG_URL, TOKEN_KEY_A, tempDir } from './harness';
 import { spawnRelay } from './spawn';
 
 function runMigrate(env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
@@ -129,6 +130,48 @@ describe('relay:migrate on PostgreSQL', () => {
       expect(ready.status).toBe(200);
     } finally {
       expect(await relay.stop()).toBe(0);
+    }
+  });
+});
+
+describe('MIGRATE_ON_START on PGlite', () => {
+  const relayEnv = (dataDir: string, migrateOnStart: string) => ({
+    XERO_CLIENT_ID: SEED_CLIENT_ID,
+    XERO_CLIENT_SECRET: SEED_CLIENT_SECRET,
+    TOKEN_KEYS: TOKEN_KEY_A,
+    RELAY_DATA_DIR: dataDir,
+    // Empty is unset: spawnRelay's own default (1) does not apply.
+    MIGRATE_ON_START: migrateOnStart,
+  });
+
+  it('unset, a relay on a new PGlite folder migrates it and serves, as `npm run relay` does', {
+    timeout: 60_000,
+  }, async () => {
+    const dir = tempDir();
+    try {
+      const relay = await spawnRelay(relayEnv(dir.path, ''));
+      try {
+        expect((await fetch(`${relay.url}/readyz`)).status).toBe(200);
+        expect(relay.stdout()).toContain('"msg":"store migrations applied"');
+      } finally {
+        expect(await relay.stop()).toBe(0);
+      }
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('0, a relay on a new PGlite folder refuses to serve it', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    try {
+      const refused = await spawnRelay(relayEnv(dir.path, '0')).then(
+        (r) => r.stop().then(() => 'started' as const),
+        (e: Error) => e.message,
+      );
+      expect(refused).toMatch(/relay exited with 78/);
+      expect(refused).toContain('schema is out of date');
+    } finally {
+      dir.remove();
     }
   });
 });

@@ -90,6 +90,47 @@ describe('org ledger and look-ups', () => {
     expect(simInvoices(sim, payload.InvoiceNumber)).toHaveLength(1);
   });
 
+  it('posts one bill when two installs send it at the same time through their own connections', async () => {
+    const a = await newInstall(relay.url);
+    const b = await newInstall(relay.url);
+    const viaA = await connectAccount(a, 'nz-twice', [NZ_TENANT_ID]);
+    const viaB = await connectAccount(b, 'nz-twice', [NZ_TENANT_ID]);
+    expect(viaA.connectionId).not.toBe(viaB.connectionId);
+    const key = 'nz-twice:settlement-B8:1';
+    const payload = bill(8);
+    // Slow answers, so both look-ups find nothing before either bill is created; A's batch
+    // holds another bill too, so the two PUTs differ and Xero's Idempotency-Key cannot merge them.
+    await sim.controls.setLatency(400);
+    try {
+      const [sentA, sentB] = await Promise.all([
+        a.client.submitInvoices({
+          connectionId: viaA.connectionId,
+          accountId: 'nz-twice',
+          invoices: [
+            { idempotencyKey: key, invoice: payload },
+            { idempotencyKey: 'nz-twice:settlement-B9:1', invoice: bill(9) },
+          ],
+        }),
+        b.client.submitInvoices({
+          connectionId: viaB.connectionId,
+          accountId: 'nz-twice',
+          invoices: [{ idempotencyKey: key, invoice: payload }],
+        }),
+      ]);
+      const [jobA, jobB] = await Promise.all([
+        waitForJob(a.client, sentA.jobId),
+        waitForJob(b.client, sentB.jobId),
+      ]);
+      const stored = simInvoices(sim, payload.InvoiceNumber);
+      expect(stored).toHaveLength(1);
+      expect(jobA.items[0]).toMatchObject({ state: 'done', invoiceId: stored[0]?.InvoiceID });
+      expect(jobA.items[1]?.state).toBe('done');
+      expect(jobB.items[0]).toMatchObject({ state: 'done', invoiceId: stored[0]?.InvoiceID });
+    } finally {
+      await sim.controls.setLatency(0);
+    }
+  });
+
   it('looks a bill up before creating it: one already in Xero with the same total is adopted, nothing posted', async () => {
     const ext = await newInstall(relay.url);
     const { connectionId } = await connectAccount(ext, 'nz-adopt', [NZ_TENANT_ID]);

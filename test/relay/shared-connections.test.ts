@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NZ_TENANT_ID, UK_TENANT_ID } from '../../xero-sim/seed';
+import { CA_TENANT_ID, NZ_TENANT_ID, UK_TENANT_ID, US_TENANT_ID } from '../../xero-sim/seed';
 import type { RunningSim } from '../../xero-sim/start';
 import {
   connectAccount,
@@ -99,16 +99,20 @@ describe.each(STORE_KINDS)('shared Xero connections (%s store)', (storeKind) => 
 
   it('disconnects at Xero and reports which accounts lost access', async () => {
     const ext = await newInstall(rut.url);
-    const { connectionId } = await connectAccount(ext, 'de', [NZ_TENANT_ID]);
+    // An organisation no other connection of this file posts through, so Xero's connection
+    // to it is this connection's alone and Disconnect removes it.
+    const { connectionId } = await connectAccount(ext, 'de', [US_TENANT_ID]);
     await ext.client.grant({ connectionId, accountIds: ['fr', 'it'] });
-    const simBefore = (await sim.controls.state()).connections.filter(
-      (c) => c.tenantId === NZ_TENANT_ID,
-    ).length;
+    const simBefore = await sim.controls.state();
+    expect(simBefore.connections.filter((c) => c.tenantId === US_TENANT_ID)).toHaveLength(1);
     expect(await ext.client.disconnect({ connectionId })).toEqual({ affectedAccountIds: ['de', 'fr', 'it'] });
     const simAfter = await sim.controls.state();
-    expect(simAfter.connections.filter((c) => c.tenantId === NZ_TENANT_ID).length).toBe(simBefore - 1);
-    expect(simAfter.counts.revocations).toBeGreaterThanOrEqual(1);
-    const [conn] = await ext.client.listConnections();
+    expect(simAfter.connections.filter((c) => c.tenantId === US_TENANT_ID)).toHaveLength(0);
+    // The same Xero user still has the other organisations connected: revoking the token
+    // would remove those too, so it is forgotten, not revoked.
+    expect(simAfter.connections.length).toBe(simBefore.connections.length - 1);
+    expect(simAfter.counts.revocations).toBe(simBefore.counts.revocations);
+    const [conn] = (await ext.client.listConnections()).filter((c) => c.id === connectionId);
     expect(conn).toMatchObject({ status: 'disconnected', accountIds: [] });
     const row = await rut.relay.store.findConnection(connectionId);
     expect(row).toMatchObject({ access_token_enc: null, refresh_token_enc: null });
@@ -117,6 +121,19 @@ describe.each(STORE_KINDS)('shared Xero connections (%s store)', (storeKind) => 
       code: 'not_granted',
     });
     expect(await ext.client.disconnect({ connectionId })).toEqual({ affectedAccountIds: [] });
+  });
+
+  it('revokes the token when the disconnected organisation was the last one its Xero user connected', async () => {
+    await sim.controls.reset();
+    const ext = await newInstall(rut.url);
+    const { connectionId } = await connectAccount(ext, 'ca', [CA_TENANT_ID]);
+    const before = await sim.controls.state();
+    expect(before.connections.map((c) => c.tenantId)).toEqual([CA_TENANT_ID]);
+    await ext.client.disconnect({ connectionId });
+    const after = await sim.controls.state();
+    expect(after.connections).toEqual([]);
+    expect(after.counts.revocations).toBe(before.counts.revocations + 1);
+    expect(after.refreshFamilies.every((f) => f.isRevoked)).toBe(true);
   });
 
   it('marks the connection needs_reconnect for every sharing account after a disconnect inside Xero', async () => {

@@ -2,7 +2,7 @@
 // until its owner chooses one; then it reads from and posts to that organisation only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RelayError } from '../../lib/relay-client';
-import { NZ_TENANT_ID, UK_TENANT_ID } from '../../xero-sim/seed';
+import { AU_TENANT_ID, CA_TENANT_ID, NZ_TENANT_ID, UK_TENANT_ID, US_TENANT_ID } from '../../xero-sim/seed';
 import type { RunningSim } from '../../xero-sim/start';
 import {
   connectAccount,
@@ -72,6 +72,9 @@ describe.each(STORE_KINDS)(
       const { connectionId } = redeemed;
       expect(redeemed.tenantChosen).toBe(false);
       expect(redeemed.tenants.map((t) => t.tenantId).sort()).toEqual([NZ_TENANT_ID, UK_TENANT_ID].sort());
+      // The choice is still there to ask for after the popup that started it has closed.
+      const [pending] = await ext.client.listConnections();
+      expect(pending?.chooseFrom?.map((t) => t.tenantId).sort()).toEqual([NZ_TENANT_ID, UK_TENANT_ID].sort());
 
       // Pending choice: no organisation facts, no books, no invoices.
       const refusals = await Promise.all([
@@ -129,6 +132,7 @@ describe.each(STORE_KINDS)(
 
       const [listed] = await ext.client.listConnections();
       expect(listed).toMatchObject({ id: connectionId, tenantId: UK_TENANT_ID, status: 'connected' });
+      expect(listed).not.toHaveProperty('chooseFrom');
       const row = afterChoice.connections.find((c) => c.id === connectionId)!;
       expect(JSON.parse(row.tenants_json).map((t: { tenantId: string }) => t.tenantId)).toEqual([
         UK_TENANT_ID,
@@ -154,6 +158,71 @@ describe.each(STORE_KINDS)(
       expect(second.tenantChosen).toBe(false);
       // The first connection still posts to its own organisation.
       const org = await ext.client.organisation({ connectionId: first.connectionId, accountId: 'amzn-a' });
+      expect(org.name).toMatch(/Kowhai/);
+    });
+
+    /** The sim's Xero connections (one per user and organisation, as in Xero) by organisation. */
+    const simConnected = async () => new Set((await sim.controls.state()).connections.map((k) => k.tenantId));
+
+    it("disconnects only the chosen organisation: the consent's other organisation stays connected at Xero", async () => {
+      const ext = await newInstall(rut.url);
+      const { connectionId } = await connectAccount(ext, 'amzn-us-ca', [US_TENANT_ID, CA_TENANT_ID]);
+      await ext.client.chooseTenant({ connectionId, tenantId: CA_TENANT_ID });
+      const revocationsBefore = (await sim.controls.state()).counts.revocations;
+      expect(await ext.client.disconnect({ connectionId })).toEqual({ affectedAccountIds: ['amzn-us-ca'] });
+      const after = await simConnected();
+      expect(after.has(CA_TENANT_ID)).toBe(false);
+      // Revoking the token would have removed every organisation of that Xero user.
+      expect(after.has(US_TENANT_ID)).toBe(true);
+      expect((await sim.controls.state()).counts.revocations).toBe(revocationsBefore);
+    });
+
+    it('keeps another connection of the same Xero user working when one is disconnected', async () => {
+      const ext = await newInstall(rut.url);
+      const other = await newInstall(rut.url);
+      const au = await connectAccount(ext, 'amzn-au', [AU_TENANT_ID]);
+      const us = await connectAccount(ext, 'amzn-us', [US_TENANT_ID]);
+      // A second browser signed in as the same Xero user shares Xero's connection to AU.
+      const auElsewhere = await connectAccount(other, 'amzn-au-2', [AU_TENANT_ID]);
+
+      await ext.client.disconnect({ connectionId: us.connectionId });
+      await other.client.disconnect({ connectionId: auElsewhere.connectionId });
+
+      expect((await simConnected()).has(AU_TENANT_ID)).toBe(true);
+      const org = await ext.client.organisation({
+        connectionId: au.connectionId,
+        accountId: 'amzn-au',
+        refresh: true,
+      });
+      expect(org.baseCurrency).toBe('AUD');
+      const [listed] = await ext.client.listConnections();
+      expect(listed).toMatchObject({ id: au.connectionId, status: 'connected' });
+    });
+
+    it('renews the connection the install already has when the chosen organisation is one it holds', async () => {
+      const ext = await newInstall(rut.url);
+      const first = await connectAccount(ext, 'amzn-nz-1', [NZ_TENANT_ID]);
+      const second = await connectAccount(ext, 'amzn-nz-2', [NZ_TENANT_ID, UK_TENANT_ID]);
+      expect(second.tenantChosen).toBe(false);
+
+      const chosen = await ext.client.chooseTenant({
+        connectionId: second.connectionId,
+        tenantId: NZ_TENANT_ID,
+      });
+      expect(chosen).toMatchObject({ connectionId: first.connectionId, tenantId: NZ_TENANT_ID });
+      // A retried choice answers the same.
+      expect(
+        await ext.client.chooseTenant({ connectionId: second.connectionId, tenantId: NZ_TENANT_ID }),
+      ).toEqual(chosen);
+      const live = (await ext.client.listConnections()).filter((c) => c.status !== 'disconnected');
+      expect(live).toEqual([
+        expect.objectContaining({
+          id: first.connectionId,
+          tenantId: NZ_TENANT_ID,
+          accountIds: ['amzn-nz-1', 'amzn-nz-2'],
+        }),
+      ]);
+      const org = await ext.client.organisation({ connectionId: first.connectionId, accountId: 'amzn-nz-2' });
       expect(org.name).toMatch(/Kowhai/);
     });
   },

@@ -288,6 +288,19 @@ describe('settlements and the outbox', () => {
     expect(settlement).toMatchObject({ status: 'failed', lastError: 'Key already used with other content' });
   });
 
+  it('fails at once, saying which line, when the relay’s books check refuses the send', async () => {
+    const view = await ingest();
+    const message =
+      'Nothing was sent. AMZ-1: Line 1 “Amazon sales” goes to 200 · Amazon Sales, which is archived in Xero; choose an active account in Books setup.';
+    relay.failNext.push({ code: 'books_check_failed', message });
+    await handlers['settlement/send']({ settlementKey: view.settlementKey }, page);
+    await outbox.drain();
+    const settlement = await db.settlements.get(view.settlementKey);
+    expect(settlement?.status).toBe('failed');
+    expect(settlement?.lastError).toContain('Line 1 “Amazon sales”');
+    expect((await db.sends.toArray())[0]?.state).toBe('failed');
+  });
+
   it("honours the relay's Retry-After when rate limited", async () => {
     const view = await ingest();
     relay.failNext.push({ code: 'rate_limited', message: 'Slow down', details: { retryAfter: 120 } });

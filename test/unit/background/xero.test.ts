@@ -62,6 +62,49 @@ describe('xero handlers', () => {
     expect((await db.xeroConnections.get(result.connectionId))?.tenantId).toBe('tenant-2');
   });
 
+  it('keeps a pending choice of organisation locally, so the popup can ask again after closing', async () => {
+    const a = await create('Acme US', 'US');
+    const tenants = [
+      { tenantId: 'tenant-1', name: 'Kowhai' },
+      { tenantId: 'tenant-2', name: 'Harbourline' },
+    ];
+    const redeem = relay.redeem.bind(relay);
+    relay.redeem = async (input) => {
+      const answer = await redeem(input);
+      const c = relay.connections.get(answer.connectionId)!;
+      c.chooseFrom = tenants;
+      return { ...answer, tenants, tenantChosen: false };
+    };
+    const { connectionId } = await xero['xero/connect']({ accountId: a.id }, ctx);
+    expect((await db.xeroConnections.get(connectionId))?.chooseFrom).toEqual(tenants);
+
+    delete relay.connections.get(connectionId)!.chooseFrom;
+    await xero['xero/choose-tenant']({ accountId: a.id, tenantId: 'tenant-2' }, ctx);
+    expect((await db.xeroConnections.get(connectionId))?.chooseFrom).toBeUndefined();
+  });
+
+  it('moves the account to the connection the relay renewed when the chosen organisation was already connected', async () => {
+    const a = await create('Acme US', 'US');
+    const { connectionId } = await xero['xero/connect']({ accountId: a.id }, ctx);
+    const held = '00000000-0000-4000-8000-0000000000aa';
+    relay.connections.set(held, {
+      id: held,
+      tenantId: 'tenant-2',
+      organisationName: 'Harbourline',
+      status: 'connected',
+      accountIds: [a.id],
+    });
+    relay.chooseTenant = async (input) => ({
+      connectionId: held,
+      tenantId: input.tenantId,
+      organisationName: 'Harbourline',
+    });
+    const chosen = await xero['xero/choose-tenant']({ accountId: a.id, tenantId: 'tenant-2' }, ctx);
+    expect(chosen.connectionId).toBe(held);
+    expect(chosen.connectionId).not.toBe(connectionId);
+    expect((await db.accounts.get(a.id))?.xeroConnectionId).toBe(held);
+  });
+
   it('does not ask when the sign-in covered one organisation', async () => {
     const a = await create('Acme US', 'US');
     const result = await xero['xero/connect']({ accountId: a.id }, ctx);

@@ -28,7 +28,7 @@ afterEach(() => {
 /** Chooses `bytes` as a file in the import's file input and waits for it to be read. */
 type OnImport = (accountId: string, text: string) => Promise<SettlementView>;
 
-async function choose(bytes: Uint8Array<ArrayBuffer>, onImport: ReturnType<typeof vi.fn<OnImport>>) {
+async function mountWith(bytes: Uint8Array<ArrayBuffer>, onImport: ReturnType<typeof vi.fn<OnImport>>) {
   root = document.createElement('div');
   document.body.append(root);
   act(() =>
@@ -42,6 +42,10 @@ async function choose(bytes: Uint8Array<ArrayBuffer>, onImport: ReturnType<typeo
   await act(async () => {
     input.dispatchEvent(new Event('change', { bubbles: true }));
   });
+}
+
+async function choose(bytes: Uint8Array<ArrayBuffer>, onImport: ReturnType<typeof vi.fn<OnImport>>) {
+  await mountWith(bytes, onImport);
   await vi.waitFor(() => expect(onImport).toHaveBeenCalled());
   return onImport.mock.calls[0]![1];
 }
@@ -60,5 +64,23 @@ describe('SettlementImport', () => {
     const text = await choose(fixture('de-windows-1252.tsv'), onImport);
     expect(text).toContain('Gebühr');
     expect(text).not.toContain('\uFFFD');
+  });
+
+  it('refuses a file mixing UTF-8 and Windows-1252, saying where, instead of importing garbled text', async () => {
+    // de-windows-1252.tsv with a UTF-8 "ü" (C3 BC) after line 3's "Principal", before the
+    // file's Windows-1252 "ü" (FC) on line 16.
+    const latin = fixture('de-windows-1252.tsv');
+    const at = Buffer.from(latin).indexOf('\tPrincipal\t') + '\tPrincipal'.length;
+    const bytes = new Uint8Array(latin.length + 2);
+    bytes.set(latin.subarray(0, at));
+    bytes.set([0xc3, 0xbc], at);
+    bytes.set(latin.subarray(at), at + 2);
+    const onImport = vi.fn<OnImport>(() => new Promise(() => {}));
+    await mountWith(bytes, onImport);
+    await vi.waitFor(() => expect(root.querySelector('[role=alert]')).not.toBeNull());
+    expect(root.querySelector('[role=alert]')!.textContent).toMatch(
+      /^line 16, column 14 .*mixes two encodings/,
+    );
+    expect(onImport).not.toHaveBeenCalled();
   });
 });

@@ -156,3 +156,39 @@ describe('popup snapshot storage', () => {
     expect(storage.getItem(POPUP_SNAPSHOT_KEY)).not.toContain('recognised');
   });
 });
+
+describe('Popup with an organisation still to choose', () => {
+  it('marks the account and asks for the organisation again when it is chosen', async () => {
+    const a = { ...account('a', 'Acme US'), xeroConnectionId: '00000000-0000-4000-8000-000000000001' };
+    act(() => render(<Popup snapshot={null} snapshotStorage={memoryStorage()} />, root));
+    answerState({
+      ...state([a]),
+      connections: [
+        {
+          id: '00000000-0000-4000-8000-000000000001',
+          tenantId: 'tenant-1',
+          organisationName: 'Kowhai',
+          status: 'connected',
+          chooseFrom: [
+            { tenantId: 'tenant-1', name: 'Kowhai Trading' },
+            { tenantId: 'tenant-2', name: 'Harbourline' },
+          ],
+          updatedAt: 0,
+        },
+      ],
+    });
+    await settle();
+    const status = root.querySelector('[data-status]');
+    expect(status?.getAttribute('data-status')).toBe('choose_organisation');
+    expect(status?.textContent).toBe('Choose the Xero organisation');
+
+    act(() => (root.querySelector('[role="option"]') as HTMLElement).click());
+    await settle();
+    const form = root.querySelector('[data-testid="choose-organisation"]');
+    expect(form).not.toBeNull();
+    expect([...form!.querySelectorAll('label')].map((l) => l.textContent?.trim())).toEqual([
+      'Kowhai Trading',
+      'Harbourline',
+    ]);
+  });
+});

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildInvoices, type InvoiceSet } from '../../../lib/settlement/invoices.ts';
+import { buildInvoices, type InvoiceSet, properMarketplaceName } from '../../../lib/settlement/invoices.ts';
 import { formatMinor } from '../../../lib/settlement/money.ts';
 import { decodeSettlementBytes } from '../../../lib/settlement/parse.ts';
 import { toReport } from '../../../lib/settlement/report.ts';
@@ -181,6 +181,23 @@ describe('settlement files as sellers have them', () => {
     expect(!result.ok && result.error.message).toContain('UTF-16');
   });
 
+  it('names the line and column of bytes that are not UTF-16 in a UTF-16 file, in any chunking', async () => {
+    // us.tsv as UTF-16LE with a lone low surrogate (DC00) at the start of line 4's column 4.
+    const lines = new TextDecoder().decode(bytesOf('us.tsv')).split('\n');
+    const fields = lines[3]!.split('\t');
+    fields[3] = `\udc00${fields[3]}`;
+    lines[3] = fields.join('\t');
+    const bytes = encodeFile(lines.join('\n'), 'utf-16le');
+    for (const chunk of [1, 2, 3, 5, 4096]) {
+      const result = await summariseSettlement(chunkedStream(bytes, [chunk]));
+      expect(result, `chunks of ${chunk}`).toMatchObject({
+        ok: false,
+        error: { code: 'BAD_ENCODING', line: 4, column: 4 },
+      });
+      expect(!result.ok && result.error.message).toContain('has bytes here that are not UTF-16LE');
+    }
+  });
+
   it('refuses a file that mixes UTF-8 and Windows-1252, naming where', async () => {
     const text = settlementText({
       total: '3.00',
@@ -209,16 +226,75 @@ describe('settlement files as sellers have them', () => {
     expect(!result.ok && result.error.message).toContain('mixes two encodings');
   });
 
+  const decoded = (bytes: Uint8Array) => {
+    const text = decodeSettlementBytes(bytes);
+    if (!text.ok) throw new Error(text.error.message);
+    return text.value;
+  };
+
   it('decodes bytes to text by the same rules, for callers that must pass text on', async () => {
     const expected = await us();
-    for (const file of ['us-unicode-text.txt', 'us.tsv']) {
-      const result = await summariseSettlement(decodeSettlementBytes(bytesOf(file)));
+    const bomless = bytesOf('us-unicode-text.txt').subarray(2);
+    for (const bytes of [bytesOf('us-unicode-text.txt'), bomless, bytesOf('us.tsv')]) {
+      const result = await summariseSettlement(decoded(bytes));
       expect(result.ok && lines(buildInvoices(result.value))).toEqual(expected);
     }
-    const de = await summariseSettlement(decodeSettlementBytes(bytesOf('de-windows-1252.tsv')));
+    const de = await summariseSettlement(decoded(bytesOf('de-windows-1252.tsv')));
     expect(de.ok && de.value.unmapped.map((u) => u.key)).toEqual([
       'other-transaction/other-transaction/Gebühr',
     ]);
+  });
+
+  it('refuses to decode a file mixing UTF-8 and Windows-1252, as the parser does, instead of garbling it', async () => {
+    const text = settlementText({
+      total: '3.00',
+      rows: [
+        {
+          transactionType: 'Order',
+          amountType: 'ItemFees',
+          amountDescription: 'Gebühr',
+          amount: '1.00',
+          postedDate: '2025-06-06',
+        },
+        {
+          transactionType: 'Order',
+          amountType: 'ItemFees',
+          amountDescription: 'Steuer?',
+          amount: '2.00',
+          postedDate: '2025-06-06',
+        },
+      ],
+    });
+    const bytes = encodeFile(text, 'utf-8');
+    bytes[bytes.lastIndexOf(63)] = 0xe4;
+    const result = decodeSettlementBytes(bytes);
+    expect(result).toMatchObject({ ok: false, error: { code: 'BAD_ENCODING', line: 4, column: 14 } });
+    expect(!result.ok && result.error.message).toContain('mixes two encodings');
+  });
+
+  it('refuses to decode UTF-16 with bytes that are not UTF-16, as the parser does', async () => {
+    const good = bytesOf('us-unicode-text.txt');
+    const bytes = new Uint8Array(good.length + 2);
+    bytes.set(good);
+    bytes.set([0x00, 0xdc], good.length); // a lone low surrogate
+    const result = decodeSettlementBytes(bytes);
+    expect(result).toMatchObject({ ok: false, error: { code: 'BAD_ENCODING', column: 1 } });
+    expect(!result.ok && result.error.message).toContain('not UTF-16LE');
+  });
+
+  it('decodes a stray Windows-1252 byte in a field the engine does not keep as the parser reads it', async () => {
+    // Kept text is UTF-8 ("Gebühr-Abo"); one sku carries a lone Windows-1252 byte.
+    const text = new TextDecoder()
+      .decode(bytesOf('us.tsv'))
+      .replace('Subscription Fee', 'Gebühr-Abo')
+      .replace('\tMUG-BLUE-12\t', '\tMUG-BLUE-12?\t');
+    const bytes = encodeFile(text, 'utf-8');
+    bytes[bytes.indexOf(63)] = 0xe4;
+    const fromBytes = await summariseSettlement(new Blob([bytes]));
+    const fromText = await summariseSettlement(decoded(bytes));
+    const expected = (await us()).map((l) => l.replace('Subscription Fee', 'Gebühr-Abo'));
+    expect(fromBytes.ok && lines(buildInvoices(fromBytes.value))).toEqual(expected);
+    expect(fromText.ok && lines(buildInvoices(fromText.value))).toEqual(expected);
   });
 
   it('makes nothing to send of a zero settlement with no rows', async () => {
@@ -244,6 +320,32 @@ describe('settlement files as sellers have them', () => {
     expect(invoice!.contactName).toBe('Amazon.com');
     expect(invoice!.reference).toBe(
       'Amazon.com settlement 18004731211 2025-06-05 to 2025-06-19 (marketplace "amazon.com" in the file)',
+    );
+  });
+});
+
+describe('contact names', () => {
+  it.each([
+    ['amazon.de', 'Amazon.de'],
+    [' AMAZON.DE ', 'Amazon.de'],
+    ['www.amazon.co.uk', 'Amazon.co.uk'],
+    ['AMAZON.CO.JP', 'Amazon.co.jp'],
+    ['amazon.com.mx', 'Amazon.com.mx'],
+    ['Amazon.fr', 'Amazon.fr'],
+    ['Non-Amazon', undefined],
+    ['', undefined],
+  ])('gives %j the proper name %j', (spelling, proper) => {
+    expect(properMarketplaceName(spelling)).toBe(proper);
+  });
+
+  it("names a DE file's lower-case amazon.de contact Amazon.de and keeps the spelling in the reference", async () => {
+    const text = new TextDecoder().decode(bytesOf('de.tsv')).replaceAll('\tAmazon.de\t', '\tamazon.de\t');
+    const result = await summariseSettlement(text);
+    if (!result.ok) throw new Error(result.error.message);
+    const [invoice] = buildInvoices(result.value).invoices;
+    expect(invoice!.contactName).toBe('Amazon.de');
+    expect(invoice!.reference).toMatch(
+      /^Amazon\.de settlement 9911223344 .*\(marketplace "amazon\.de" in the file\)$/,
     );
   });
 });
@@ -331,7 +433,21 @@ describe('refusals say what is true, where, and what to do', () => {
     const text = settlementText({ total: '1.00', rows: [], lineEnd: '\r' }).replace('\t1.00\t', '\t\t');
     const error = await refusal(text);
     expect(error).toMatchObject({ code: 'SUMMARY_MISSING', line: 2, column: 5, columnName: 'total-amount' });
-    expect(error.message).toContain('is blank');
+    expect(error.message).toContain('column 5 (total-amount): is blank; the summary row');
+  });
+
+  it('says a blank amount is blank rather than quoting an empty ""', async () => {
+    const row = {
+      transactionType: 'Order',
+      amountType: 'ItemPrice',
+      amountDescription: 'Principal',
+      amount: '',
+      postedDate: '2025-06-06',
+    };
+    const error = await refusal(settlementText({ total: '1.00', rows: [row] }));
+    expect(error).toMatchObject({ code: 'BAD_AMOUNT', line: 3, column: 15, columnName: 'amount' });
+    expect(error.message).toContain('column 15 (amount): is blank, so it is not an amount');
+    expect(error.message).not.toContain('""');
   });
 
   it('refuses a quote that does not close, naming line and column', async () => {
@@ -371,6 +487,14 @@ describe('refusals say what is true, where, and what to do', () => {
     const error = await refusal(cut);
     expect(error).toMatchObject({ code: 'BAD_AMOUNT', line: 3, column: 15, columnName: 'amount' });
     expect(error.message).toContain('is missing (the row ends after column 14)');
+  });
+
+  it('says a total a spreadsheet gave a thousands separator has one, not too many decimal digits', async () => {
+    const text = new TextDecoder().decode(bytesOf('de.tsv')).replace('\t1404,83\t', '\t1.404,83\t');
+    const error = await refusal(text);
+    expect(error).toMatchObject({ code: 'BAD_AMOUNT', line: 2, column: 5, columnName: 'total-amount' });
+    expect(error.message).toContain('"1.404,83" is not an amount: it has two separators');
+    expect(error.message).not.toContain('decimal digits');
   });
 
   it('gives every refusal a line, a column and something to do', async () => {

@@ -4,6 +4,7 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SettlementPreview } from '../../../../components/in-page/SettlementPreview';
+import { setLocale } from '../../../../lib/i18n';
 import { buildInvoices, summariseSettlement, toReport } from '../../../../lib/settlement';
 import type { SettlementView } from '../../../../lib/views';
 
@@ -40,6 +41,7 @@ const mount = (views: SettlementView[]) => {
 };
 
 afterEach(() => {
+  setLocale('en');
   render(null, root);
   root.remove();
 });
@@ -60,6 +62,17 @@ describe('SettlementPreview', () => {
       'Nothing to send',
     );
     expect(root.querySelector<HTMLButtonElement>('[data-testid="sb-send"]')?.disabled).toBe(true);
+  });
+
+  it("says both in the seller's language (German)", async () => {
+    setLocale('de');
+    mount([await view('ca-v1.tsv'), await view('zero.tsv')]);
+    expect(root.textContent).toContain('älteres V1-Format');
+    expect(root.querySelector('[data-testid="sb-nothing-to-send"]')?.textContent).toContain(
+      'Nichts zu senden',
+    );
+    expect(root.textContent).not.toContain('older V1 format');
+    expect(root.textContent).not.toContain('Nothing to send');
   });
 
   it('keeps Send enabled when a settlement has invoices', async () => {

@@ -1,0 +1,83 @@
+// The relay's HTTP listener: Node's server with the Hono app behind it, plus the one refusal
+// made before the app sees a request. A registration flood (POST /v1/installs past the
+// per-address or per-instance limit) is answered 429 here from the raw request: no body is
+// read, no Request, context or middleware chain is built, nothing is logged per request
+// (RegistrationLimiter logs a summary). Everything else goes to the app unchanged.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { EXTENSION_ORIGIN } from '../lib/relay-api';
+import { markRegistrationCounted, type RegistrationLimiter } from './auth/limits';
+import { rawClientAddress } from './client-address';
+import type { RelayConfig } from './env';
+import type { AppEnv } from './services';
+
+export interface RelayHttpDeps {
+  app: Hono<AppEnv>;
+  registrations: RegistrationLimiter;
+  config: Pick<RelayConfig, 'TRUST_PROXY' | 'CORS_EXTRA_ORIGINS'>;
+  now?: () => number;
+  /** Counted at /metrics, as the app counts the answers it makes. */
+  onEarlyRefusal?: () => void;
+}
+
+/** The headers every relay answer carries (app.ts sets the same through its middleware). */
+const SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'content-security-policy':
+    "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-type': 'application/json',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'origin-agent-cluster': '?1',
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-dns-prefetch-control': 'off',
+  'x-download-options': 'noopen',
+  'x-frame-options': 'DENY',
+  'x-permitted-cross-domain-policies': 'none',
+  'x-xss-protection': '0',
+};
+
+export function relayRequestListener(deps: RelayHttpDeps) {
+  const toApp = getRequestListener(deps.app.fetch);
+  const now = deps.now ?? Date.now;
+  const isAllowedOrigin = (origin: string) =>
+    EXTENSION_ORIGIN.test(origin) || deps.config.CORS_EXTRA_ORIGINS.includes(origin);
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'POST' && (req.url === '/v1/installs' || req.url?.startsWith('/v1/installs?'))) {
+      const refusal = deps.registrations.check(
+        rawClientAddress(req, deps.config.TRUST_PROXY) ?? 'unknown',
+        now(),
+      );
+      if (refusal) {
+        deps.onEarlyRefusal?.();
+        const origin = req.headers.origin;
+        const body = JSON.stringify({ error: { code: 'rate_limited', message: refusal.message } });
+        res.writeHead(429, {
+          ...SECURITY_HEADERS,
+          'retry-after': String(refusal.retry),
+          'content-length': Buffer.byteLength(body),
+          ...(origin && isAllowedOrigin(origin)
+            ? {
+                'access-control-allow-origin': origin,
+                'access-control-expose-headers': 'Retry-After,X-Request-Id',
+                vary: 'Origin',
+              }
+            : {}),
+        });
+        // Node discards the unread body itself and keeps the connection usable.
+        res.end(body);
+        return;
+      }
+      markRegistrationCounted(req);
+    }
+    void toApp(req, res);
+  };
+}
+
+/** A Node HTTP server for the relay (not yet listening). */
+export function createRelayServer(deps: RelayHttpDeps): Server {
+  return createServer(relayRequestListener(deps));
+}
