@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { BooksLoadResult } from '@/lib/background/books';
 import { accountLabel } from '@/lib/books/check';
 import { accountsFor, type GroupChoice, LINE_GROUPS, type LineGroup, taxRatesFor } from '@/lib/books/setup';
 import { type MessageKey, t, tp } from '@/lib/i18n';
 import type { Account } from '@/lib/records';
 import type { NewAccount } from '@/lib/relay-api';
+import type { BooksLoadResult } from '@/lib/views';
 
 export interface BooksSetupProps {
   /** Accounts that post to a Xero organisation. */

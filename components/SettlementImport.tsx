@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import type { SettlementView } from '@/lib/background/settlements';
 import { t } from '@/lib/i18n';
 import type { Account } from '@/lib/records';
 import { decodeSettlementBytes } from '@/lib/settlement/parse';
+import type { SettlementView } from '@/lib/views';
 import { SettlementPreview } from './in-page/SettlementPreview';
 import { IN_PAGE_CSS } from './in-page/styles';
 

@@ -3,13 +3,15 @@ import { storage } from 'wxt/utils/storage';
 import { createAccountHandlers } from '@/lib/background/accounts';
 import { createBackupHandlers } from '@/lib/background/backup';
 import { createBooksHandlers } from '@/lib/background/books';
+import { systemClock } from '@/lib/background/clock';
+import { createConnectionHandlers } from '@/lib/background/connections';
 import { createHistoryHandlers, createProblemWatch } from '@/lib/background/history';
 import { createOutbox } from '@/lib/background/outbox';
 import { createRelayPort } from '@/lib/background/relay';
 import { createSellerCentralHandlers } from '@/lib/background/seller-central';
 import { createSettingsHandlers } from '@/lib/background/settings';
 import { createSettlementHandlers } from '@/lib/background/settlements';
-import { createXeroHandlers } from '@/lib/background/xero';
+import { createXeroHandlers, type XeroDeps } from '@/lib/background/xero';
 import { getDb } from '@/lib/db';
 import { LANGUAGE_STORAGE_KEY } from '@/lib/i18n';
 import { loadLocale } from '@/lib/i18n-load';
@@ -101,8 +103,23 @@ export default defineBackground(() => {
   // The Settlements page is an extension page: no tab, so no "which account does this tab
   // show" check applies to it.
   const pageContext = { sender: {} };
+  const xeroDeps: XeroDeps = {
+    db,
+    relay,
+    returnUrl: () => browser.identity.getRedirectURL('xero'),
+    webAuthFlow: async (url) => {
+      const finalUrl = await browser.identity.launchWebAuthFlow({ url, interactive: true });
+      if (!finalUrl) throw new Error('The Xero window closed without an answer.');
+      return finalUrl;
+    },
+    onReconnected: async (connectionId) => {
+      await outbox.resume(connectionId);
+      void outbox.drain();
+    },
+  };
+
   const handlers = {
-    ...createAccountHandlers(db, Date, sellerCentral.currentContext),
+    ...createAccountHandlers(db, systemClock, sellerCentral.currentContext),
     ...sellerCentral,
     ...settings,
     ...createBackupHandlers(db),
@@ -116,20 +133,8 @@ export default defineBackground(() => {
       notificationsEnabled: notifyProblemsItem,
       onChanged: () => void problems.refresh(),
     }),
-    ...createXeroHandlers({
-      db,
-      relay,
-      returnUrl: () => browser.identity.getRedirectURL('xero'),
-      webAuthFlow: async (url) => {
-        const finalUrl = await browser.identity.launchWebAuthFlow({ url, interactive: true });
-        if (!finalUrl) throw new Error('The Xero window closed without an answer.');
-        return finalUrl;
-      },
-      onReconnected: async (connectionId) => {
-        await outbox.resume(connectionId);
-        void outbox.drain();
-      },
-    }),
+    ...createXeroHandlers(xeroDeps),
+    ...createConnectionHandlers(xeroDeps),
   };
   const self = { id: browser.runtime.id, origin: browser.runtime.getURL('/') };
 

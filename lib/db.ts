@@ -5,6 +5,7 @@
  * `version(n + 1)` with its `upgrade()` and a test that opens the previous schema first.
  */
 import Dexie, { type EntityTable } from 'dexie';
+import { AppError } from './errors';
 import {
   type Account,
   type Mapping,
@@ -13,7 +14,7 @@ import {
   upgradeStoredAccountIds,
   type XeroConnection,
 } from './records';
-import { DATABASES } from './storage';
+import { DATABASES, TABLES } from './storage';
 
 export const DB_NAME = DATABASES.main;
 
@@ -72,6 +73,28 @@ export class SettlebridgeDb extends Dexie {
           );
         }
       });
+
+    // Every row is checked against its record schema as it is read (lib/storage.ts names the
+    // tables and their schemas): a damaged row fails here, naming its table and key, instead
+    // of deep in the page that trusted it. The row itself is returned, unchanged.
+    for (const [table, schema] of Object.entries(TABLES)) {
+      const primaryKey = table === 'settlements' ? 'key' : table === 'sends' ? 'seq' : 'id';
+      this.table(table).hook('reading', (row: Record<string, unknown> | undefined) => {
+        // A lookup that found nothing passes through as nothing; an upgrade reads rows in the
+        // shape of the version it upgrades from, so it checks them itself.
+        if (row === undefined || row === null || Dexie.currentTransaction?.idbtrans?.mode === 'versionchange')
+          return row;
+        const parsed = schema.safeParse(row);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new AppError(
+            'stored_row_invalid',
+            `The stored ${table} row ${JSON.stringify(row[primaryKey])} is damaged (${issue?.path.join('.') || 'row'}: ${issue?.message}); Settlebridge cannot read it.`,
+          );
+        }
+        return row;
+      });
+    }
   }
 }
 

@@ -20,8 +20,6 @@
  * in that preview; it cannot send or remap on its own.
  */
 import { z } from 'zod';
-import type { BooksCheckResult, BooksLoadResult } from './background/books';
-import type { SettlementView } from './background/settlements';
 import { AppError, describeZodError, type ErrorInfo, toErrorInfo } from './errors';
 import { HistoryPage, HistoryQuery, ProblemSummary } from './history';
 import { isSellerCentralHost } from './marketplaces';
@@ -35,6 +33,7 @@ import {
   XeroConnection,
 } from './records';
 import { Settings, SettingsView } from './settings';
+import { BooksCheckResult, BooksCreateResult, BooksLoadResult, SettlementView } from './views';
 
 export type SenderKind = 'extension-page' | 'content-script';
 
@@ -71,7 +70,7 @@ const SettlementText = z
   .string()
   .min(1)
   .max(48 * 1024 * 1024, 'This settlement file is larger than 48 MB.');
-const View = z.custom<SettlementView>();
+const View = SettlementView;
 
 /** The account metadata export (lib/background/backup.ts); tokens are never part of it. */
 export const BACKUP_FORMAT = 'settlebridge-backup';
@@ -252,7 +251,7 @@ export const protocol = {
   'books/load': {
     from: 'extension-page',
     input: z.object({ accountId: Id, refresh: z.boolean().optional() }),
-    output: z.custom<BooksLoadResult>(),
+    output: BooksLoadResult,
   },
   /** "Create Amazon accounts for me": only these accounts, only on the user's click. */
   'books/create-accounts': {
@@ -279,13 +278,13 @@ export const protocol = {
         .min(1)
         .max(30),
     }),
-    output: z.custom<BooksLoadResult & { failed: { code: string; name: string; message: string }[] }>(),
+    output: BooksCreateResult,
   },
   /** Where each line of a settlement would post (account code and name) and what would stop the send. */
   'books/check': {
     from: 'extension-page',
     input: z.object({ settlementKey: z.string().min(1).max(200) }),
-    output: z.custom<BooksCheckResult>(),
+    output: BooksCheckResult,
   },
   /** Saves a complete setup as the organisation's mapping; refused unless every choice fits its books. */
   'books/save': {

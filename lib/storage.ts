@@ -1,8 +1,10 @@
 /**
- * Everything the extension keeps in the browser, named once: the two IndexedDB databases and
- * every item in extension storage, each item with the schema its stored value is checked
- * against whenever it is read. A value that no longer passes (an older shape, a damaged
- * profile) reads as the item's fallback instead of reaching the code that trusts it.
+ * Everything the extension keeps in the browser, named once: the two IndexedDB databases, the
+ * main database's tables and every item in extension storage, each with the schema its stored
+ * value is checked against whenever it is read. An item that no longer passes (an older shape,
+ * a damaged profile) reads as the item's fallback; a table row that no longer passes is
+ * refused with an error naming its table and key (lib/db.ts), instead of reaching the code
+ * that trusts it.
  *
  * No Xero token or secret is ever among them: the relay owns those.
  *
@@ -17,6 +19,7 @@
  */
 import { z } from 'zod';
 import { PageContext } from './page-context';
+import { Account, Mapping, Send, Settlement, XeroConnection } from './records';
 import { Settings } from './settings';
 
 /** IndexedDB databases, one each per browser profile. */
@@ -25,6 +28,15 @@ export const DATABASES = {
   main: 'settlebridge',
   /** The install's non-extractable signing key (lib/install-key.ts). */
   installKey: 'settlebridge-keys',
+} as const;
+
+/** The main database's tables (lib/db.ts) and the schema each row is checked against on read. */
+export const TABLES = {
+  accounts: Account,
+  xeroConnections: XeroConnection,
+  mappings: Mapping,
+  settlements: Settlement,
+  sends: Send,
 } as const;
 
 export interface StoredItemSpec<S extends z.ZodType> {

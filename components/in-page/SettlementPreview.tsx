@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import type { SettlementView } from '@/lib/background/settlements';
 import { formatAmount, formatDate, formatInteger, formatMoney, t, tp } from '@/lib/i18n';
+import type { SettlementView } from '@/lib/views';
 
 export interface SettlementPreviewProps {
   views: readonly SettlementView[];

@@ -5,10 +5,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { SettlementPreview } from '@/components/in-page/SettlementPreview';
 import { IN_PAGE_CSS } from '@/components/in-page/styles';
-import type { BooksCheckResult } from '@/lib/background/books';
-import type { SettlementView } from '@/lib/background/settlements';
 import { t, tp } from '@/lib/i18n';
 import { sendMessage } from '@/lib/message-client';
+import type { BooksCheckResult, SettlementView } from '@/lib/views';
 
 const send = (m: unknown) => browser.runtime.sendMessage(m);
 

@@ -4,7 +4,6 @@ import { SettlementPreview } from '@/components/in-page/SettlementPreview';
 import { IN_PAGE_CSS } from '@/components/in-page/styles';
 import { type FilterValues, NO_FILTERS, SettlementFilters } from '@/components/SettlementFilters';
 import { type RowAction, SettlementsTable, statusLabel } from '@/components/SettlementsTable';
-import type { SettlementView } from '@/lib/background/settlements';
 import type { HistoryPage, HistoryRow } from '@/lib/history';
 import { HISTORY_PAGE_SIZE } from '@/lib/history-constants';
 import { type CSV_COLUMNS, historyCsv } from '@/lib/history-csv';
@@ -12,6 +11,7 @@ import { formatInteger, type MessageKey, t, tp } from '@/lib/i18n';
 import { sendMessage } from '@/lib/message-client';
 import type { MessageInput } from '@/lib/messages';
 import { writeSettlementsSnapshot } from '@/lib/settlements-snapshot';
+import type { SettlementView } from '@/lib/views';
 
 const send = (m: unknown) => browser.runtime.sendMessage(m);
 /** The CSV export's column names from the catalogs, in CSV_COLUMNS' order. */

@@ -7,14 +7,11 @@ import { matchAccount } from '../match-account';
 import type { Handlers } from '../messages';
 import type { PageContext } from '../page-context';
 import { Account } from '../records';
-
-export interface Clock {
-  now(): number;
-}
+import { type Clock, systemClock } from './clock';
 
 export function createAccountHandlers(
   db: SettlebridgeDb,
-  clock: Clock = Date,
+  clock: Clock = systemClock,
   currentContext: () => Promise<PageContext | null> = async () => null,
 ): Pick<
   Handlers,

@@ -7,12 +7,13 @@ import type { SettlebridgeDb } from '../db';
 import { AppError, describeZodError } from '../errors';
 import { t } from '../i18n';
 import { BACKUP_FORMAT, Backup, type Handlers } from '../messages';
+import { type Clock, systemClock } from './clock';
 
 export { BACKUP_FORMAT, Backup } from '../messages';
 
 export function createBackupHandlers(
   db: SettlebridgeDb,
-  clock: { now(): number } = Date,
+  clock: Clock = systemClock,
 ): Pick<Handlers, 'backup/export' | 'backup/import'> {
   return {
     'backup/export': async () =>

@@ -15,7 +15,6 @@ import {
   type LineGroup,
   mappingFromSetup,
   missingGroups,
-  type PlannedAccount,
   planAmazonAccounts,
   suggestSetup,
   taxRatesFor,
@@ -32,53 +31,24 @@ import type { InvoicePayload, OrganisationBooks } from '../relay-api';
 import { type RelayStep, relayStepFailed } from '../relay-error-text';
 import { parseMapping, settle, toXeroPayload } from '../settlement';
 import { settlementErrorText } from '../settlement-error-text';
+import type { BooksLoadResult } from '../views';
+import { type Clock, systemClock } from './clock';
 import type { RelayBooksPort } from './relay-port';
 
 export const orgMappingId = (tenantId: string) => `org:${tenantId}`;
 export const setupId = (tenantId: string) => `books-setup:${tenantId}`;
 
-export interface BooksLoadResult {
-  organisationName: string;
-  tenantId: string;
-  books: OrganisationBooks;
-  /** The saved choices, or suggestions from the organisation's own chart when none are saved. */
-  choices: Partial<Record<LineGroup, GroupChoice>>;
-  tracking?: { category: string; option: string };
-  isSaved: boolean;
-  /** Groups without a choice yet. */
-  missing: LineGroup[];
-  /** What "Create Amazon accounts for me" would add (names, types, free codes). */
-  plan: PlannedAccount[];
-}
-
-/** What the confirmation window shows before a send: where each line goes, and what would stop it. */
-export interface BooksCheckResult {
-  organisationName: string;
-  accountId: string;
-  lines: {
-    invoiceNumber: string;
-    description: string;
-    accountCode: string;
-    /** The organisation's own name for the account, or undefined when it has no such code. */
-    accountName?: string;
-    taxType: string;
-    amount: string;
-  }[];
-  /** The same refusals the relay would give (lib/books/check.ts); empty when the send may go. */
-  problems: { invoiceNumber: string; reason: string; message: string }[];
-}
-
 export interface BooksDeps {
   db: SettlebridgeDb;
   relay: () => Promise<RelayBooksPort>;
-  clock?: { now(): number };
+  clock?: Clock;
 }
 
 type BooksHandlers = Pick<Handlers, 'books/load' | 'books/create-accounts' | 'books/save' | 'books/check'>;
 
 export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
   const { db } = deps;
-  const now = () => (deps.clock ?? Date).now();
+  const now = () => (deps.clock ?? systemClock).now();
 
   async function connectionOf(accountId: string): Promise<{ account: Account; connection: XeroConnection }> {
     const account = await db.accounts.get(accountId);

@@ -12,6 +12,7 @@ import type { Handlers } from '../messages';
 import type { PageContext } from '../page-context';
 import { pickerUrl, switchUrl } from '../seller-central/page';
 import { readStored, type SellerCentralTabs, storageItems } from '../storage';
+import { type Clock, systemClock } from './clock';
 
 export interface SessionArea {
   get(key: string): Promise<Record<string, unknown>>;
@@ -44,7 +45,7 @@ export function createSellerCentralHandlers(
   db: SettlebridgeDb,
   session: SessionArea,
   tabs: TabsPort,
-  clock: { now(): number } = Date,
+  clock: Clock = systemClock,
 ): SellerCentralHandlers {
   const read = async (): Promise<Stored> => readStored(TABS, (await session.get(TABS.key))[TABS.key]);
   const write = (stored: Stored) => session.set({ [TABS.key]: stored });

@@ -21,23 +21,12 @@ import {
   toXeroPayload,
 } from '../settlement';
 import { settlementErrorText } from '../settlement-error-text';
+import type { SettlementView } from '../views';
 import { orgMappingId, setupId } from './books';
+import { type Clock, systemClock } from './clock';
 import { type Outbox, sendKey } from './outbox';
 
 export const MAPPING_ID = 'default';
-
-export interface SettlementView {
-  settlementKey: string;
-  settlementId: string;
-  accountName: string;
-  currency: string;
-  status: Settlement['status'];
-  report: SettlementReport;
-  organisationName: string | null;
-  connectionStatus: 'connected' | 'needs_reconnect' | 'disconnected' | null;
-  parts: { invoiceNumber: string; state: string; xeroUrl?: string; error?: string }[];
-  lastError?: string;
-}
 
 type SettlementHandlers = Pick<
   Handlers,
@@ -60,12 +49,12 @@ export interface SettlementDeps {
   estimateSeconds?: () => Promise<number | undefined>;
   /** Opens the extension's confirmation window for these settlements (lib/messages.ts header). */
   openConfirm?: (settlementKeys: string[]) => Promise<void>;
-  clock?: { now(): number };
+  clock?: Clock;
 }
 
 export function createSettlementHandlers(deps: SettlementDeps): SettlementHandlers {
   const { db, outbox } = deps;
-  const now = () => (deps.clock ?? Date).now();
+  const now = () => (deps.clock ?? systemClock).now();
 
   /** Preview only: shows a settlement before Books setup exists; sending needs the organisation's. */
   async function previewMapping(account: Account): Promise<SettlementMapping> {

@@ -10,7 +10,8 @@ import { type Params, t } from '../i18n';
 import type { Handlers } from '../messages';
 import type { Account, XeroConnection } from '../records';
 import type { Connection } from '../relay-api';
-import { type RelayStep, relayErrorOf, relayStepFailed } from '../relay-error-text';
+import { type RelayStep, relayStepFailed } from '../relay-error-text';
+import { type Clock, systemClock } from './clock';
 import type { RelayPort, WebAuthFlow } from './relay-port';
 
 export interface XeroDeps {
@@ -19,29 +20,26 @@ export interface XeroDeps {
   webAuthFlow: WebAuthFlow;
   /** Where the relay sends the browser back to (identity.getRedirectURL()). */
   returnUrl: () => string;
-  clock?: { now(): number };
+  clock?: Clock;
   /** Called once a connection is usable again, so parked sends can resume. */
   onReconnected?: (connectionId: string) => Promise<void>;
 }
 
 type XeroHandlers = Pick<
   Handlers,
-  | 'xero/connect'
-  | 'xero/choose-tenant'
-  | 'xero/share'
-  | 'xero/currency'
-  | 'xero/enable-currency'
-  | 'connection/list'
-  | 'connection/disconnect'
-  | 'connection/reconnect'
+  'xero/connect' | 'xero/choose-tenant' | 'xero/share' | 'xero/currency' | 'xero/enable-currency'
 >;
 
 const relayErrorCode = (e: unknown): string | undefined =>
   typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
 
-export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
+/**
+ * What the `xero/*` and `connection/*` handlers share: relay calls with errors a seller can
+ * act on, the local connection records kept in line with the relay's, and the sign-in window.
+ */
+export function createXeroLink(deps: XeroDeps) {
   const { db } = deps;
-  const now = () => (deps.clock ?? Date).now();
+  const now = () => (deps.clock ?? systemClock).now();
 
   const getAccount = async (accountId: string): Promise<Account> => {
     const account = await db.accounts.get(accountId);
@@ -120,6 +118,13 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
     if (!relayCode) throw new AppError('relay_error', t('errors.relayNoConnection'));
     return relayCode;
   }
+
+  return { getAccount, withRelay, syncConnections, authorise, now };
+}
+
+export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
+  const { db } = deps;
+  const { getAccount, withRelay, syncConnections, authorise, now } = createXeroLink(deps);
 
   return {
     'xero/connect': async ({ accountId }) => {
@@ -218,75 +223,6 @@ export function createXeroHandlers(deps: XeroDeps): XeroHandlers {
         connectionId,
       );
       return checkCurrency(account.currency, org);
-    },
-
-    'connection/list': async ({ check }) => {
-      let stale: string | undefined;
-      try {
-        const relay = await deps.relay();
-        if (check) {
-          // Asking Xero for the organisation is how a disconnect made inside Xero shows up:
-          // the relay answers needs_reconnect and marks the connection for every account.
-          const accounts = await db.accounts.toArray();
-          const local = await db.xeroConnections.toArray();
-          await Promise.all(
-            local
-              .filter((c) => c.status === 'connected')
-              .map(async (c) => {
-                const user = accounts.find((a) => a.xeroConnectionId === c.id);
-                if (!user) return;
-                await relay
-                  .organisation({ connectionId: c.id, accountId: user.id, refresh: true })
-                  .catch(() => undefined);
-              }),
-          );
-        }
-        await syncConnections(await relay.listConnections());
-      } catch (error) {
-        stale = t('connections.stale', { detail: relayErrorOf(error) });
-      }
-      const [connections, accounts] = await Promise.all([
-        db.xeroConnections.toArray(),
-        db.accounts.toArray(),
-      ]);
-      return {
-        connections: connections.map((c) => ({
-          ...c,
-          accountIds: accounts.filter((a) => a.xeroConnectionId === c.id).map((a) => a.id),
-        })),
-        ...(stale ? { stale } : {}),
-      };
-    },
-
-    'connection/disconnect': async ({ connectionId }) => {
-      const result = await withRelay('disconnect', (r) => r.disconnect({ connectionId }), connectionId);
-      const affected = await db.transaction('rw', db.accounts, db.xeroConnections, async () => {
-        const users = await db.accounts.where('xeroConnectionId').equals(connectionId).toArray();
-        for (const a of users) {
-          await db.accounts.update(a.id, {
-            xeroConnectionId: undefined,
-            sharedFromAccountId: undefined,
-            updatedAt: now(),
-          });
-        }
-        await db.xeroConnections.delete(connectionId);
-        return users.map((a) => a.id);
-      });
-      return { affectedAccountIds: [...new Set([...affected, ...result.affectedAccountIds])] };
-    },
-
-    'connection/reconnect': async ({ connectionId }) => {
-      const user = await db.accounts.where('xeroConnectionId').equals(connectionId).first();
-      if (!user) throw new AppError('not_found', t('errors.connectionUnused'));
-      const relayCode = await authorise(user.id, connectionId);
-      const redeemed = await withRelay('finishReconnect', (r) => r.redeem({ relayCode }));
-      if (redeemed.connectionId !== connectionId) {
-        throw new AppError('relay_error', t('errors.relayNewConnection'));
-      }
-      await syncConnections(await withRelay('readConnection', (r) => r.listConnections()));
-      const connection = await db.xeroConnections.get(connectionId);
-      if (connection?.status === 'connected') await deps.onReconnected?.(connectionId);
-      return { status: connection?.status ?? 'disconnected' };
     },
   };
 }

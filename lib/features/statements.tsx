@@ -13,9 +13,9 @@ import { BulkBar, type BulkProgress } from '@/components/in-page/BulkBar';
 import { RequestHint } from '@/components/in-page/RequestHint';
 import { SettlementControl, type SettlementState } from '@/components/in-page/SettlementControl';
 import { IN_PAGE_CSS } from '@/components/in-page/styles';
-import type { SettlementView } from '../background/settlements';
 import { type SendFn, sendMessage } from '../message-client';
 import { findStatementRows, type StatementRow } from '../seller-central/page';
+import type { SettlementView } from '../views';
 
 export interface Mounted {
   container: HTMLElement;

@@ -2,21 +2,16 @@
 // across every organisation; here set low on both sides) as well as each organisation's:
 // together they never draw a 429, and every invoice is posted once. Organisation facts and
 // currency changes asked for during the bulk send wait their turn in the same budget.
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRelayClient } from '../../lib/relay-client';
-import { fastForwardClock, type SchedulerClock } from '../../relay/jobs/clock';
-import { createClock } from '../../xero-sim/clock';
 import { NZ_TENANT_ID, UK_TENANT_ID } from '../../xero-sim/seed';
 import type { RunningSim } from '../../xero-sim/start';
 import {
   connectAccount,
-  createPgSchema,
   newInstall,
-  PG_URL,
   type RelayUnderTest,
-  startRelay,
-  startTestSim,
+  type SharedInstances,
+  startSharedInstances,
 } from './harness';
 import { invoice, simInvoiceCounts, waitForJob } from './invoice-helpers';
 
@@ -37,49 +32,21 @@ const nzItems = (from: number, to: number) =>
 describe('three relay instances under a low app-wide limit', () => {
   // The app limit (12 a minute) binds before either organisation's (10 a minute each).
   const limits = { concurrent: 5, perMinute: 10, perDay: 5000, appPerMinute: 12 };
+  let instances: SharedInstances;
   let sim: RunningSim;
-  let schema: Awaited<ReturnType<typeof createPgSchema>>;
-  const relays: RelayUnderTest[] = [];
-  let probe: pg.Client;
+  let relays: RelayUnderTest[];
 
   beforeAll(async () => {
-    const clock = createClock({ frozenAt: Date.UTC(2026, 10, 4, 9) });
-    sim = await startTestSim({ clock, limits: { perMinutePerTenant: 10 } });
-    await sim.controls.setLimits({ perMinutePerApp: 12 });
-    schema = await createPgSchema();
-    // As in invoice-instances.test.ts: the shared clock jumps only when no admitted call is
-    // still unfinished, as a real clock would never let a call land in a later window.
-    probe = new pg.Client({ connectionString: PG_URL });
-    await probe.connect();
-    const inFlight = async () =>
-      Number(
-        (
-          await probe.query(
-            `select count(*) as n from "${schema.schema}".xero_calls where finished_at is null`,
-          )
-        ).rows[0].n,
-      );
-    const jumps = fastForwardClock(clock);
-    const schedulerClock: SchedulerClock = {
-      now: jumps.now,
-      sleepUntil: async (at, signal) => {
-        for (let i = 0; i < 200 && at > clock.now() && (await inFlight()) > 0; i++) {
-          await new Promise((r) => setTimeout(r, 10));
-        }
-        await jumps.sleepUntil(at, signal);
-      },
-    };
-    const build = { schedulerClock, orgLimits: limits, workerPollMs: 50 };
-    for (let i = 0; i < 3; i++) {
-      relays.push(await startRelay({ sim, store: 'postgres', schema: schema.schema, build }));
-    }
+    instances = await startSharedInstances({
+      count: 3,
+      frozenAt: Date.UTC(2026, 10, 4, 9),
+      simLimits: { perMinutePerTenant: 10 },
+      prepareSim: (s) => s.controls.setLimits({ perMinutePerApp: 12 }),
+      orgLimits: limits,
+    });
+    ({ sim, relays } = instances);
   });
-  afterAll(async () => {
-    for (const r of relays) await r.stop();
-    await sim?.stop();
-    await probe?.end();
-    await schema?.drop();
-  });
+  afterAll(() => instances?.stop());
 
   it('draw no 429 across two organisations, post each invoice once, and fit facts and currency changes in', async () => {
     const [a, b, c] = relays as [RelayUnderTest, RelayUnderTest, RelayUnderTest];

@@ -5,20 +5,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InvoiceAttachment } from '../../lib/relay-api';
 import { createRelayClient } from '../../lib/relay-client';
-import { NZ_TENANT_ID, SEED_CLIENT_ID, SEED_CLIENT_SECRET } from '../../xero-sim/seed';
+import { NZ_TENANT_ID } from '../../xero-sim/seed';
 import type { RunningSim } from '../../xero-sim/start';
 import {
+  type CrashStack,
   connectAccount,
   createPgSchema,
+  exited,
   newInstall,
-  PG_URL,
   type RelayUnderTest,
   STORE_KINDS,
   type StoreKind,
+  startCrashStack,
   startRelay,
   startTestSim,
-  TOKEN_KEY_A,
-  tempDir,
 } from './harness';
 import { items, simInvoiceCounts, waitForJob } from './invoice-helpers';
 import { spawnRelay } from './spawn';
@@ -162,33 +162,16 @@ describe.each(STORE_KINDS)('invoice attachments (%s store)', (storeKind: StoreKi
 describe.each(STORE_KINDS)(
   'a relay killed between Xero storing an attachment and recording it (%s store)',
   (storeKind: StoreKind) => {
+    let stack: CrashStack;
     let sim: RunningSim;
-    let dir: ReturnType<typeof tempDir>;
-    let schema: Awaited<ReturnType<typeof createPgSchema>> | undefined;
     beforeAll(async () => {
-      sim = await startTestSim();
-      dir = tempDir();
-      schema = storeKind === 'postgres' ? await createPgSchema() : undefined;
+      stack = await startCrashStack(storeKind);
+      sim = stack.sim;
     });
-    afterAll(async () => {
-      await sim?.stop();
-      dir?.remove();
-      await schema?.drop();
-    });
+    afterAll(() => stack?.stop());
 
     it('leaves each file attached once after the restart', { timeout: 90_000 }, async () => {
-      const env = {
-        XERO_CLIENT_ID: SEED_CLIENT_ID,
-        XERO_CLIENT_SECRET: SEED_CLIENT_SECRET,
-        XERO_IDENTITY_URL: sim.url,
-        XERO_API_URL: sim.url,
-        TOKEN_KEYS: TOKEN_KEY_A,
-        LOG_LEVEL: 'warn',
-        INVOICE_LEASE_SECONDS: '15',
-        ...(storeKind === 'postgres'
-          ? { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema!.schema }
-          : { RELAY_DATA_DIR: dir.path }),
-      };
+      const { env } = stack;
       const doomed = await spawnRelay({ ...env, RELAY_TEST_CRASH_AFTER_ATTACH: '1' });
       const ext = await newInstall(doomed.url);
       const { connectionId } = await connectAccount(ext, 'nz-att-crash', [NZ_TENANT_ID]);
@@ -199,10 +182,7 @@ describe.each(STORE_KINDS)(
         accountId: 'nz-att-crash',
         invoices: batch,
       });
-      await new Promise<void>((resolve) => {
-        if (doomed.child.exitCode !== null || doomed.child.signalCode !== null) resolve();
-        doomed.child.once('exit', () => resolve());
-      });
+      await exited(doomed.child);
       expect(doomed.child.signalCode).toBe('SIGKILL');
       // The invoice and one file are in Xero; the relay never wrote the file down.
       expect(simInvoiceCounts(sim, NZ_TENANT_ID).get(number)).toBe(1);

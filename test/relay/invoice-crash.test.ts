@@ -2,18 +2,16 @@
 // After a restart the worker must find the invoices by number instead of posting again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRelayClient } from '../../lib/relay-client';
-import { NZ_TENANT_ID, SEED_CLIENT_ID, SEED_CLIENT_SECRET } from '../../xero-sim/seed';
+import { NZ_TENANT_ID } from '../../xero-sim/seed';
 import type { RunningSim } from '../../xero-sim/start';
 import {
+  type CrashStack,
   connectAccount,
-  createPgSchema,
+  exited,
   newInstall,
-  PG_URL,
   STORE_KINDS,
   type StoreKind,
-  startTestSim,
-  TOKEN_KEY_A,
-  tempDir,
+  startCrashStack,
 } from './harness';
 import { items, simInvoiceCounts, waitForJob } from './invoice-helpers';
 import { spawnRelay } from './spawn';
@@ -21,35 +19,16 @@ import { spawnRelay } from './spawn';
 describe.each(STORE_KINDS)(
   'a relay killed between Xero accepting and recording (%s store)',
   (storeKind: StoreKind) => {
+    let stack: CrashStack;
     let sim: RunningSim;
-    let dir: ReturnType<typeof tempDir>;
-    let schema: Awaited<ReturnType<typeof createPgSchema>> | undefined;
-
     beforeAll(async () => {
-      sim = await startTestSim();
-      dir = tempDir();
-      schema = storeKind === 'postgres' ? await createPgSchema() : undefined;
+      stack = await startCrashStack(storeKind);
+      sim = stack.sim;
     });
-    afterAll(async () => {
-      await sim?.stop();
-      dir?.remove();
-      await schema?.drop();
-    });
+    afterAll(() => stack?.stop());
 
     it('leaves exactly one invoice per item after the restart', { timeout: 90_000 }, async () => {
-      const env = {
-        XERO_CLIENT_ID: SEED_CLIENT_ID,
-        XERO_CLIENT_SECRET: SEED_CLIENT_SECRET,
-        XERO_IDENTITY_URL: sim.url,
-        XERO_API_URL: sim.url,
-        TOKEN_KEYS: TOKEN_KEY_A,
-        LOG_LEVEL: 'warn',
-        // The PostgreSQL relay cannot know the dead instance is gone until its lease ends.
-        INVOICE_LEASE_SECONDS: '15',
-        ...(storeKind === 'postgres'
-          ? { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema!.schema }
-          : { RELAY_DATA_DIR: dir.path }),
-      };
+      const { env } = stack;
       const doomed = await spawnRelay({ ...env, RELAY_TEST_CRASH_AFTER_ACCEPT: '1' });
       const ext = await newInstall(doomed.url);
       const { connectionId } = await connectAccount(ext, 'nz-crash', [NZ_TENANT_ID]);
@@ -62,11 +41,7 @@ describe.each(STORE_KINDS)(
         accountId: 'nz-crash',
         invoices: batch,
       });
-      const exitCode = await new Promise<number | null>((resolve) => {
-        if (doomed.child.exitCode !== null || doomed.child.signalCode !== null)
-          resolve(doomed.child.exitCode);
-        doomed.child.once('exit', (code) => resolve(code));
-      });
+      const exitCode = await exited(doomed.child);
       expect(exitCode).toBeNull(); // killed by SIGKILL, not exited
       expect(doomed.child.signalCode).toBe('SIGKILL');
       // Xero has them; the relay never wrote that down.

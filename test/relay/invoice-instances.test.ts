@@ -1,20 +1,15 @@
 // Two relay instances on one PostgreSQL share one organisation's Xero budget: together
 // they never exceed it (no 429), and every invoice is posted once.
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRelayClient } from '../../lib/relay-client';
-import { fastForwardClock, type SchedulerClock } from '../../relay/jobs/clock';
-import { createClock } from '../../xero-sim/clock';
 import { NZ_TENANT_ID } from '../../xero-sim/seed';
 import type { RunningSim } from '../../xero-sim/start';
 import {
   connectAccount,
-  createPgSchema,
   newInstall,
-  PG_URL,
   type RelayUnderTest,
-  startRelay,
-  startTestSim,
+  type SharedInstances,
+  startSharedInstances,
 } from './harness';
 import { items, simInvoiceCounts, waitForJob } from './invoice-helpers';
 
@@ -22,54 +17,22 @@ describe('two relay instances on one PostgreSQL', () => {
   // A small minute limit on both sides keeps the test quick while still needing several
   // minute windows; the code path is the one the real 60/min takes.
   const limits = { concurrent: 5, perMinute: 6, perDay: 5000 };
+  let instances: SharedInstances;
   let sim: RunningSim;
-  let schema: Awaited<ReturnType<typeof createPgSchema>>;
   let a: RelayUnderTest;
   let b: RelayUnderTest;
-  let probe: pg.Client;
 
   beforeAll(async () => {
-    const clock = createClock({ frozenAt: Date.UTC(2026, 10, 3, 9) });
-    sim = await startTestSim({
-      clock,
-      limits: { concurrentPerTenant: 5, perMinutePerTenant: 6, perDayPerTenant: 5000 },
+    instances = await startSharedInstances({
+      count: 2,
+      frozenAt: Date.UTC(2026, 10, 3, 9),
+      simLimits: { concurrentPerTenant: 5, perMinutePerTenant: 6, perDayPerTenant: 5000 },
+      orgLimits: limits,
     });
-    schema = await createPgSchema();
-    // The shared clock jumps whenever an instance waits for a window. A jump while another
-    // instance's call is between admission and Xero would stamp that call in a later window
-    // at the sim than at the relay, something a real clock never does (the relay's one-second
-    // margin covers real flight times). So a jump waits until no admitted call is unfinished.
-    probe = new pg.Client({ connectionString: PG_URL });
-    await probe.connect();
-    const inFlight = async () =>
-      Number(
-        (
-          await probe.query(
-            `select count(*) as n from "${schema.schema}".xero_calls where finished_at is null`,
-          )
-        ).rows[0].n,
-      );
-    const jumps = fastForwardClock(clock);
-    const schedulerClock: SchedulerClock = {
-      now: jumps.now,
-      sleepUntil: async (at, signal) => {
-        for (let i = 0; i < 200 && at > clock.now() && (await inFlight()) > 0; i++) {
-          await new Promise((r) => setTimeout(r, 10));
-        }
-        await jumps.sleepUntil(at, signal);
-      },
-    };
-    const build = { schedulerClock, orgLimits: limits, workerPollMs: 50 };
-    a = await startRelay({ sim, store: 'postgres', schema: schema.schema, build });
-    b = await startRelay({ sim, store: 'postgres', schema: schema.schema, build });
+    sim = instances.sim;
+    [a, b] = instances.relays as [RelayUnderTest, RelayUnderTest];
   });
-  afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await sim?.stop();
-    await probe?.end();
-    await schema?.drop();
-  });
+  afterAll(() => instances?.stop());
 
   it('share the organisation’s limits: no 429 and each invoice once, with both doing work', async () => {
     const ext = await newInstall(a.url);

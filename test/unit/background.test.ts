@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import background from '../../entrypoints/background';
 import { getDb } from '../../lib/db';
-import type { Reply } from '../../lib/messages';
+import { dispatch, type Handlers, type Reply } from '../../lib/messages';
 
 // Drives the real background wiring through the fake browser's onMessage, with senders
 // built the way Chrome fills them in.
@@ -53,11 +53,22 @@ describe('background message listener', () => {
     });
   });
 
-  it('refuses to answer outside the output schema, naming the message', async () => {
-    await trigger(create, popupSender());
-    // A record damaged behind the background's back: its answer no longer fits the contract.
+  it('refuses a damaged stored row with an error naming its table and key', async () => {
+    const created = await trigger(create, popupSender());
+    const id = (created as { value: { id: string } }).value.id;
+    // A record damaged behind the background's back: reading it fails at the database.
     await getDb().accounts.toCollection().modify({ currency: 'dollars' });
     const reply = await trigger({ type: 'account/list', input: {} }, popupSender());
+    expect(reply).toMatchObject({ ok: false, error: { code: 'stored_row_invalid' } });
+    const { message } = (reply as { error: { message: string } }).error;
+    expect(message).toContain('accounts');
+    expect(message).toContain(id);
+  });
+
+  it('refuses to answer outside the output schema, naming the message', async () => {
+    const handlers = { 'account/list': async () => [{ name: 'no id' }] } as unknown as Handlers;
+    const self = { id: fakeBrowser.runtime.id, origin: origin() };
+    const reply = await dispatch(handlers, { type: 'account/list', input: {} }, popupSender(), self);
     expect(reply).toMatchObject({ ok: false, error: { code: 'invalid_output' } });
     expect((reply as { error: { message: string } }).error.message).toContain('account/list');
   });

@@ -75,3 +75,34 @@ describe('SettlebridgeDb version 2 (Seller Central ids)', () => {
     db.close();
   });
 });
+
+describe('SettlebridgeDb rows on read', () => {
+  it('refuses a row damaged outside Settlebridge, naming its table and key, on the normal read path', async () => {
+    const name = `damaged-${crypto.randomUUID()}`;
+    const db = new SettlebridgeDb(name);
+    const good = { id: crypto.randomUUID(), name: 'Acme US', ...base };
+    await db.accounts.add(good as never);
+    db.close();
+    // Written with IndexedDB itself, under the schema check, as a damaged profile would hold it.
+    await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open(name);
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const tx = open.result.transaction('accounts', 'readwrite');
+        tx.objectStore('accounts').put({ id: 'broken-1', name: 42, marketplace: 'US' });
+        tx.oncomplete = () => {
+          open.result.close();
+          resolve();
+        };
+        tx.onerror = () => reject(tx.error);
+      };
+    });
+    const reopened = new SettlebridgeDb(name);
+    expect(Account.parse(await reopened.accounts.get(good.id))).toMatchObject({ name: 'Acme US' });
+    await expect(reopened.accounts.get('broken-1')).rejects.toThrow(
+      /stored accounts row "broken-1" is damaged/,
+    );
+    await expect(reopened.accounts.toArray()).rejects.toMatchObject({ code: 'stored_row_invalid' });
+    reopened.close();
+  });
+});

@@ -8,11 +8,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createAccountHandlers } from '../../lib/background/accounts';
 import { orgMappingId } from '../../lib/background/books';
 import { createOutbox } from '../../lib/background/outbox';
-import { createSettlementHandlers, type SettlementView } from '../../lib/background/settlements';
+import { createSettlementHandlers } from '../../lib/background/settlements';
 import { SettlebridgeDb } from '../../lib/db';
 import { dispatch, type Handlers, protocol, type Reply } from '../../lib/messages';
 import type { Account } from '../../lib/records';
 import { DEFAULT_MAPPING_DOCUMENT } from '../../lib/settlement';
+import type { SettlementView } from '../../lib/views';
 
 const self = { id: 'settlebridge-id', origin: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop/' };
 const contentScript = {

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAccountHandlers } from '../../../lib/background/accounts';
-import { createXeroHandlers } from '../../../lib/background/xero';
+import { createConnectionHandlers } from '../../../lib/background/connections';
+import { createXeroHandlers, type XeroDeps } from '../../../lib/background/xero';
 import { SettlebridgeDb } from '../../../lib/db';
 import { FakeRelay } from './fake-relay';
 
@@ -10,7 +11,7 @@ describe('xero handlers', () => {
   let db: SettlebridgeDb;
   let relay: FakeRelay;
   let flow: (url: string) => Promise<string>;
-  let xero: ReturnType<typeof createXeroHandlers>;
+  let xero: ReturnType<typeof createXeroHandlers> & ReturnType<typeof createConnectionHandlers>;
   const accounts = () => createAccountHandlers(db);
 
   beforeEach(async () => {
@@ -19,12 +20,13 @@ describe('xero handlers', () => {
     // Stands in for the consent window: the relay's callback returns the relay code.
     flow = async (url) =>
       `https://ext.chromiumapp.org/xero?relay_code=${new URL(url).searchParams.get('relay')}`;
-    xero = createXeroHandlers({
+    const deps: XeroDeps = {
       db,
       relay: async () => relay,
       webAuthFlow: (u) => flow(u),
       returnUrl: () => 'https://ext.chromiumapp.org/xero',
-    });
+    };
+    xero = { ...createXeroHandlers(deps), ...createConnectionHandlers(deps) };
   });
 
   const create = (name: string, marketplace: 'US' | 'UK' | 'DE') =>

@@ -2,10 +2,10 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BooksSetup } from '../../../components/BooksSetup';
-import type { BooksLoadResult } from '../../../lib/background/books';
 import { missingGroups, planAmazonAccounts, suggestSetup } from '../../../lib/books/setup';
 import { setLocale } from '../../../lib/i18n';
 import type { Account } from '../../../lib/records';
+import type { BooksLoadResult } from '../../../lib/views';
 import { UK_TENANT_ID } from '../../../xero-sim/seed';
 import { booksOf, withPlanCreated } from '../books/seed-books';
 

@@ -4,8 +4,8 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SettlementImport } from '../../../components/SettlementImport';
-import type { SettlementView } from '../../../lib/background/settlements';
 import type { Account } from '../../../lib/records';
+import type { SettlementView } from '../../../lib/views';
 
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(join(import.meta.dirname, '../../fixtures/settlements', name)));

@@ -4,9 +4,9 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SettlementPreview } from '../../../../components/in-page/SettlementPreview';
-import type { SettlementView } from '../../../../lib/background/settlements';
 import { setLocale } from '../../../../lib/i18n';
 import { buildInvoices, summariseSettlement, toReport } from '../../../../lib/settlement';
+import type { SettlementView } from '../../../../lib/views';
 
 const fixture = (name: string) =>
   readFileSync(join(import.meta.dirname, '../../../fixtures/settlements', name), 'utf8');
