@@ -267,6 +267,25 @@ export async function closedShadowQuery(
 ): Promise<{ x: number; y: number; text: string; html: string }[]> {
   if ((await page.browser().version()).toLowerCase().includes('firefox'))
     return closedShadowQueryBidi(page, hostTag, selector);
+  // The page may re-render between reading the tree and querying a node of it (the in-page
+  // UI mounts while the statements table settles): DevTools then no longer knows that node
+  // id. Read the tree again rather than fail the test on a page that was merely busy.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await closedShadowQueryCdp(page, hostTag, selector);
+    } catch (e) {
+      const isStale =
+        e instanceof Error && /Could not find node with given id|No node with given id/.test(e.message);
+      if (!isStale || attempt >= 5) throw e;
+    }
+  }
+}
+
+async function closedShadowQueryCdp(
+  page: Page,
+  hostTag: string,
+  selector: string,
+): Promise<{ x: number; y: number; text: string; html: string }[]> {
   const cdp = await page.createCDPSession();
   try {
     const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: CdpNode };
