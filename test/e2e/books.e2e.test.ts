@@ -7,7 +7,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ElementHandle } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AU_TENANT_ID, defaultSeed, UK_TENANT_ID } from '../../xero-sim/seed';
 import type { RunningSim } from '../../xero-sim/start';
@@ -19,7 +18,7 @@ import {
   screenshotOnFailure,
   waitForText,
 } from './harness';
-import { approveConsent, createAccount, openPopup, setRelayUrl } from './steps';
+import { approveConsent, createAccount, importAndSend, openPopup, setRelayUrl } from './steps';
 
 describe('Books setup on a UK organisation with Xero’s default chart, in Chromium', () => {
   let sim: RunningSim;
@@ -77,22 +76,8 @@ describe('Books setup on a UK organisation with Xero’s default chart, in Chrom
     await options.click('[data-testid="books-save"]');
     await waitForText(options, 'Books setup saved for Harbourline Trading Ltd');
 
-    const file = (await options.$(
-      '[data-testid="settlement-import"]',
-    )) as ElementHandle<HTMLInputElement> | null;
+    expect(await importAndSend(options, 'uk.tsv')).toBe('sent');
     const path = join(import.meta.dirname, '../fixtures/settlements/uk.tsv');
-    readFileSync(path); // fail early with a clear error if the fixture moved
-    await file!.uploadFile(path);
-    await options.waitForSelector('[data-testid="sb-send"]');
-    await options.click('[data-testid="sb-send"]');
-    const outcome = await options.waitForFunction(
-      () =>
-        document.body.textContent?.includes('is on its way to Xero')
-          ? 'sent'
-          : [...document.querySelectorAll('[role="alert"]')].map((e) => e.textContent).join(' ') || false,
-      { timeout: 30_000 },
-    );
-    expect(await outcome.jsonValue()).toBe('sent');
 
     const until = Date.now() + 30_000;
     let invoice: ReturnType<typeof ukOrg>['invoices'] extends Map<string, infer I> ? I : never;
@@ -179,28 +164,6 @@ describe('Books setup on an AU organisation with Xero’s default chart, in Chro
     await sim?.stop();
   });
   screenshotOnFailure(() => eb);
-
-  const importAndSend = async (
-    options: Awaited<ReturnType<ExtensionBrowser['openPage']>>,
-    fixture: string,
-  ) => {
-    const file = (await options.waitForSelector(
-      '[data-testid="settlement-import"]',
-    )) as ElementHandle<HTMLInputElement> | null;
-    const path = join(import.meta.dirname, `../fixtures/settlements/${fixture}`);
-    readFileSync(path);
-    await file!.uploadFile(path);
-    await options.waitForSelector('[data-testid="sb-send"]');
-    await options.click('[data-testid="sb-send"]');
-    const outcome = await options.waitForFunction(
-      () =>
-        document.body.textContent?.includes('is on its way to Xero')
-          ? 'sent'
-          : [...document.querySelectorAll('[role="alert"]')].map((e) => e.textContent).join(' ') || false,
-      { timeout: 30_000 },
-    );
-    return outcome.jsonValue();
-  };
 
   it('posts no line with NONE, and stops a line whose account was archived, naming it, before posting', async () => {
     const options = await eb!.openPage('options.html');

@@ -6,9 +6,6 @@
  * organisation's Xero connection, not the other one the consent covered.
  * In Chromium and Firefox.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { ElementHandle } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSeed, NZ_TENANT_ID, UK_TENANT_ID } from '../../xero-sim/seed';
 import type { RunningSim } from '../../xero-sim/start';
@@ -23,7 +20,7 @@ import {
   screenshotOnFailure,
   waitForText,
 } from './harness';
-import { approveConsent, createAccount, openPopup, setRelayUrl, setUpBooks } from './steps';
+import { approveConsent, createAccount, importAndSend, openPopup, setRelayUrl, setUpBooks } from './steps';
 
 describe.each([
   ['Chromium', launchChromium],
@@ -98,22 +95,7 @@ describe.each([
 
     await setUpBooks(eb!);
     const options = await eb!.openPage('options.html');
-    const file = (await options.waitForSelector(
-      '[data-testid="settlement-import"]',
-    )) as ElementHandle<HTMLInputElement> | null;
-    const path = join(import.meta.dirname, '../fixtures/settlements/uk.tsv');
-    readFileSync(path);
-    await file!.uploadFile(path);
-    await options.waitForSelector('[data-testid="sb-send"]');
-    await options.click('[data-testid="sb-send"]');
-    const outcome = await options.waitForFunction(
-      () =>
-        document.body.textContent?.includes('is on its way to Xero')
-          ? 'sent'
-          : [...document.querySelectorAll('[role="alert"]')].map((e) => e.textContent).join(' ') || false,
-      { timeout: 30_000 },
-    );
-    expect(await outcome.jsonValue()).toBe('sent');
+    expect(await importAndSend(options, 'uk.tsv')).toBe('sent');
     const until = Date.now() + 30_000;
     while (!numbersIn(UK_TENANT_ID).includes('AMZ-12847239011')) {
       if (Date.now() > until) throw new Error('the settlement never reached the chosen organisation');

@@ -1,7 +1,9 @@
 /**
  * The user's steps, as the end-to-end tests and `npm run demo` both take them.
  */
-import type { Browser, Page } from 'puppeteer-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import type { RunningSim } from '../../xero-sim/start';
 import { clickButton, type ExtensionBrowser, waitForText } from './harness';
 
@@ -135,4 +137,27 @@ export async function setUpBooks(eb: ExtensionBrowser): Promise<void> {
   await options.click('[data-testid="books-save"]');
   await waitForText(options, 'Books setup saved for');
   await options.close();
+}
+
+/**
+ * Imports a settlement fixture on the settings page and presses Send; answers "sent" once it
+ * is on its way to Xero, or the alert text the page showed instead.
+ */
+export async function importAndSend(options: Page, fixture: string): Promise<unknown> {
+  const file = (await options.waitForSelector(
+    '[data-testid="settlement-import"]',
+  )) as ElementHandle<HTMLInputElement> | null;
+  const path = join(import.meta.dirname, `../fixtures/settlements/${fixture}`);
+  readFileSync(path); // fail early with a clear error if the fixture moved
+  await file!.uploadFile(path);
+  await options.waitForSelector('[data-testid="sb-send"]');
+  await options.click('[data-testid="sb-send"]');
+  const outcome = await options.waitForFunction(
+    () =>
+      document.body.textContent?.includes('is on its way to Xero')
+        ? 'sent'
+        : [...document.querySelectorAll('[role="alert"]')].map((e) => e.textContent).join(' ') || false,
+    { timeout: 30_000 },
+  );
+  return outcome.jsonValue();
 }
