@@ -248,11 +248,28 @@ describe.each([
       (s) => [...(s as HTMLSelectElement).options].find((o) => o.text.startsWith('Acme UK'))!.value,
     );
     await page.select('select[name="account"]', ukId);
-    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+    await page.waitForFunction(
+      (id) => {
+        const rows = document.querySelectorAll('tbody tr');
+        return rows.length === 1 && rows[0]!.getAttribute('data-settlement-id') === id;
+      },
+      {},
+      PARKED,
+    );
     expect(await rowStatus(page, PARKED)).toBe('needs_reconnect');
+    // Clearing the account filter must show all four again before the search is typed:
+    // otherwise the UK filter's single row still on screen satisfies "one row" below.
     await page.select('select[name="account"]', '');
+    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 4);
     await page.type('input[name="search"]', '186');
-    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+    await page.waitForFunction(
+      (id) => {
+        const rows = document.querySelectorAll('tbody tr');
+        return rows.length === 1 && rows[0]!.getAttribute('data-settlement-id') === id;
+      },
+      {},
+      REFUSED,
+    );
     expect(await rowStatus(page, REFUSED)).toBe('failed');
     await page.click('input[name="search"]', { count: 3 });
     await page.keyboard.press('Backspace');
