@@ -1,10 +1,11 @@
-// Where a sign-in may send the browser back (RFC 9700 §2.1: exact redirect URIs). Only the
-// browser-provided redirect URL of an extension this relay serves qualifies: a Chrome
-// extension's https://<id>.chromiumapp.org/ (or its own chrome-extension://<id>/ page), a
-// Firefox extension's https://<sha1(gecko id)>.extensions.allizom.org/. The browser hands
-// such a URL only to the auth window its own extension opened, so the relay code it carries
-// is seen by that window and nothing else. Firefox's moz-extension:// origins are random per
-// install and cannot be allow-listed, so they are refused.
+// Where a sign-in may send the browser back (RFC 9700 §2.1: exact redirect URIs and no open
+// redirector, §4.11.1). Only the browser-provided redirect URL of an extension this relay
+// serves qualifies: a Chrome extension's https://<id>.chromiumapp.org/ (or its own
+// chrome-extension://<id>/ page), a Firefox extension's
+// https://<sha1(gecko id)>.extensions.allizom.org/. The browser hands such a URL only to the
+// auth window its own extension opened, so the relay code it carries is seen by that window
+// and nothing else. Firefox's moz-extension:// origins are random per install and cannot be
+// allow-listed, so they are refused.
 import { createHash } from 'node:crypto';
 import { RETURN_URL_PATTERNS } from '../../lib/relay-api';
 

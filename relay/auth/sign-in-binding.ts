@@ -1,5 +1,6 @@
-// Binds a Xero sign-in to the browser that started it (RFC 9700 §4.7, CSRF / §4.2.4-style
-// authorization-response injection). Opening the sign-in's launch URL (GET
+// Binds a Xero sign-in to the browser that started it (RFC 9700 §2.1 with §4.7.1: a state
+// bound to the user agent that started the flow, against CSRF and an authorization response
+// delivered by another browser). Opening the sign-in's launch URL (GET
 // /v1/oauth/authorize, which only the extension's auth window is given) sets a cookie on the
 // relay's own origin whose value only the relay can compute for that sign-in's state; the
 // callback refuses a browser that does not carry it. Someone who is sent the raw Xero
