@@ -117,6 +117,14 @@ const SecurityFields = {
   REGISTRATIONS_PER_ADDRESS_PER_MINUTE: count(10),
   /** New-install registrations the whole instance accepts per minute. */
   REGISTRATIONS_PER_MINUTE: count(600),
+  /**
+   * How long a registration refused for its address's limit waits before its 429 is sent
+   * (0 answers at once): a flooding client's connection can then ask at most once per this
+   * long, so its pace is the relay's, not its own.
+   */
+  REGISTRATION_REFUSAL_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  /** Refusals held for that delay at once; past it they are answered at once. */
+  REGISTRATION_REFUSALS_HELD_MAX: count(1000),
   /** Requests per second the whole instance serves before answering 429 (all routes). */
   GLOBAL_REQUESTS_PER_SECOND: count(1000),
   /** Invoices one install may have waiting or posting at once. */

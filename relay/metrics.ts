@@ -92,12 +92,27 @@ export class RelayMetrics {
   private readonly now: () => number;
   private readonly xeroTimeoutMs: number;
 
-  private readonly httpRequests = new Counter({
-    name: 'relay_http_requests_total',
-    help: 'HTTP requests answered, by method, route pattern and status.',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [this.registry],
-  });
+  /** Registrations refused by the raw listener since the last scrape (see countEarlyRefusal). */
+  private earlyRefusals = 0;
+  private readonly httpRequests: Counter<'method' | 'route' | 'status'> = (() => {
+    const takeEarlyRefusals = () => {
+      const n = this.earlyRefusals;
+      this.earlyRefusals = 0;
+      return n;
+    };
+    return new Counter({
+      name: 'relay_http_requests_total',
+      help: 'HTTP requests answered, by method, route pattern and status.',
+      labelNames: ['method', 'route', 'status'] as const,
+      registers: [this.registry],
+      collect() {
+        const n = takeEarlyRefusals();
+        if (n > 0) this.inc({ method: 'POST', route: '/v1/installs', status: '429' }, n);
+      },
+    });
+  })();
+  /** Registration refusals the raw listener is holding before it sends them. */
+  private heldRefusals = 0;
   private readonly httpDuration = new Histogram({
     name: 'relay_http_request_duration_seconds',
     help: 'Time to answer an HTTP request, by method and route pattern.',
@@ -137,18 +152,34 @@ export class RelayMetrics {
     registers: [this.registry],
   });
   private readonly waitingTenants = new Map<string, number>();
-  private earlyRefusals: ReturnType<Counter<'method' | 'route' | 'status'>['labels']> | undefined;
 
-  /** A registration refused by the raw listener (relay/http-server.ts), before the app. */
+  /**
+   * A registration refused by the raw listener (relay/http-server.ts), before the app. A
+   * flood makes thousands a second, so each is one addition here; the counter takes the sum
+   * when /metrics is read.
+   */
   countEarlyRefusal(): void {
-    this.earlyRefusals ??= this.httpRequests.labels({ method: 'POST', route: '/v1/installs', status: '429' });
-    this.earlyRefusals.inc();
+    this.earlyRefusals++;
+  }
+
+  /** How many refusals the raw listener holds now (REGISTRATION_REFUSAL_DELAY_MS). */
+  setHeldRefusals(n: number): void {
+    this.heldRefusals = n;
   }
 
   constructor(o: MetricsOptions) {
     this.now = o.now ?? Date.now;
     this.xeroTimeoutMs = o.xeroTimeoutMs ?? 10_000;
     const waiting = this.waitingTenants;
+    const heldRefusals = () => this.heldRefusals;
+    new Gauge({
+      name: 'relay_registration_refusals_held',
+      help: 'Registration refusals held before they are sent, so a flooding client waits (REGISTRATION_REFUSAL_DELAY_MS).',
+      registers: [this.registry],
+      collect() {
+        this.set(heldRefusals());
+      },
+    });
     new Gauge({
       name: 'relay_limiter_waiting_organisations',
       help: 'Organisations with at least one call waiting for the limiter in this process.',

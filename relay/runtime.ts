@@ -70,12 +70,19 @@ export interface BuildOptions {
 }
 
 /** The relay's HTTP server (not yet listening): refusals of a flood first, then the app. */
-export function relayServer(relay: Relay, config: Pick<RelayConfig, 'TRUST_PROXY' | 'CORS_EXTRA_ORIGINS'>) {
+export function relayServer(
+  relay: Relay,
+  config: Pick<
+    RelayConfig,
+    'TRUST_PROXY' | 'CORS_EXTRA_ORIGINS' | 'REGISTRATION_REFUSAL_DELAY_MS' | 'REGISTRATION_REFUSALS_HELD_MAX'
+  >,
+) {
   return createRelayServer({
     app: relay.app,
     registrations: relay.registrations,
     config,
     onEarlyRefusal: () => relay.metrics.countEarlyRefusal(),
+    onHeldRefusals: (held) => relay.metrics.setHeldRefusals(held),
   });
 }
 

@@ -55,6 +55,8 @@ export interface RegistrationLimits {
 export interface Refusal {
   retry: number;
   message: string;
+  /** Which limit: the client address's own, or the whole instance's (which refuses everyone). */
+  limit: 'address' | 'instance';
 }
 
 /**
@@ -68,6 +70,7 @@ export class RegistrationLimiter {
   private readonly perAddress = new WindowCounter(60_000);
   private readonly overall = new WindowCounter(60_000);
   private refused = 0;
+  private readonly refusedByLimit = { address: 0, instance: 0 };
   private readonly refusedBy = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | undefined;
 
@@ -80,19 +83,26 @@ export class RegistrationLimiter {
   /** Counts one registration from `address`; a refusal when a limit is passed. */
   check(address: string, now: number): Refusal | undefined {
     const retry = this.perAddress.hit(address, this.limits.REGISTRATIONS_PER_ADDRESS_PER_MINUTE, now);
-    if (retry) return this.refuse(address, retry, 'Too many installs registered from this address.');
+    if (retry)
+      return this.refuse(address, retry, 'address', 'Too many installs registered from this address.');
     const retryAll = this.overall.hit('all', this.limits.REGISTRATIONS_PER_MINUTE, now);
     if (retryAll)
-      return this.refuse(address, retryAll, 'The relay is registering too many installs right now.');
+      return this.refuse(
+        address,
+        retryAll,
+        'instance',
+        'The relay is registering too many installs right now.',
+      );
     return undefined;
   }
 
-  private refuse(address: string, retry: number, reason: string): Refusal {
+  private refuse(address: string, retry: number, limit: Refusal['limit'], reason: string): Refusal {
     this.refused++;
+    this.refusedByLimit[limit]++;
     if (this.refusedBy.size < 1000 || this.refusedBy.has(address))
       this.refusedBy.set(address, (this.refusedBy.get(address) ?? 0) + 1);
     this.flushTimer ??= setTimeout(() => this.flush(), this.summaryEveryMs).unref();
-    return { retry, message: `${reason} Try again in ${retry} s.` };
+    return { retry, message: `${reason} Try again in ${retry} s.`, limit };
   }
 
   /** Logs what was refused since the last summary (also called on close). */
@@ -104,6 +114,7 @@ export class RegistrationLimiter {
     this.log.warn(
       {
         refused: this.refused,
+        byLimit: { ...this.refusedByLimit },
         addresses: this.refusedBy.size,
         top: Object.fromEntries(top),
         periodMs: this.summaryEveryMs,
@@ -111,6 +122,8 @@ export class RegistrationLimiter {
       'registrations refused (rate limited)',
     );
     this.refused = 0;
+    this.refusedByLimit.address = 0;
+    this.refusedByLimit.instance = 0;
     this.refusedBy.clear();
   }
 }

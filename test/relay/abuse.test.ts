@@ -69,6 +69,8 @@ describe('registration flood from one address', () => {
     );
     const lines = createInterface({ input: flood.stdout! })[Symbol.asyncIterator]();
     expect((await lines.next()).value).toBe('ready'); // proofs signed before anything is timed
+    // The idle figure is taken before and after the flood, so a machine that gets busier or
+    // quieter while the test runs moves it as much as the flood figure.
     const idle: number[] = [];
     for (let i = 0; i < 60; i++) idle.push(await timed());
 
@@ -77,15 +79,19 @@ describe('registration flood from one address', () => {
     const prober = (async () => {
       while (flooding) busy.push(await timed());
     })();
+    const started = performance.now();
     flood.stdin!.write('go\n');
     const report = JSON.parse((await lines.next()).value as string) as { statuses: Record<string, number> };
+    const floodMs = performance.now() - started;
     flooding = false;
     await prober;
+    for (let i = 0; i < 60; i++) idle.push(await timed());
     const statuses = report.statuses;
 
-    // Timing is reported, never asserted (machine noise); the refusals are asserted.
+    // Timing is reported, never asserted (machine noise); the refusals are asserted. The
+    // issue's acceptance figure is the ratio: at most 2.
     console.log(
-      `registration flood (separate process): ${JSON.stringify(statuses)}; normal install p50 idle ${p50(idle).toFixed(1)} ms, during flood ${p50(busy).toFixed(1)} ms (${busy.length} calls), ratio ${(p50(busy) / p50(idle)).toFixed(2)}`,
+      `registration flood (separate process, 2000 requests, 50 at a time, ${(floodMs / 1000).toFixed(1)} s): ${JSON.stringify(statuses)}; normal install p50 idle ${p50(idle).toFixed(1)} ms (${idle.length} calls, before and after), during flood ${p50(busy).toFixed(1)} ms (${busy.length} calls), ratio ${(p50(busy) / p50(idle)).toFixed(2)}`,
     );
     expect(statuses['429']).toBeGreaterThanOrEqual(2000 - 2 * 10);
     expect((statuses['200'] ?? 0) + (statuses['201'] ?? 0)).toBeLessThanOrEqual(2 * 10);
@@ -146,7 +152,12 @@ describe('registration refusals before the app', () => {
       ).toEqual([]);
       rut.relay.registrations.flush();
       expect(lines().filter((l) => l.msg === 'registrations refused (rate limited)')).toEqual([
-        expect.objectContaining({ refused: 6, addresses: 1, top: { '127.0.0.1': 6 } }),
+        expect.objectContaining({
+          refused: 6,
+          byLimit: { address: 6, instance: 0 },
+          addresses: 1,
+          top: { '127.0.0.1': 6 },
+        }),
       ]);
       // Counted at /metrics like the app's own answers.
       const metrics = await (
@@ -157,6 +168,98 @@ describe('registration refusals before the app', () => {
       );
       // Other routes are the app's as before.
       expect((await fetch(`${rut.url}/healthz`)).status).toBe(200);
+    } finally {
+      await rut.stop();
+    }
+  });
+});
+
+describe('a flooding address waits for its refusals', () => {
+  const METRICS = { authorization: 'Bearer metrics-token-for-tests' };
+  const heldNow = async (url: string) => {
+    const text = await (await fetch(`${url}/metrics`, { headers: METRICS })).text();
+    return Number(/^relay_registration_refusals_held (\d+)$/m.exec(text)?.[1]);
+  };
+  /** Polls the gauge until it reads `n` (the test's timeout bounds the wait). */
+  const untilHeld = async (url: string, n: number) => {
+    while ((await heldNow(url)) !== n) await new Promise((r) => setTimeout(r, 20));
+  };
+  const post = (url: string) => {
+    const hangUp = new AbortController();
+    let isSettled = false;
+    const status = fetch(`${url}/v1/installs`, { method: 'POST', signal: hangUp.signal }).then(
+      (r) => r.status,
+      () => 'hung up' as const,
+    );
+    void status.finally(() => {
+      isSettled = true;
+    });
+    return { status, hangUp: () => hangUp.abort(), isSettled: () => isSettled };
+  };
+
+  it('holds refusals for the address limit, sends them at once past the held maximum, and frees a place when a client hangs up', {
+    timeout: 90_000,
+  }, async () => {
+    const rut = await startRelay({
+      sim,
+      store: 'pglite',
+      env: {
+        REGISTRATIONS_PER_ADDRESS_PER_MINUTE: '1',
+        REGISTRATION_REFUSAL_DELAY_MS: '60000',
+        REGISTRATION_REFUSALS_HELD_MAX: '2',
+        METRICS_TOKEN: 'metrics-token-for-tests',
+      },
+    });
+    const posts: ReturnType<typeof post>[] = [];
+    const send = () => {
+      const p = post(rut.url);
+      posts.push(p);
+      return p;
+    };
+    try {
+      // The address's one registration (turned away by the app for its missing proof).
+      expect(await send().status).not.toBe(429);
+      const first = send();
+      const second = send();
+      await untilHeld(rut.url, 2);
+      // Past the held maximum: answered at once, while the first two still wait.
+      expect(await send().status).toBe(429);
+      expect([first.isSettled(), second.isSettled()]).toEqual([false, false]);
+      // A client that hangs up frees its place for the next refusal.
+      first.hangUp();
+      expect(await first.status).toBe('hung up');
+      await untilHeld(rut.url, 1);
+      const third = send();
+      await untilHeld(rut.url, 2);
+      expect(await send().status).toBe(429);
+      expect([second.isSettled(), third.isSettled()]).toEqual([false, false]);
+    } finally {
+      for (const p of posts) p.hangUp();
+      await rut.stop();
+    }
+  });
+
+  it('sends refusals for the instance-wide limit at once: they turn everyone away, not one address', {
+    timeout: 45_000,
+  }, async () => {
+    const rut = await startRelay({
+      sim,
+      store: 'pglite',
+      env: {
+        REGISTRATIONS_PER_MINUTE: '1',
+        REGISTRATION_REFUSAL_DELAY_MS: '60000',
+        METRICS_TOKEN: 'metrics-token-for-tests',
+      },
+    });
+    try {
+      expect(await post(rut.url).status).not.toBe(429);
+      // Held for its 60 s, this answer would come after the test's 45 s timeout.
+      const refused = await fetch(`${rut.url}/v1/installs`, { method: 'POST' });
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
+        /registering too many installs/,
+      );
+      expect(await heldNow(rut.url)).toBe(0);
     } finally {
       await rut.stop();
     }
