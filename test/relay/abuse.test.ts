@@ -174,7 +174,7 @@ describe('registration refusals before the app', () => {
   });
 });
 
-describe('a flooding address waits for its refusals', () => {
+describe('an address past its limit waits for its refusals', () => {
   const METRICS = { authorization: 'Bearer metrics-token-for-tests' };
   const heldNow = async (url: string) => {
     const text = await (await fetch(`${url}/metrics`, { headers: METRICS })).text();
