@@ -70,7 +70,9 @@ describe('registration flood from one address', () => {
     const lines = createInterface({ input: flood.stdout! })[Symbol.asyncIterator]();
     expect((await lines.next()).value).toBe('ready'); // proofs signed before anything is timed
     // The idle figure is taken before and after the flood, so a machine that gets busier or
-    // quieter while the test runs moves it as much as the flood figure.
+    // quieter while the test runs moves it as much as the flood figure; the first calls to a
+    // fresh relay are slower (code not yet optimised) and count in neither.
+    for (let i = 0; i < 100; i++) await timed();
     const idle: number[] = [];
     for (let i = 0; i < 60; i++) idle.push(await timed());
 
