@@ -1,4 +1,4 @@
-import { browser } from 'wxt/browser';
+import '@/components/in-page/styles.css';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { startStatements } from '@/lib/features/statements';
 import { t } from '@/lib/i18n';
@@ -7,6 +7,7 @@ import { sellerCentralMatchPatterns } from '@/lib/marketplaces';
 import { sendMessage } from '@/lib/message-client';
 import { readPageContext } from '@/lib/seller-central/detect';
 import { isStatementsPage, isSwitchRefused } from '@/lib/seller-central/page';
+import { sendToBackground as send } from '@/lib/send-to-background';
 import { decodeSettlementBytes } from '@/lib/settlement/parse';
 
 /**
@@ -20,8 +21,9 @@ const pageFetch: typeof fetch =
 export default defineContentScript({
   matches: sellerCentralMatchPatterns(),
   runAt: 'document_idle',
+  // styles.css goes into each closed shadow root createShadowRootUi makes, never into the page.
+  cssInjectionMode: 'ui',
   async main(ctx) {
-    const send = (m: unknown) => browser.runtime.sendMessage(m);
     if (isSwitchRefused(document)) {
       await sendMessage(send, 'page/switch-refused', { host: location.host }).catch(() => {});
       return;

@@ -52,3 +52,8 @@ export function toErrorInfo(error: unknown): ErrorInfo {
     message: t('errors.internal'),
   };
 }
+
+/** What a caught value says, for showing to the user: an error's message, else the value as text. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
