@@ -8,6 +8,7 @@
 
 import type { BooksProblem } from './books/check';
 import { booksProblemText } from './books-problem-text';
+import { errorMessage } from './errors';
 import { CATALOGS, getLocale, type MessageKey, type Params, t } from './i18n';
 
 /** The relay's error (or a job item's) as the seller reads it. */
@@ -46,7 +47,7 @@ export function relayErrorOf(error: unknown): string {
     code?: unknown;
     details?: unknown;
   };
-  const english = error instanceof Error ? error.message : String(error);
+  const english = errorMessage(error);
   if (typeof o.code !== 'string') return english;
   const details = typeof o.details === 'object' && o.details !== null ? o.details : undefined;
   return relayErrorText(o.code, english, details as Record<string, unknown> | undefined);

@@ -8,6 +8,7 @@
  */
 import { type AuditTrail, auditTrail } from '../books/audit-trail';
 import type { SettlebridgeDb } from '../db';
+import { errorMessage } from '../errors';
 import { getLocale, t } from '../i18n';
 import type { Send, SendState, SettlementStatus } from '../records';
 import type { InvoicePayload, JobItem } from '../relay-api';
@@ -79,7 +80,7 @@ const asFailure = (e: unknown): RelayFailure => {
   const o = (typeof e === 'object' && e !== null ? e : {}) as Partial<RelayFailure>;
   return {
     code: typeof o.code === 'string' ? o.code : 'network_error',
-    message: e instanceof Error ? e.message : String(e),
+    message: errorMessage(e),
     ...(typeof o.status === 'number' ? { status: o.status } : {}),
     ...(o.details && typeof o.details === 'object' ? { details: o.details } : {}),
   };
