@@ -122,6 +122,8 @@ describe('built manifest', () => {
       const scripts = manifests[b].content_scripts ?? [];
       expect(scripts).toHaveLength(1);
       expect([...(scripts[0]?.matches ?? [])].sort()).toEqual(hosts);
+      // Our styles go into our own shadow roots only (cssInjectionMode 'ui'), never the page.
+      expect((scripts[0] as { css?: string[] } | undefined)?.css).toBeUndefined();
     },
   );
 
