@@ -17,6 +17,7 @@ import { createXeroHandlers, type XeroDeps } from '@/lib/background/xero';
 import { getDb } from '@/lib/db';
 import { LANGUAGE_STORAGE_KEY } from '@/lib/i18n';
 import { loadLocale } from '@/lib/i18n-load';
+import { loadOrCreateInstallKey } from '@/lib/install-key';
 import { matchAccount } from '@/lib/match-account';
 import { dispatch, Envelope, type Sender } from '@/lib/messages';
 import { storageItems, storedItem } from '@/lib/storage';
@@ -51,7 +52,10 @@ export default defineBackground(() => {
     },
     clock,
   });
-  const relay = createRelayPort(async () => (await settings.read()).relayUrl);
+  const relay = createRelayPort({
+    relayUrl: async () => (await settings.read()).relayUrl,
+    loadKey: loadOrCreateInstallKey,
+  });
 
   // Firefox's MV2 build has browserAction where Chrome's MV3 has action.
   const toolbar = browser.action ?? browser.browserAction;
