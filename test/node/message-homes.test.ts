@@ -2,7 +2,9 @@
 // - each message's handler is written in the one file its prefix names (lib/background/);
 // - lib/messages.ts holds every message schema: it imports nothing from the background, and
 //   no background file hands a schema of lib/messages.ts on (so nobody imports one from there);
-// - an answer's schema says what it is: no z.any or z.custom, and z.unknown only where listed.
+// - an answer's schema says what it is: no z.any or z.custom, and z.unknown only where listed;
+// - the background reads the time only through the Clock its factory is given, so one clock
+//   (entrypoints/background.ts) serves every module and tests can fix it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
@@ -87,6 +89,15 @@ describe('message homes', () => {
       ),
     );
     expect(passedOn).toEqual([]);
+  });
+
+  it('reads the time only through the Clock each factory is given', () => {
+    const own = backgroundFiles.filter(
+      (file) =>
+        file !== `${background}/clock.ts` &&
+        /\bsystemClock\b|\bDate\.now\(|new Date\(\)/.test(readFileSync(join(root, file), 'utf8')),
+    );
+    expect(own).toEqual([]);
   });
 
   it('describes every answer with a real schema', () => {
