@@ -11,7 +11,7 @@ import { EXTENSION_ORIGIN } from '../lib/relay-api';
 import { globalBudget, RegistrationLimiter, registrationLimit } from './auth/limits';
 import { rateLimit, requireInstall } from './auth/middleware';
 import { clientAddress } from './client-address';
-import { RelayHttpError } from './errors';
+import { DomainError, domainErrorToHttp, RelayHttpError } from './errors';
 import { realClock, type SchedulerClock } from './jobs/clock';
 import { type OrgLimits, OrgScheduler } from './jobs/scheduler';
 import { JobStore } from './jobs/store';
@@ -240,6 +240,7 @@ export function createApp(deps: AppDeps): RelayApp {
   app.onError((err, c) => {
     let e: RelayHttpError;
     if (err instanceof RelayHttpError) e = err;
+    else if (err instanceof DomainError) e = domainErrorToHttp(err);
     else if (err instanceof XeroFailure) e = failureToHttp(err);
     else if (err instanceof VaultError) {
       // Which key is missing is for the operator, not for the caller.
