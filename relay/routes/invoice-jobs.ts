@@ -3,7 +3,7 @@
 // Submitting needs the connection's owner install and a grant for the account, like every
 // other use of a connection; reading a job needs the install that created it. What each
 // does is in relay/jobs/invoice-jobs.ts.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { relayRoutes } from '../../lib/relay-api';
 import { connectionAccess } from '../auth/connection-access';
@@ -12,7 +12,11 @@ import { readInvoiceJob, submitInvoiceJob } from '../jobs/invoice-jobs';
 import type { AppEnv, Services } from '../services';
 import { validate } from '../validate';
 
-export function invoiceJobRoutes(s: Services) {
+/**
+ * POST …/invoice-jobs, with a body limit of its own (up to 500 invoices) after `guard` (the
+ * install's proof and budget): app.ts adds it ahead of the general body limit.
+ */
+export function invoiceJobSubmitRoutes(s: Services, guard: MiddlewareHandler<AppEnv>) {
   const { usable } = connectionAccess(s);
   const jobLimit = bodyLimit({
     maxSize: s.config.INVOICE_JOB_BODY_LIMIT_BYTES,
@@ -24,20 +28,25 @@ export function invoiceJobRoutes(s: Services) {
       );
     },
   });
-  return new Hono<AppEnv>()
-    .post(
-      '/connections/:connectionId/invoice-jobs',
-      jobLimit,
-      validate('param', relayRoutes.submitInvoices.params),
-      validate('json', relayRoutes.submitInvoices.request),
-      async (c) => {
-        const installId = c.get('installId');
-        const { accountId, invoices } = c.req.valid('json');
-        const row = await usable(c, c.req.valid('param').connectionId, accountId, 'account');
-        return c.json(await submitInvoiceJob(s, row, { installId, accountId, invoices }), 202);
-      },
-    )
-    .get('/invoice-jobs/:jobId', validate('param', relayRoutes.getJob.params), async (c) =>
-      c.json(await readInvoiceJob(s, c.req.valid('param').jobId, c.get('installId'))),
-    );
+  return new Hono<AppEnv>().post(
+    '/connections/:connectionId/invoice-jobs',
+    guard,
+    jobLimit,
+    validate('param', relayRoutes.submitInvoices.params),
+    validate('json', relayRoutes.submitInvoices.request),
+    async (c) => {
+      const installId = c.get('installId');
+      const { accountId, invoices } = c.req.valid('json');
+      const row = await usable(c, c.req.valid('param').connectionId, accountId, 'account');
+      return c.json(await submitInvoiceJob(s, row, { installId, accountId, invoices }), 202);
+    },
+  );
+}
+
+export function invoiceJobRoutes(s: Services) {
+  return new Hono<AppEnv>().get(
+    '/invoice-jobs/:jobId',
+    validate('param', relayRoutes.getJob.params),
+    async (c) => c.json(await readInvoiceJob(s, c.req.valid('param').jobId, c.get('installId'))),
+  );
 }
