@@ -41,6 +41,12 @@ const DOMAIN_HTTP = {
   idempotency_conflict: { status: 422, code: 'idempotency_conflict' },
   /** A key is being sent right now. */
   in_flight: { status: 409, code: 'in_flight' },
+  /** The connection already posts to another organisation. */
+  tenant_already_chosen: { status: 409, code: 'tenant_already_chosen' },
+  /** An organisation the sign-in did not cover. */
+  unknown_tenant: { status: 400, code: 'unknown_tenant' },
+  /** The organisation's Xero plan has one currency only. */
+  plan_lacks_multicurrency: { status: 409, code: 'plan_lacks_multicurrency' },
   /** The install's queue is full; it may try again in a minute. */
   quota_exceeded: { status: 429, code: 'quota_exceeded', headers: { 'retry-after': '60' } },
 } as const satisfies Record<
