@@ -47,6 +47,14 @@ const DOMAIN_HTTP = {
   unknown_tenant: { status: 400, code: 'unknown_tenant' },
   /** The organisation's Xero plan has one currency only. */
   plan_lacks_multicurrency: { status: 409, code: 'plan_lacks_multicurrency' },
+  /** A sign-in's return URL this relay does not serve. */
+  return_url_not_allowed: { status: 400, code: 'return_url_not_allowed' },
+  /** Only the install that created a connection may reconnect it. */
+  not_owner: { status: 403, code: 'not_owner' },
+  /** A relay code that is unknown, used or expired. */
+  invalid_relay_code: { status: 400, code: 'invalid_relay_code' },
+  /** A relay code issued to another install. */
+  relay_code_of_another_install: { status: 403, code: 'invalid_relay_code' },
   /** The install's queue is full; it may try again in a minute. */
   quota_exceeded: { status: 429, code: 'quota_exceeded', headers: { 'retry-after': '60' } },
 } as const satisfies Record<
