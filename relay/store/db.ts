@@ -140,11 +140,13 @@ async function openPostgres(
 
 async function openPglite(dataDir: string, mode: MigrationMode): Promise<StoreDb & { applied: string[] }> {
   let release = () => {};
-  if (!dataDir.startsWith('memory://')) {
+  const isFolder = !dataDir.startsWith('memory://');
+  if (isFolder) {
     mkdirSync(dataDir, { recursive: true });
     release = lockFolder(dataDir); // one writer per folder (store/folder-lock.ts)
   }
-  const isFolder = !dataDir.startsWith('memory://');
+  // Whoever owned the folder before has stopped by now.
+  const startedAt = Date.now();
   let db: Kysely<Database> | undefined;
   let applied: string[];
   let authCache: AuthCache | undefined;
@@ -157,7 +159,9 @@ async function openPglite(dataDir: string, mode: MigrationMode): Promise<StoreDb
       }),
     });
     applied = await prepare(db, mode);
-    authCache = new AuthCache(await openProofMemory(db, isFolder ? dataDir : undefined));
+    // A folder created just now has never accepted a proof.
+    const isNew = !isFolder || applied.includes(MIGRATION_NAMES[0]!);
+    authCache = new AuthCache(await openProofMemory(db, startedAt, isNew ? undefined : dataDir));
   } catch (e) {
     await db?.destroy();
     release();
@@ -185,12 +189,15 @@ async function openPglite(dataDir: string, mode: MigrationMode): Promise<StoreDb
 
 /**
  * The jtis a PGlite folder's previous owner accepted: those it wrote at a clean stop and the
- * table's unexpired rows. Without that file, proofs made before this start are refused
- * (store/proof-memory.ts). The time is taken here, after the folder's lock: the previous
- * owner has stopped.
+ * table's unexpired rows. Without that file, proofs made before `startedAt` (taken once the
+ * folder's lock is held: the previous owner has stopped) are refused (store/proof-memory.ts).
+ * `dir` undefined: nobody owned this store before (memory://, or a folder created now).
  */
-async function openProofMemory(db: Kysely<Database>, dir: string | undefined): Promise<ProofMemory> {
-  const startedAt = Date.now();
+async function openProofMemory(
+  db: Kysely<Database>,
+  startedAt: number,
+  dir: string | undefined,
+): Promise<ProofMemory> {
   const saved = dir === undefined ? [] : takeSavedProofs(dir);
   const proofs = new ProofMemory(saved === undefined ? startedAt : 0, startedAt);
   for (const [key, exp] of saved ?? []) proofs.remember(key, exp);
