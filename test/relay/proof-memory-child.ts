@@ -9,7 +9,11 @@ const store = new Store(storeDb.db, storeDb.dialect, storeDb.authCache);
 await store.registerInstall('install-1', '{}', Date.now());
 const nowMs = Date.now();
 const at = (iat: number) => ({ installId: 'install-1', iat, nowMs, expiresAt: nowMs + 120_000 });
-const past = await store.authenticate({ ...at(Math.floor(nowMs / 1000) - 1), jti: 'made-before-crash' });
-const future = await store.authenticate({ ...at(Math.floor(nowMs / 1000) + 30), jti: 'from-the-future' });
-process.stdout.write(`${JSON.stringify({ past: past.isFresh, future: future.isFresh })}\n`);
+const pastIat = Math.floor(nowMs / 1000) - 1;
+const futureIat = Math.floor(nowMs / 1000) + 50;
+const past = await store.authenticate({ ...at(pastIat), jti: 'made-before-crash' });
+const future = await store.authenticate({ ...at(futureIat), jti: 'from-the-future' });
+process.stdout.write(
+  `${JSON.stringify({ past: past.isFresh, future: future.isFresh, pastIat, futureIat })}\n`,
+);
 process.kill(process.pid, 'SIGKILL');
