@@ -5,11 +5,48 @@
  * components import and which therefore touches no browser API.
  */
 import { browser } from 'wxt/browser';
-import { getLocale, LANGUAGE_STORAGE_KEY, type Locale, setLocale, storedChoice } from './i18n';
+import {
+  addCatalog,
+  type Catalog,
+  getLocale,
+  hasCatalog,
+  LANGUAGE_STORAGE_KEY,
+  type Locale,
+  localeFor,
+  setLocale,
+  storedChoice,
+} from './i18n';
+
+/** Each language's catalog as its own chunk, fetched only by a page that shows it. */
+const CATALOG_CHUNKS: Record<Exclude<Locale, 'en'>, () => Promise<{ default: Catalog }>> = {
+  de: () => import('../locales/de.json'),
+  fr: () => import('../locales/fr.json'),
+  it: () => import('../locales/it.json'),
+  es: () => import('../locales/es.json'),
+  ja: () => import('../locales/ja.json'),
+};
+
+/** Makes `locale`'s catalog available to t(). Never throws: without it, English stands in. */
+export async function loadCatalog(locale: Locale): Promise<void> {
+  if (locale === 'en' || hasCatalog(locale)) return;
+  try {
+    addCatalog(locale, (await CATALOG_CHUNKS[locale]()).default);
+  } catch {
+    // A chunk that cannot load leaves the English text, not a page that never renders.
+  }
+}
+
+/** Switches to `choice` (null: the browser's language) once its catalog is here. */
+export async function applyLocale(choice: Locale | null): Promise<Locale> {
+  await loadCatalog(localeFor(choice));
+  setLocale(choice);
+  return getLocale();
+}
 
 /** Never throws: without storage, the browser's language. */
 export async function loadLocale(): Promise<Locale> {
   let ui: string | undefined;
+  let choice: Locale | null = null;
   try {
     ui = browser.i18n?.getUILanguage?.();
   } catch {
@@ -17,9 +54,11 @@ export async function loadLocale(): Promise<Locale> {
   }
   try {
     const got = await browser.storage.local.get(LANGUAGE_STORAGE_KEY);
-    setLocale(storedChoice(got?.[LANGUAGE_STORAGE_KEY]), ui);
+    choice = storedChoice(got?.[LANGUAGE_STORAGE_KEY]);
   } catch {
-    setLocale(null, ui);
+    // Without storage, the browser's language.
   }
+  setLocale(choice, ui);
+  await loadCatalog(getLocale());
   return getLocale();
 }
