@@ -20,7 +20,7 @@ import type {
   OrganisationBooks,
 } from '../../lib/relay-api';
 import type { LimitHeaders } from './client';
-import { normaliseXeroError, XeroFailure } from './errors';
+import { guardedXeroCall, XeroFailure } from './errors';
 
 type BooksPart = Omit<OrganisationBooks, 'fetchedAt' | 'tenantId'>;
 
@@ -125,23 +125,9 @@ export function createBooksGateway(config: { apiUrl: string; timeoutMs?: number 
     });
     return api;
   }
-  async function guarded<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      // xero-node flattens axios's abort into status 0; the signal says what happened.
-      if (signal?.aborted && !(e instanceof XeroFailure)) {
-        throw new XeroFailure(
-          'timeout',
-          'Xero did not answer in time; the request may still have reached it.',
-        );
-      }
-      throw normaliseXeroError(e);
-    }
-  }
   return {
     organisation: (accessToken, tenantId, signal) =>
-      guarded(async () => {
+      guardedXeroCall(async () => {
         const api = accounting(accessToken, signal);
         const org = await api.getOrganisations(tenantId);
         const o: Organisation | undefined = org.body.organisations?.[0];
@@ -158,7 +144,7 @@ export function createBooksGateway(config: { apiUrl: string; timeoutMs?: number 
         };
       }, signal),
     currencies: (accessToken, tenantId, signal) =>
-      guarded(async () => {
+      guardedXeroCall(async () => {
         const res = await accounting(accessToken, signal).getCurrencies(tenantId);
         return {
           value: (res.body.currencies ?? []).map((c) => String(c.code)),
@@ -166,7 +152,7 @@ export function createBooksGateway(config: { apiUrl: string; timeoutMs?: number 
         };
       }, signal),
     accounts: (accessToken, tenantId, signal) =>
-      guarded(async () => {
+      guardedXeroCall(async () => {
         const res = await accounting(accessToken, signal).getAccounts(tenantId);
         return {
           value: (res.body.accounts ?? []).map(toAccount),
@@ -174,7 +160,7 @@ export function createBooksGateway(config: { apiUrl: string; timeoutMs?: number 
         };
       }, signal),
     taxRates: (accessToken, tenantId, signal) =>
-      guarded(async () => {
+      guardedXeroCall(async () => {
         const res = await accounting(accessToken, signal).getTaxRates(tenantId);
         return {
           value: (res.body.taxRates ?? []).map(toTaxRate),
@@ -182,7 +168,7 @@ export function createBooksGateway(config: { apiUrl: string; timeoutMs?: number 
         };
       }, signal),
     trackingCategories: (accessToken, tenantId, signal) =>
-      guarded(async () => {
+      guardedXeroCall(async () => {
         const res = await accounting(accessToken, signal).getTrackingCategories(tenantId);
         return {
           value: (res.body.trackingCategories ?? []).map(toTracking),
@@ -190,7 +176,7 @@ export function createBooksGateway(config: { apiUrl: string; timeoutMs?: number 
         };
       }, signal),
     createAccount: (accessToken, tenantId, account, idempotencyKey, signal) =>
-      guarded(async () => {
+      guardedXeroCall(async () => {
         const res = await accounting(accessToken, signal).createAccount(
           tenantId,
           {

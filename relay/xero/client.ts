@@ -22,7 +22,7 @@ import {
 import { type BaseClient, custom, Issuer, type TokenSet } from 'openid-client';
 import { AccountingApi, type Attachment, type CurrencyCode, type Invoice, type Invoices } from 'xero-node';
 import type { InvoicePayload } from '../../lib/relay-api';
-import { failureFromHttp, normaliseXeroError, XeroFailure } from './errors';
+import { failureFromHttp, guardedXeroCall, XeroFailure } from './errors';
 
 export interface XeroTokens {
   accessToken: string;
@@ -271,21 +271,6 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
     return opts?.signal ? AbortSignal.any([own, opts.signal]) : own;
   }
 
-  async function guarded<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      // xero-node flattens axios's abort into status 0; the signal says what happened.
-      if (signal?.aborted && !(e instanceof XeroFailure)) {
-        throw new XeroFailure(
-          'timeout',
-          'Xero did not answer in time; the request may still have reached it.',
-        );
-      }
-      throw normaliseXeroError(e);
-    }
-  }
-
   function accounting(accessToken: string, signal: AbortSignal): AccountingApi {
     const api = new AccountingApi(`${config.apiUrl}/api.xro/2.0`);
     api.accessToken = accessToken;
@@ -330,7 +315,7 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
 
   return {
     authorizationUrl: ({ state, codeChallenge }) =>
-      guarded(async () =>
+      guardedXeroCall(async () =>
         (await oidc()).authorizationUrl({
           scope: config.scopes,
           state,
@@ -340,7 +325,7 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
       ),
 
     exchangeCode: ({ code, state, codeVerifier }) =>
-      guarded(async () => {
+      guardedXeroCall(async () => {
         const set = await (await oidc()).oauthCallback(
           config.redirectUri,
           { code, state },
@@ -350,13 +335,14 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
       }),
 
     refresh: (refreshToken) =>
-      guarded(async () => toTokens(await (await oidc()).refresh(refreshToken), now())),
+      guardedXeroCall(async () => toTokens(await (await oidc()).refresh(refreshToken), now())),
 
-    revoke: (refreshToken) => guarded(async () => (await oidc()).revoke(refreshToken, 'refresh_token')),
+    revoke: (refreshToken) =>
+      guardedXeroCall(async () => (await oidc()).revoke(refreshToken, 'refresh_token')),
 
     listTenants: (accessToken, authEventId, opts) => {
       const signal = deadline(opts);
-      return guarded(async () => {
+      return guardedXeroCall(async () => {
         const query = authEventId ? `?authEventId=${encodeURIComponent(authEventId)}` : '';
         const res = await apiFetch(`/connections${query}`, accessToken, {}, signal);
         const list = (await res.json()) as {
@@ -377,7 +363,7 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
 
     deleteConnection: (accessToken, xeroConnectionId, opts) => {
       const signal = deadline(opts);
-      return guarded(async () => {
+      return guardedXeroCall(async () => {
         await apiFetch(
           `/connections/${encodeURIComponent(xeroConnectionId)}`,
           accessToken,
@@ -389,7 +375,7 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
 
     getOrganisation: (accessToken, tenantId, opts) => {
       const signal = deadline(opts);
-      return guarded(async () => {
+      return guardedXeroCall(async () => {
         const orgs = await accounting(accessToken, signal).getOrganisations(tenantId);
         const org = orgs.body.organisations?.[0];
         return {
@@ -402,7 +388,7 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
 
     isMulticurrencyAllowed: (accessToken, tenantId, opts) => {
       const signal = deadline(opts);
-      return guarded(async () => {
+      return guardedXeroCall(async () => {
         const actions = await accounting(accessToken, signal).getOrganisationActions(tenantId);
         const useMulti = actions.body.actions?.find((a) => a.name === 'UseMulticurrency');
         return String(useMulti?.status ?? '') === 'ALLOWED';
@@ -411,7 +397,7 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
 
     listCurrencies: (accessToken, tenantId, opts) => {
       const signal = deadline(opts);
-      return guarded(async () => {
+      return guardedXeroCall(async () => {
         const currencies = await accounting(accessToken, signal).getCurrencies(tenantId);
         return (currencies.body.currencies ?? []).map((c) => String(c.code));
       }, signal);
@@ -419,7 +405,7 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
 
     enableCurrency: (accessToken, tenantId, currency, opts) => {
       const signal = deadline(opts);
-      return guarded(async () => {
+      return guardedXeroCall(async () => {
         await accounting(accessToken, signal).createCurrency(tenantId, {
           code: currency as unknown as CurrencyCode,
         });
@@ -428,7 +414,7 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
 
     createInvoices: (accessToken, tenantId, invoices, idempotencyKey, opts) => {
       const signal = deadline(opts);
-      return guarded(async () => {
+      return guardedXeroCall(async () => {
         const body: Invoices = { invoices: invoices.map(toSdkInvoice) };
         const needsUnitdp4 = invoices.some((i) => i.LineItems.some((l) => /\.\d{3,}$/.test(l.UnitAmount)));
         const res = await accounting(accessToken, signal).createInvoices(
@@ -452,7 +438,7 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
 
     listInvoiceAttachments: (accessToken, tenantId, invoiceId, opts) => {
       const signal = deadline(opts);
-      return guarded(async () => {
+      return guardedXeroCall(async () => {
         const res = await accounting(accessToken, signal).getInvoiceAttachments(tenantId, invoiceId);
         return {
           attachments: (res.body.attachments ?? []).map(attachmentInfo),
@@ -463,7 +449,7 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
 
     attachToInvoice: (accessToken, tenantId, input, opts) => {
       const signal = deadline(opts);
-      return guarded(async () => {
+      return guardedXeroCall(async () => {
         const api = accounting(accessToken, signal);
         // The body is the file itself: typed by its own MIME type, never turned into JSON.
         api.setDefaultAuthentication({
@@ -501,7 +487,7 @@ export function createXeroGateway(config: XeroConfig): XeroGateway {
 
     findInvoicesByNumber: (accessToken, tenantId, numbers, opts) => {
       const signal = deadline(opts);
-      return guarded(async () => {
+      return guardedXeroCall(async () => {
         const res = await accounting(accessToken, signal).getInvoices(
           tenantId,
           undefined,

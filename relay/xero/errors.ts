@@ -191,3 +191,18 @@ export function classifyCallOutcome(e: unknown): XeroCallOutcome {
 /** True when Xero may have acted on the request although we never saw its answer. */
 export const mayHaveHappened = (outcome: XeroCallOutcome) =>
   outcome === 'timeout' || outcome === 'network' || outcome === '5xx' || outcome === 'other';
+
+/**
+ * Runs one call to Xero and turns whatever it throws into a XeroFailure. xero-node flattens
+ * axios's abort into status 0, so the caller's deadline signal says when it was a timeout.
+ */
+export async function guardedXeroCall<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (signal?.aborted && !(e instanceof XeroFailure)) {
+      throw new XeroFailure('timeout', 'Xero did not answer in time; the request may still have reached it.');
+    }
+    throw normaliseXeroError(e);
+  }
+}
