@@ -148,7 +148,7 @@ export function Options() {
               try {
                 if (choice) await browser.storage.local.set({ [LANGUAGE_STORAGE_KEY]: choice });
                 else await browser.storage.local.remove(LANGUAGE_STORAGE_KEY);
-                await applyLocale(choice);
+                await applyLocale(choice, localStorage);
                 setLanguage(choice ?? '');
                 say('language', t('options.languageSaved'));
               } catch (error) {

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { hasCatalog, LANGUAGE_STORAGE_KEY, setLocale, t } from '@/lib/i18n';
-import { applyLocale, loadLocale } from '@/lib/i18n-load';
+import { applyCopiedLocale, applyLocale, LANGUAGE_COPY_KEY, loadLocale } from '@/lib/i18n-load';
 
 afterEach(() => {
   setLocale('en');
@@ -27,5 +27,25 @@ describe('loading a language', () => {
     expect(await applyLocale('ja')).toBe('ja');
     expect(hasCatalog('ja')).toBe(true);
     expect(t('popup.createAccount')).not.toBe('Create new account');
+  });
+
+  it('keeps a copy of the choice that the popup applies synchronously, only with its catalog here', async () => {
+    const copy = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => copy.get(k) ?? null,
+      setItem: (k: string, v: string) => void copy.set(k, v),
+    };
+    expect(applyCopiedLocale(storage)).toBe(false); // no copy yet: wait for storage
+    await fakeBrowser.storage.local.set({ [LANGUAGE_STORAGE_KEY]: 'en' });
+    await loadLocale(storage);
+    expect(copy.get(LANGUAGE_COPY_KEY)).toBe('en');
+    setLocale('fr');
+    expect(applyCopiedLocale(storage)).toBe(true);
+    expect(t('popup.createAccount')).toBe('Create new account');
+    // A language whose catalog this page has not loaded is not applied synchronously.
+    await applyLocale('es', storage);
+    expect(copy.get(LANGUAGE_COPY_KEY)).toBe('es');
+    copy.set(LANGUAGE_COPY_KEY, 'it');
+    expect(applyCopiedLocale(storage)).toBe(false);
   });
 });
