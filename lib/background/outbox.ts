@@ -13,13 +13,13 @@ import type { Send, SendState, SettlementStatus } from '../records';
 import type { InvoicePayload, JobItem } from '../relay-api';
 import { relayErrorText } from '../relay-error-text';
 import type { SettlementReport } from '../settlement/report';
-import { type Clock, systemClock } from './clock';
+import type { Clock } from './clock';
 import type { RelayJobsPort } from './relay-port';
 
 export interface OutboxDeps {
   db: SettlebridgeDb;
   relay: () => Promise<RelayJobsPort>;
-  clock?: Clock;
+  clock: Clock;
   random?: () => number;
   /** Told after settlements' statuses were recomputed (the badge and notifications follow). */
   onSettlementsChanged?: (keys: string[]) => void;
@@ -100,7 +100,7 @@ const PERMANENT = new Set([
 
 export function createOutbox(deps: OutboxDeps) {
   const { db } = deps;
-  const now = () => (deps.clock ?? systemClock).now();
+  const now = () => deps.clock.now();
   let running: Promise<void> | undefined;
   let again = false;
   /** The relay's latest estimate per job still in progress, in seconds. */
