@@ -16,6 +16,8 @@ import { createSettlementHandlers } from '@/lib/background/settlements';
 import { createXeroHandlers, type XeroDeps } from '@/lib/background/xero';
 import { getDb } from '@/lib/db';
 import { LANGUAGE_STORAGE_KEY } from '@/lib/i18n';
+// Notifications and errors may need any language, whenever the seller switches: all here.
+import '@/lib/i18n-catalogs';
 import { loadLocale } from '@/lib/i18n-load';
 import { loadOrCreateInstallKey } from '@/lib/install-key';
 import { matchAccount } from '@/lib/match-account';

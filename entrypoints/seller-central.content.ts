@@ -2,6 +2,8 @@ import '@/components/in-page/styles.css';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { startStatements } from '@/lib/features/statements';
 import { t } from '@/lib/i18n';
+// The in-page UI follows a language switch without loading anything from the page's origin.
+import '@/lib/i18n-catalogs';
 import { loadLocale } from '@/lib/i18n-load';
 import { sellerCentralMatchPatterns } from '@/lib/marketplaces';
 import { sendMessage } from '@/lib/message-client';

@@ -9,7 +9,7 @@
 import type { BooksProblem } from './books/check';
 import { booksProblemText } from './books-problem-text';
 import { errorMessage } from './errors';
-import { CATALOGS, getLocale, type MessageKey, type Params, t } from './i18n';
+import { ENGLISH, getLocale, type MessageKey, type Params, t } from './i18n';
 
 /** The relay's error (or a job item's) as the seller reads it. */
 export function relayErrorText(code: string, english: string, details?: Record<string, unknown>): string {
@@ -23,7 +23,7 @@ export function relayErrorText(code: string, english: string, details?: Record<s
       });
   }
   const key = `relayError.${code}`;
-  if (!Object.hasOwn(CATALOGS.en, key)) return english;
+  if (!Object.hasOwn(ENGLISH, key)) return english;
   return t(key as MessageKey, { detail: english });
 }
 

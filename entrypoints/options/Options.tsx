@@ -5,16 +5,8 @@ import { ConnectionList } from '@/components/ConnectionList';
 import { RelayDefaultNotice } from '@/components/RelayDefaultNotice';
 import { SettlementImport } from '@/components/SettlementImport';
 import { errorMessage } from '@/lib/errors';
-import {
-  LANGUAGE_STORAGE_KEY,
-  LOCALE_NAMES,
-  LOCALES,
-  type Locale,
-  setLocale,
-  storedChoice,
-  t,
-  tp,
-} from '@/lib/i18n';
+import { LANGUAGE_STORAGE_KEY, LOCALE_NAMES, LOCALES, type Locale, storedChoice, t, tp } from '@/lib/i18n';
+import { applyLocale } from '@/lib/i18n-load';
 import { sendMessage } from '@/lib/message-client';
 import type { MessageOutput } from '@/lib/messages';
 import type { Account } from '@/lib/records';
@@ -157,7 +149,7 @@ export function Options() {
               try {
                 if (choice) await browser.storage.local.set({ [LANGUAGE_STORAGE_KEY]: choice });
                 else await browser.storage.local.remove(LANGUAGE_STORAGE_KEY);
-                setLocale(choice);
+                await applyLocale(choice, localStorage);
                 setLanguage(choice ?? '');
                 say('language', t('options.languageSaved'));
               } catch (error) {

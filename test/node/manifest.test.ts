@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'wxt';
 import { DEV_CHROME_KEY } from '../../lib/extension-ids';
-import { CATALOGS, LOCALES } from '../../lib/i18n';
+import { LOCALES } from '../../lib/i18n';
+import { CATALOGS } from '../../lib/i18n-catalogs';
 import { sellerCentralMatchPatterns } from '../../lib/marketplaces';
 
 // Pins what the built extension asks the browser for. Widening any of this must be a
