@@ -5,7 +5,8 @@ import { defineConfig } from 'wxt';
 // kept in lib/marketplaces.ts; wxt.config.ts only reads it so the manifest and the
 // runtime code can never disagree.
 import { DEV_CHROME_KEY, GECKO_ID } from './lib/extension-ids';
-import { CATALOGS, LOCALES } from './lib/i18n';
+import { LOCALES } from './lib/i18n';
+import { CATALOGS } from './lib/i18n-catalogs';
 import { sellerCentralMatchPatterns } from './lib/marketplaces';
 import { RelayUrl } from './lib/settings';
 

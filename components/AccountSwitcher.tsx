@@ -157,50 +157,57 @@ export function AccountSwitcher({
         // Focusable even beside the filter box: a scrolling region must be reachable by keyboard.
         tabIndex={0}
         aria-activedescendant={active ? optionId(active) : undefined}
-        style={{
-          maxHeight: `${LIST_HEIGHT}px`,
-          paddingTop: `${first * ACCOUNT_ROW_HEIGHT}px`,
-          paddingBottom: `${(visible.length - last) * ACCOUNT_ROW_HEIGHT}px`,
-        }}
+        style={{ maxHeight: `${LIST_HEIGHT}px` }}
         onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
         onKeyDown={onKeyDown}
       >
-        {visible.slice(first, last).map((item, offset) => {
-          const index = first + offset;
-          return (
-            // biome-ignore lint/a11y/useKeyWithClickEvents: keys are handled on the listbox (activedescendant pattern)
-            <div
-              key={item.account.id}
-              id={optionId(item)}
-              role="option"
-              tabIndex={-1}
-              aria-selected={index === current}
-              aria-setsize={visible.length}
-              aria-posinset={index + 1}
-              style={{ height: `${ACCOUNT_ROW_HEIGHT}px` }}
-              data-index={index}
-              data-account-id={item.account.id}
-              class={`account${index === current ? ' is-highlighted' : ''}${item.isActive ? ' is-active' : ''}`}
-              onClick={() => onChoose(item.account)}
-              onMouseMove={() => index !== current && setHighlight(index)}
-            >
-              <span class="account-name">{item.account.name}</span>
-              <span
-                class="account-market"
-                title={t('switcher.marketplaceTitle', { code: item.account.marketplace })}
+        {/* The rows not drawn are this inner box's padding. Not the list's own: padding
+            adds to a max-height, so the list would grow to the whole list's height, never
+            scroll, and its clientHeight would make every row "visible". */}
+        <div
+          class="accounts-window"
+          style={{
+            paddingTop: `${first * ACCOUNT_ROW_HEIGHT}px`,
+            paddingBottom: `${(visible.length - last) * ACCOUNT_ROW_HEIGHT}px`,
+          }}
+        >
+          {visible.slice(first, last).map((item, offset) => {
+            const index = first + offset;
+            return (
+              // biome-ignore lint/a11y/useKeyWithClickEvents: keys are handled on the listbox (activedescendant pattern)
+              <div
+                key={item.account.id}
+                id={optionId(item)}
+                role="option"
+                tabIndex={-1}
+                aria-selected={index === current}
+                aria-setsize={visible.length}
+                aria-posinset={index + 1}
+                style={{ height: `${ACCOUNT_ROW_HEIGHT}px` }}
+                data-index={index}
+                data-account-id={item.account.id}
+                class={`account${index === current ? ' is-highlighted' : ''}${item.isActive ? ' is-active' : ''}`}
+                onClick={() => onChoose(item.account)}
+                onMouseMove={() => index !== current && setHighlight(index)}
               >
-                {item.account.marketplace}
-              </span>
-              <span class="account-currency">{item.account.currency}</span>
-              <XeroStatus status={item.status} />
-              {item.isActive && (
-                <span class="account-active" data-testid="active-marker">
-                  {t('switcher.active')}
+                <span class="account-name">{item.account.name}</span>
+                <span
+                  class="account-market"
+                  title={t('switcher.marketplaceTitle', { code: item.account.marketplace })}
+                >
+                  {item.account.marketplace}
                 </span>
-              )}
-            </div>
-          );
-        })}
+                <span class="account-currency">{item.account.currency}</span>
+                <XeroStatus status={item.status} />
+                {item.isActive && (
+                  <span class="account-active" data-testid="active-marker">
+                    {t('switcher.active')}
+                  </span>
+                )}
+              </div>
+            );
+          })}
+        </div>
       </div>
       {isUpdating && (
         <p class="status" role="status" data-testid="accounts-updating-note">

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { useAction } from '@/components/use-action';
 import { accountLabel } from '@/lib/books/check';
 import { accountsFor, type GroupChoice, LINE_GROUPS, type LineGroup, taxRatesFor } from '@/lib/books/setup';
 import { type MessageKey, t, tp } from '@/lib/i18n';
@@ -21,8 +22,6 @@ export interface BooksSetupProps {
     tracking?: { category: string; option: string },
   ) => Promise<{ organisationName: string }>;
 }
-
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 const GROUP_KEYS: Record<LineGroup, MessageKey> = {
   sales: 'books.group.sales',
@@ -54,8 +53,11 @@ export function BooksSetup(props: BooksSetupProps) {
   const [choices, setChoices] = useState<Partial<Record<LineGroup, GroupChoice>>>({});
   const [tracking, setTracking] = useState<{ category: string; option: string } | undefined>();
   const [isPlanShown, setPlanShown] = useState(false);
-  const [message, setMessage] = useState<{ text: string; isError: boolean } | null>(null);
-  const [isBusy, setBusy] = useState(false);
+  /** What the last action reported besides a failure (saved, created, refused accounts). */
+  const [notice, setNotice] = useState<{ text: string; isError: boolean } | null>(null);
+  const action = useAction();
+  const isBusy = action.isBusy;
+  const message = action.error !== null ? { text: action.error, isError: true } : notice;
 
   const apply = (result: BooksLoadResult) => {
     setLoaded(result);
@@ -63,16 +65,9 @@ export function BooksSetup(props: BooksSetupProps) {
     setTracking(result.tracking);
   };
 
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      await fn();
-    } catch (e) {
-      setMessage({ text: errorText(e), isError: true });
-    } finally {
-      setBusy(false);
-    }
+  const run = (fn: () => Promise<void>) => {
+    setNotice(null);
+    return action.run(fn);
   };
 
   // Accounts arrive after the first render.
@@ -162,7 +157,7 @@ export function BooksSetup(props: BooksSetupProps) {
                     );
                     apply(result);
                     setPlanShown(false);
-                    setMessage(
+                    setNotice(
                       result.failed.length
                         ? {
                             text: t('books.refused', {
@@ -292,7 +287,7 @@ export function BooksSetup(props: BooksSetupProps) {
               run(async () => {
                 const saved = await props.save(accountId, choices, tracking);
                 setLoaded({ ...loaded, isSaved: true });
-                setMessage({ text: t('books.saved', { org: saved.organisationName }), isError: false });
+                setNotice({ text: t('books.saved', { org: saved.organisationName }), isError: false });
               })
             }
           >

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { useAction } from '@/components/use-action';
 import { type MessageKey, t, tp } from '@/lib/i18n';
 import type { Account, XeroConnection } from '@/lib/records';
 
@@ -21,20 +22,15 @@ const STATUS_TEXT: Record<XeroConnection['status'], MessageKey> = {
 
 export function ConnectionList({ connections, accounts, onReconnect, onDisconnect }: ConnectionListProps) {
   const [confirming, setConfirming] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  /** The connection the running action is for. */
+  const [target, setTarget] = useState<string | null>(null);
+  const { isBusy, error, run } = useAction();
+  const busy = isBusy ? target : null;
 
   const act = async (id: string, fn: () => Promise<void>) => {
-    setBusy(id);
-    setError(null);
-    try {
-      await fn();
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(null);
-      setConfirming(null);
-    }
+    setTarget(id);
+    await run(fn);
+    setConfirming(null);
   };
 
   if (connections.length === 0) {

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { useAction } from '@/components/use-action';
 import { t } from '@/lib/i18n';
 import { marketplaceName } from '@/lib/marketplace-name';
 import { MARKETPLACES, type MarketplaceCode } from '@/lib/marketplaces';
@@ -10,22 +11,15 @@ export interface CreateAccountFormProps {
 export function CreateAccountForm({ onCreate }: CreateAccountFormProps) {
   const [name, setName] = useState('');
   const [marketplace, setMarketplace] = useState<MarketplaceCode>('US');
-  const [error, setError] = useState<string | null>(null);
-  const [isBusy, setBusy] = useState(false);
+  const { isBusy, error, run } = useAction();
 
   const submit = async (event: Event) => {
     event.preventDefault();
     if (isBusy) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await onCreate({ name, marketplace });
       setName('');
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CurrencyCheck } from '@/lib/currency-check';
+import { errorMessage } from '@/lib/errors';
 import { t } from '@/lib/i18n';
 import { marketplaceName } from '@/lib/marketplace-name';
 import { marketplaceByCode } from '@/lib/marketplaces';
@@ -7,6 +8,7 @@ import type { Account } from '@/lib/records';
 import { CreateAccountForm } from './CreateAccountForm';
 import { CurrencyNotice } from './CurrencyNotice';
 import { type ShareCandidate, ShareXeroDialog } from './ShareXeroDialog';
+import { useAction } from './use-action';
 
 export interface CreateAccountWizardProps {
   /** Resume the setup of an account that already exists (skips step 1). */
@@ -35,8 +37,6 @@ export interface OrganisationChoice {
 
 type Step = 'details' | 'xero' | 'amazon';
 
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
 export function CreateAccountWizard(props: CreateAccountWizardProps) {
   const [account, setAccount] = useState<Account | undefined>(props.account);
   const [step, setStep] = useState<Step>(
@@ -47,8 +47,7 @@ export function CreateAccountWizard(props: CreateAccountWizardProps) {
     Boolean(props.account?.xeroConnectionId) && !props.pendingChoices,
   );
   const [currency, setCurrency] = useState<CurrencyCheck | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [isBusy, setBusy] = useState(false);
+  const { isBusy, error, setError, run } = useAction();
   const [choices, setChoices] = useState<readonly OrganisationChoice[] | null>(props.pendingChoices ?? null);
   const [picked, setPicked] = useState<string | null>(null);
   const [chosenName, setChosenName] = useState<string | null>(null);
@@ -58,20 +57,8 @@ export function CreateAccountWizard(props: CreateAccountWizardProps) {
     props
       .onCheckCurrency(account.id)
       .then(setCurrency)
-      .catch((e: unknown) => setError(errorText(e)));
+      .catch((e: unknown) => setError(errorMessage(e)));
   }, [account?.id, isConnected]);
-
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const market = account ? marketplaceByCode(account.marketplace) : undefined;
 

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useAction } from '@/components/use-action';
 import { type CurrencyCheck, explainCurrencyCheck } from '@/lib/currency-check';
 import { t } from '@/lib/i18n';
 
@@ -8,8 +8,7 @@ export interface CurrencyNoticeProps {
 }
 
 export function CurrencyNotice({ check, onEnable }: CurrencyNoticeProps) {
-  const [error, setError] = useState<string | null>(null);
-  const [isBusy, setBusy] = useState(false);
+  const { isBusy, error, run } = useAction();
   const isProblem = check.state === 'can_enable' || check.state === 'plan_lacks_multicurrency';
   return (
     <div
@@ -20,21 +19,7 @@ export function CurrencyNotice({ check, onEnable }: CurrencyNoticeProps) {
     >
       <p>{explainCurrencyCheck(check)}</p>
       {check.state === 'can_enable' && (
-        <button
-          type="button"
-          disabled={isBusy}
-          onClick={async () => {
-            setBusy(true);
-            setError(null);
-            try {
-              await onEnable();
-            } catch (e) {
-              setError(e instanceof Error ? e.message : String(e));
-            } finally {
-              setBusy(false);
-            }
-          }}
-        >
+        <button type="button" disabled={isBusy} onClick={() => run(onEnable)}>
           {isBusy ? t('currency.enabling') : t('currency.enable', { currency: check.currency })}
         </button>
       )}

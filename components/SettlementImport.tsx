@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { errorMessage } from '@/lib/errors';
 import { t } from '@/lib/i18n';
 import type { Account } from '@/lib/records';
 import { decodeSettlementBytes } from '@/lib/settlement/parse';
@@ -40,7 +41,7 @@ export function SettlementImport({ accounts, onImport, onSend, onMapAccount }: S
       }
       setView(await onImport(accountId, decoded.value));
     } catch (e) {
-      setMessage({ text: e instanceof Error ? e.message : String(e), isError: true });
+      setMessage({ text: errorMessage(e), isError: true });
     }
   };
 

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { useAction } from '@/components/use-action';
 import { t } from '@/lib/i18n';
 import type { Account } from '@/lib/records';
 
@@ -20,24 +21,15 @@ export interface ShareXeroDialogProps {
  */
 export function ShareXeroDialog({ accountName, candidates, onConfirm, onCancel }: ShareXeroDialogProps) {
   const [chosen, setChosen] = useState(candidates[0]?.account.id ?? '');
-  const [error, setError] = useState<string | null>(null);
-  const [isBusy, setBusy] = useState(false);
+  // Success closes the dialog: the button stays disabled until it goes.
+  const { isBusy, error, run } = useAction({ staysBusyOnSuccess: true });
   const dialogRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     dialogRef.current?.querySelector<HTMLElement>('input, button')?.focus();
   }, []);
 
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await onConfirm(chosen);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-      setBusy(false);
-    }
-  };
+  const confirm = () => run(() => onConfirm(chosen));
 
   return (
     <div

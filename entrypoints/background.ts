@@ -6,7 +6,9 @@ import { createBooksHandlers } from '@/lib/background/books';
 import { systemClock } from '@/lib/background/clock';
 import { createConnectionHandlers } from '@/lib/background/connections';
 import { createHistoryHandlers, createProblemWatch } from '@/lib/background/history';
+import { createMappingHandlers } from '@/lib/background/mapping';
 import { createOutbox } from '@/lib/background/outbox';
+import { createPopupHandlers } from '@/lib/background/popup';
 import { createRelayPort } from '@/lib/background/relay';
 import { createSellerCentralHandlers } from '@/lib/background/seller-central';
 import { createSettingsHandlers } from '@/lib/background/settings';
@@ -14,7 +16,10 @@ import { createSettlementHandlers } from '@/lib/background/settlements';
 import { createXeroHandlers, type XeroDeps } from '@/lib/background/xero';
 import { getDb } from '@/lib/db';
 import { LANGUAGE_STORAGE_KEY } from '@/lib/i18n';
+// Notifications and errors may need any language, whenever the seller switches: all here.
+import '@/lib/i18n-catalogs';
 import { loadLocale } from '@/lib/i18n-load';
+import { loadOrCreateInstallKey } from '@/lib/install-key';
 import { matchAccount } from '@/lib/match-account';
 import { dispatch, Envelope, type Sender } from '@/lib/messages';
 import { storageItems, storedItem } from '@/lib/storage';
@@ -33,18 +38,26 @@ export default defineBackground(() => {
     if (area === 'local' && LANGUAGE_STORAGE_KEY in changes) void loadLocale();
   });
   const db = getDb();
+  // One clock for every background module.
+  const clock = systemClock;
   const settings = createSettingsHandlers({
-    get: settingsItem.get,
-    set: settingsItem.set,
+    store: { get: settingsItem.get, set: settingsItem.set },
   });
-  const sellerCentral = createSellerCentralHandlers(db, browser.storage.session, {
-    activeTabId: async () => (await browser.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id,
-    update: async (tabId, url) => void (await browser.tabs.update(tabId, { url, active: true })),
-    create: async (url) => (await browser.tabs.create({ url })).id ?? -1,
-    // Firefox's MV2 build has browserAction where Chrome's MV3 has action.
-    setBadge: (tabId, text) => (browser.action ?? browser.browserAction).setBadgeText({ tabId, text }),
+  const sellerCentral = createSellerCentralHandlers({
+    session: browser.storage.session,
+    tabs: {
+      activeTabId: async () => (await browser.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id,
+      update: async (tabId, url) => void (await browser.tabs.update(tabId, { url, active: true })),
+      create: async (url) => (await browser.tabs.create({ url })).id ?? -1,
+      // Firefox's MV2 build has browserAction where Chrome's MV3 has action.
+      setBadge: (tabId, text) => (browser.action ?? browser.browserAction).setBadgeText({ tabId, text }),
+    },
+    clock,
   });
-  const relay = createRelayPort(async () => (await settings.read()).relayUrl);
+  const relay = createRelayPort({
+    relayUrl: async () => (await settings.read()).relayUrl,
+    loadKey: loadOrCreateInstallKey,
+  });
 
   // Firefox's MV2 build has browserAction where Chrome's MV3 has action.
   const toolbar = browser.action ?? browser.browserAction;
@@ -75,6 +88,7 @@ export default defineBackground(() => {
   const outbox = createOutbox({
     db,
     relay,
+    clock,
     onSettlementsChanged: () => void problems.refresh(),
     wakeAt: (at) => {
       clearTimeout(wakeTimer);
@@ -86,13 +100,15 @@ export default defineBackground(() => {
     if (alarm.name === OUTBOX_ALARM) void outbox.drain().then(problems.refresh);
   });
 
+  const accountForTab = async (tabId: number | undefined) => {
+    if (tabId === undefined) return undefined;
+    return matchAccount(await db.accounts.toArray(), await sellerCentral.contextForTab(tabId));
+  };
   const settlementHandlers = createSettlementHandlers({
     db,
+    clock,
     outbox,
-    accountForTab: async (tabId) => {
-      if (tabId === undefined) return undefined;
-      return matchAccount(await db.accounts.toArray(), await sellerCentral.contextForTab(tabId));
-    },
+    accountForTab,
     estimateSeconds: async () => outbox.estimateSeconds(),
     // The send is confirmed in an extension-origin window the page cannot script.
     openConfirm: async (settlementKeys) => {
@@ -105,6 +121,7 @@ export default defineBackground(() => {
   const pageContext = { sender: {} };
   const xeroDeps: XeroDeps = {
     db,
+    clock,
     relay,
     returnUrl: () => browser.identity.getRedirectURL('xero'),
     webAuthFlow: async (url) => {
@@ -119,14 +136,17 @@ export default defineBackground(() => {
   };
 
   const handlers = {
-    ...createAccountHandlers(db, systemClock, sellerCentral.currentContext),
+    ...createAccountHandlers({ db, clock, sellerCentral }),
+    ...createPopupHandlers({ db, sellerCentral }),
     ...sellerCentral,
     ...settings,
-    ...createBackupHandlers(db),
-    ...createBooksHandlers({ db, relay }),
+    ...createBackupHandlers({ db, clock }),
+    ...createBooksHandlers({ db, clock, relay }),
     ...settlementHandlers,
+    ...createMappingHandlers({ db, clock, accountForTab }),
     ...createHistoryHandlers({
       db,
+      clock,
       outbox,
       send: (settlementKey) => settlementHandlers['settlement/send']({ settlementKey }, pageContext),
       preview: (settlementKey) => settlementHandlers['settlement/preview']({ settlementKey }, pageContext),

@@ -1,12 +1,15 @@
-import { browser } from 'wxt/browser';
+import '@/components/in-page/styles.css';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { startStatements } from '@/lib/features/statements';
 import { t } from '@/lib/i18n';
+// The in-page UI follows a language switch without loading anything from the page's origin.
+import '@/lib/i18n-catalogs';
 import { loadLocale } from '@/lib/i18n-load';
 import { sellerCentralMatchPatterns } from '@/lib/marketplaces';
 import { sendMessage } from '@/lib/message-client';
 import { readPageContext } from '@/lib/seller-central/detect';
 import { isStatementsPage, isSwitchRefused } from '@/lib/seller-central/page';
+import { sendToBackground as send } from '@/lib/send-to-background';
 import { decodeSettlementBytes } from '@/lib/settlement/parse';
 
 /**
@@ -20,8 +23,9 @@ const pageFetch: typeof fetch =
 export default defineContentScript({
   matches: sellerCentralMatchPatterns(),
   runAt: 'document_idle',
+  // styles.css goes into each closed shadow root createShadowRootUi makes, never into the page.
+  cssInjectionMode: 'ui',
   async main(ctx) {
-    const send = (m: unknown) => browser.runtime.sendMessage(m);
     if (isSwitchRefused(document)) {
       await sendMessage(send, 'page/switch-refused', { host: location.host }).catch(() => {});
       return;

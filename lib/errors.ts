@@ -3,7 +3,7 @@
  * and what the user can do; `code` lets the UI pick an action (e.g. show "Reconnect").
  */
 import type { z } from 'zod';
-import { CATALOGS, type MessageKey, t } from './i18n';
+import { ENGLISH, type MessageKey, t } from './i18n';
 
 export interface ErrorInfo {
   code: string;
@@ -31,7 +31,7 @@ export class AppError extends Error implements ErrorInfo {
  * checks that every such schema message has its entry.
  */
 function schemaMessage(english: string): string {
-  for (const [key, text] of Object.entries(CATALOGS.en)) {
+  for (const [key, text] of Object.entries(ENGLISH)) {
     if (key.startsWith('validation.') && text === english) return t(key as MessageKey);
   }
   return english;
@@ -51,4 +51,9 @@ export function toErrorInfo(error: unknown): ErrorInfo {
     code: 'internal',
     message: t('errors.internal'),
   };
+}
+
+/** What a caught value says, for showing to the user: an error's message, else the value as text. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -15,17 +15,12 @@
  * so no amount ever passes through a float.
  */
 
-import de from '../locales/de.json';
 import en from '../locales/en.json';
-import es from '../locales/es.json';
-import fr from '../locales/fr.json';
-import it from '../locales/it.json';
-import ja from '../locales/ja.json';
 
 export const LOCALES = ['en', 'de', 'fr', 'it', 'es', 'ja'] as const;
 export type Locale = (typeof LOCALES)[number];
 export type MessageKey = keyof typeof en;
-type Catalog = Record<string, string>;
+export type Catalog = Record<string, string>;
 
 /** Each language's name in itself, for the language picker. */
 export const LOCALE_NAMES: Record<Locale, string> = {
@@ -37,7 +32,25 @@ export const LOCALE_NAMES: Record<Locale, string> = {
   ja: '日本語',
 };
 
-export const CATALOGS: Record<Locale, Catalog> = { en, de, fr, it, es, ja };
+/** English, the reference: always here, and the fallback for a key another catalog lacks. */
+export const ENGLISH: Readonly<Catalog> = en;
+
+/**
+ * The catalogs this page has. Only English is bundled with every page: the others are a
+ * sixth of the whole each, and a page parses what it bundles before it can paint, so
+ * lib/i18n-load.ts adds the one language a page needs before its first render, and
+ * lib/i18n-catalogs.ts adds them all where everything is wanted at once (background,
+ * content script, tests, the build).
+ */
+const catalogs: Partial<Record<Locale, Catalog>> = { en };
+
+export function addCatalog(locale: Locale, catalog: Catalog): void {
+  catalogs[locale] = catalog;
+}
+
+export function hasCatalog(locale: Locale): boolean {
+  return catalogs[locale] !== undefined;
+}
 
 /** The storage.local key of the seller's language choice ('' or missing: the browser's). */
 export const LANGUAGE_STORAGE_KEY = 'language';
@@ -88,9 +101,14 @@ export function getLocale(): Locale {
  */
 export function setLocale(choice: Locale | null, browserUiLanguage?: string): void {
   if (browserUiLanguage) uiLanguage = browserUiLanguage;
-  current = choice ?? matchLocale(browserLanguage());
+  current = localeFor(choice);
   intlTag = intlTagFor(current);
   if (globalThis.document?.documentElement) document.documentElement.lang = intlTag;
+}
+
+/** The language `choice` means: itself, or for `null` the browser's. */
+export function localeFor(choice: Locale | null): Locale {
+  return choice ?? matchLocale(browserLanguage());
 }
 
 /** The stored choice from a storage.local answer, or null when none (or not a language). */
@@ -108,7 +126,7 @@ function fill(template: string, params: Params | undefined): string {
 }
 
 function lookup(key: string, locale: Locale): string {
-  return CATALOGS[locale][key] ?? (en as Catalog)[key] ?? key;
+  return catalogs[locale]?.[key] ?? (en as Catalog)[key] ?? key;
 }
 
 /** The message `key` in the current language, with `{name}` placeholders filled from `params`. */
@@ -119,7 +137,7 @@ export function t(key: MessageKey, params?: Params): string {
 /** Plural-aware lookup: `key_one`, `key_other`… chosen by Intl.PluralRules for `count`. */
 export function tp(key: string, count: number, params?: Params): string {
   const category = new Intl.PluralRules(intlTag).select(count);
-  const catalog = CATALOGS[current];
+  const catalog = catalogs[current] ?? (en as Catalog);
   const template =
     catalog[`${key}_${category}`] ??
     catalog[`${key}_other`] ??

@@ -8,7 +8,8 @@
 
 import type { BooksProblem } from './books/check';
 import { booksProblemText } from './books-problem-text';
-import { CATALOGS, getLocale, type MessageKey, type Params, t } from './i18n';
+import { errorMessage } from './errors';
+import { ENGLISH, getLocale, type MessageKey, type Params, t } from './i18n';
 
 /** The relay's error (or a job item's) as the seller reads it. */
 export function relayErrorText(code: string, english: string, details?: Record<string, unknown>): string {
@@ -22,7 +23,7 @@ export function relayErrorText(code: string, english: string, details?: Record<s
       });
   }
   const key = `relayError.${code}`;
-  if (!Object.hasOwn(CATALOGS.en, key)) return english;
+  if (!Object.hasOwn(ENGLISH, key)) return english;
   return t(key as MessageKey, { detail: english });
 }
 
@@ -46,7 +47,7 @@ export function relayErrorOf(error: unknown): string {
     code?: unknown;
     details?: unknown;
   };
-  const english = error instanceof Error ? error.message : String(error);
+  const english = errorMessage(error);
   if (typeof o.code !== 'string') return english;
   const details = typeof o.details === 'object' && o.details !== null ? o.details : undefined;
   return relayErrorText(o.code, english, details as Record<string, unknown> | undefined);

@@ -1,7 +1,7 @@
 // createApp(deps): the whole relay as a Hono app that never listens (server.ts does), so
 // tests drive it through app.request() or a real socket with the same code.
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
@@ -11,7 +11,7 @@ import { EXTENSION_ORIGIN } from '../lib/relay-api';
 import { globalBudget, RegistrationLimiter, registrationLimit } from './auth/limits';
 import { rateLimit, requireInstall } from './auth/middleware';
 import { clientAddress } from './client-address';
-import { RelayHttpError } from './errors';
+import { DomainError, domainErrorToHttp, RelayHttpError } from './errors';
 import { realClock, type SchedulerClock } from './jobs/clock';
 import { type OrgLimits, OrgScheduler } from './jobs/scheduler';
 import { JobStore } from './jobs/store';
@@ -21,7 +21,7 @@ import { booksRoutes } from './routes/books';
 import { connectOauthRoutes, connectRoutes } from './routes/connect';
 import { connectionRoutes } from './routes/connections';
 import { installRoutes } from './routes/installs';
-import { invoiceJobRoutes } from './routes/invoice-jobs';
+import { invoiceJobRoutes, invoiceJobSubmitRoutes } from './routes/invoice-jobs';
 import type { AppEnv, Services } from './services';
 import { pingDb } from './store/db';
 import type { Store } from './store/queries';
@@ -138,35 +138,6 @@ export function createApp(deps: AppDeps): RelayApp {
 
   const isAllowedOrigin = (origin: string) =>
     EXTENSION_ORIGIN.test(origin) || s.config.CORS_EXTRA_ORIGINS.includes(origin);
-  app.use(
-    '/v1/*',
-    cors({
-      origin: (origin) => (isAllowedOrigin(origin) ? origin : null),
-      allowMethods: ['GET', 'POST', 'DELETE'],
-      allowHeaders: ['DPoP', 'Content-Type'],
-      exposeHeaders: ['Retry-After', 'X-Request-Id'],
-      maxAge: 600,
-    }),
-  );
-  app.use('/v1/*', async (c, next) => {
-    // Web pages may not call the relay at all; extension pages and workers may.
-    const origin = c.req.header('origin');
-    if (origin && !c.req.path.startsWith('/v1/oauth/') && !isAllowedOrigin(origin)) {
-      throw new RelayHttpError(403, 'invalid_request', 'Only the Settlebridge extension may call the relay.');
-    }
-    await next();
-  });
-  // A registration flood is refused before anything touches the body (the body limit below
-  // makes the server build a Request and a stream) or checks a signature: on Node's raw
-  // request (relay/http-server.ts), or here for a request that did not come that way.
-  const registrations = new RegistrationLimiter(s.config, deps.log);
-  const checkRegistration = registrationLimit(s, registrations);
-  app.use('/v1/installs', async (c, next) => {
-    if (c.req.method === 'POST') checkRegistration(c);
-    await next();
-  });
-  const isInvoiceJobPost = (method: string, path: string) =>
-    method === 'POST' && /^\/v1\/connections\/[^/]+\/invoice-jobs$/.test(path);
   const generalBodyLimit = bodyLimit({
     maxSize: s.config.BODY_LIMIT_BYTES,
     onError: () => {
@@ -177,23 +148,59 @@ export function createApp(deps: AppDeps): RelayApp {
       );
     },
   });
-  // Invoice jobs carry their own, larger limit (routes/invoice-jobs.ts). A GET or HEAD has no
-  // body to limit (the server never reads one); asking would make the server build a whole
-  // Request for it.
-  app.use('/v1/*', (c, next) => {
-    const { method } = c.req;
-    return method === 'GET' || method === 'HEAD' || isInvoiceJobPost(method, c.req.path)
-      ? next()
-      : generalBodyLimit(c, next);
-  });
+  // A GET or HEAD has no body to limit (the server never reads one); asking would make the
+  // server build a whole Request for it.
+  const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : generalBodyLimit(c, next);
+  // A registration flood is refused before anything touches the body (the body limit makes
+  // the server build a Request and a stream) or checks a signature: on Node's raw request
+  // (relay/http-server.ts), or here for a request that did not come that way.
+  const registrations = new RegistrationLimiter(s.config, deps.log);
+  const checkRegistration = registrationLimit(s, registrations);
+  const limitRegistrations: MiddlewareHandler<AppEnv> = async (c, next) => {
+    checkRegistration(c);
+    await next();
+  };
+  // A registered install's DPoP proof, then its per-install budget.
   const auth = requireInstall(s);
   const limit = rateLimit(s);
-  app.use('/v1/*', async (c, next) => {
-    if (c.req.path === '/v1/installs' || c.req.path.startsWith('/v1/oauth/')) return next();
-    return auth(c, async () => {
+  const guard: MiddlewareHandler<AppEnv> = (c, next) =>
+    auth(c, async () => {
       await limit(c, next);
     });
+  const answerNotFound = (c: Context<AppEnv>) =>
+    c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404);
+
+  // /v1: Hono runs the handlers a request matches in the order they were added and stops at
+  // the first that answers, so each public route is added before the middleware it skips.
+  const v1 = new Hono<AppEnv>();
+  v1.use(
+    '*',
+    cors({
+      origin: (origin) => (isAllowedOrigin(origin) ? origin : null),
+      allowMethods: ['GET', 'POST', 'DELETE'],
+      allowHeaders: ['DPoP', 'Content-Type'],
+      exposeHeaders: ['Retry-After', 'X-Request-Id'],
+      maxAge: 600,
+    }),
+  );
+  // Public: the browser's own navigations to Xero and back (no extension origin, no proof).
+  v1.route('/oauth', connectOauthRoutes(s));
+  v1.all('/oauth/:rest{.*}', limitBody, answerNotFound);
+  v1.use('*', async (c, next) => {
+    // Web pages may not call the relay at all; extension pages and workers may.
+    const origin = c.req.header('origin');
+    if (origin && !isAllowedOrigin(origin)) {
+      throw new RelayHttpError(403, 'invalid_request', 'Only the Settlebridge extension may call the relay.');
+    }
+    await next();
   });
+  // Public: registration, whose proof the route checks itself (the key is not known yet).
+  v1.route('/installs', installRoutes(s, { limitRegistrations, limitBody }));
+  v1.all('/installs', limitBody, answerNotFound);
+  // Protected: everything else, for a registered install only.
+  v1.route('/', protectedRoutes(s, { guard, limitBody }));
+  app.route('/v1', v1);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
@@ -227,19 +234,11 @@ export function createApp(deps: AppDeps): RelayApp {
   });
   app.get('/openapi.json', (c) => c.json(openApiDocument(s.config.PUBLIC_URL)));
 
-  app.route('/v1/installs', installRoutes(s));
-  app.route('/v1/connect', connectRoutes(s));
-  app.route('/v1/oauth', connectOauthRoutes(s));
-  app.route('/v1/connections', connectionRoutes(s));
-  app.route('/v1', invoiceJobRoutes(s));
-  app.route('/v1/connections', booksRoutes(s));
-
-  app.notFound((c) =>
-    c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } }, 404),
-  );
+  app.notFound(answerNotFound);
   app.onError((err, c) => {
     let e: RelayHttpError;
     if (err instanceof RelayHttpError) e = err;
+    else if (err instanceof DomainError) e = domainErrorToHttp(err);
     else if (err instanceof XeroFailure) e = failureToHttp(err);
     else if (err instanceof VaultError) {
       // Which key is missing is for the operator, not for the caller.
@@ -275,6 +274,25 @@ export function createApp(deps: AppDeps): RelayApp {
   });
 
   return { app, registrations, tokens, jobs, scheduler, schedulerClock };
+}
+
+/**
+ * The /v1 routes only a registered install may call. The body is limited before the proof is
+ * checked (a flood costs no signature check), except for invoice jobs: their larger limit
+ * (routes/invoice-jobs.ts) applies once the caller is known, so that route is added first,
+ * with the guard of its own, and answers before the shared middleware would run.
+ */
+function protectedRoutes(
+  s: Services,
+  { guard, limitBody }: { guard: MiddlewareHandler<AppEnv>; limitBody: MiddlewareHandler<AppEnv> },
+) {
+  return new Hono<AppEnv>()
+    .route('/', invoiceJobSubmitRoutes(s, guard))
+    .use('*', limitBody, guard)
+    .route('/connect', connectRoutes(s))
+    .route('/connections', connectionRoutes(s))
+    .route('/', invoiceJobRoutes(s))
+    .route('/connections', booksRoutes(s));
 }
 
 /** A client's own request id, for logs only: at most 64 characters of [A-Za-z0-9._-]. */

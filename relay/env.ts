@@ -41,14 +41,6 @@ const tokenKeys = z
     return keys;
   });
 
-const isLoopbackUrl = (u: string) => {
-  try {
-    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(u).hostname);
-  } catch {
-    return false;
-  }
-};
-
 /**
  * Which peers may tell us the client's address in X-Forwarded-For: nobody (the socket's
  * address is the client), the nearest N proxies, or proxies at the listed addresses/CIDRs
@@ -207,10 +199,6 @@ const EnvFields = z.object({
   /** How long a claimed batch belongs to one instance before another may take it over. */
   INVOICE_LEASE_SECONDS: z.coerce.number().int().min(15).max(3600).default(60),
   NODE_ENV: z.string().optional(),
-  /** Test hook: die (SIGKILL) right after Xero accepted a batch, before recording it. */
-  RELAY_TEST_CRASH_AFTER_ACCEPT: z.literal('1').optional(),
-  /** Test hook: die (SIGKILL) right after Xero accepted an attachment, before recording it. */
-  RELAY_TEST_CRASH_AFTER_ATTACH: z.literal('1').optional(),
 });
 
 const EnvSchema = EnvFields.superRefine((env, ctx) => {
@@ -220,15 +208,6 @@ const EnvSchema = EnvFields.superRefine((env, ctx) => {
       path: ['PUBLIC_URL'],
       message: 'PUBLIC_URL must be an https:// URL with NODE_ENV=production (terminate TLS at the proxy)',
     });
-  }
-  for (const hook of ['RELAY_TEST_CRASH_AFTER_ACCEPT', 'RELAY_TEST_CRASH_AFTER_ATTACH'] as const) {
-    if (env[hook] && (env.NODE_ENV === 'production' || !isLoopbackUrl(env.XERO_API_URL))) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [hook],
-        message: `${hook} is a test hook; it is refused with NODE_ENV=production or a Xero API that is not on loopback`,
-      });
-    }
   }
 });
 

@@ -24,3 +24,59 @@ export class RelayHttpError extends Error {
 
 export const badRequest = (message: string) => new RelayHttpError(400, 'invalid_request', message);
 export const notFound = (what: string) => new RelayHttpError(404, 'not_found', `${what} was not found.`);
+
+/**
+ * Why the relay's domain (the job store, who may use a connection, an install's queue)
+ * refuses a request. Each kind has one HTTP answer, given by `domainErrorToHttp` in app.ts's
+ * error handler, so the code that decides knows nothing of HTTP.
+ */
+const DOMAIN_HTTP = {
+  /** A connection or job that does not exist. */
+  not_found: { status: 404, code: 'not_found' },
+  /** The install or account may not use that connection or job. */
+  not_granted: { status: 403, code: 'not_granted' },
+  /** The request contradicts itself (the same idempotency key twice in one batch). */
+  inconsistent_request: { status: 400, code: 'invalid_request' },
+  /** A key already stands for different content. */
+  idempotency_conflict: { status: 422, code: 'idempotency_conflict' },
+  /** A key is being sent right now. */
+  in_flight: { status: 409, code: 'in_flight' },
+  /** The connection already posts to another organisation. */
+  tenant_already_chosen: { status: 409, code: 'tenant_already_chosen' },
+  /** An organisation the sign-in did not cover. */
+  unknown_tenant: { status: 400, code: 'unknown_tenant' },
+  /** The organisation's Xero plan has one currency only. */
+  plan_lacks_multicurrency: { status: 409, code: 'plan_lacks_multicurrency' },
+  /** A sign-in's return URL this relay does not serve. */
+  return_url_not_allowed: { status: 400, code: 'return_url_not_allowed' },
+  /** Only the install that created a connection may reconnect it. */
+  not_owner: { status: 403, code: 'not_owner' },
+  /** A relay code that is unknown, used or expired. */
+  invalid_relay_code: { status: 400, code: 'invalid_relay_code' },
+  /** A relay code issued to another install. */
+  relay_code_of_another_install: { status: 403, code: 'invalid_relay_code' },
+  /** The install's queue is full; it may try again in a minute. */
+  quota_exceeded: { status: 429, code: 'quota_exceeded', headers: { 'retry-after': '60' } },
+} as const satisfies Record<
+  string,
+  { status: ContentfulStatusCode; code: ErrorCode; headers?: Record<string, string> }
+>;
+
+export type DomainErrorKind = keyof typeof DOMAIN_HTTP;
+
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly kind: DomainErrorKind,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export function domainErrorToHttp(e: DomainError): RelayHttpError {
+  const http: { status: ContentfulStatusCode; code: ErrorCode; headers?: Record<string, string> } =
+    DOMAIN_HTTP[e.kind];
+  return new RelayHttpError(http.status, http.code, e.message, { ...http.headers }, e.details);
+}

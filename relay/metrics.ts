@@ -6,7 +6,7 @@
 // relays in one test process do not mix their numbers.
 import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { routePath } from 'hono/route';
+import { matchedRoutes } from 'hono/route';
 import type { Kysely } from 'kysely';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { OrgScheduler } from './jobs/scheduler';
@@ -233,10 +233,17 @@ export class RelayMetrics {
       try {
         await next();
       } finally {
-        const matched = routePath(c, -1);
-        // An unmatched path only reaches wildcard middleware; its text is the caller's, not ours.
-        const route =
-          c.res.status === 404 && (matched === '' || matched.endsWith('*')) ? 'unmatched' : matched;
+        // The route whose handler served the request. Middleware is method ALL, and so is
+        // app.ts's 404 for other methods on a public path; public routes are added ahead of
+        // the /v1 middleware, so the last route matched may be middleware.
+        const routes = matchedRoutes(c);
+        const handler = routes.findLast((r) => r.method !== 'ALL');
+        // An unmatched path only reaches middleware; its text is the caller's, not ours.
+        const route = handler
+          ? handler.path
+          : c.res.status === 404
+            ? 'unmatched'
+            : (routes.at(-1)?.path ?? '');
         const method = ['GET', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PUT', 'PATCH'].includes(c.req.method)
           ? c.req.method
           : 'OTHER';

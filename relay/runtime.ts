@@ -6,7 +6,7 @@ import { ConfigError, type RelayConfig, shouldMigrateOnStart } from './env';
 import { createRelayServer } from './http-server';
 import type { SchedulerClock } from './jobs/clock';
 import type { OrgLimits } from './jobs/scheduler';
-import { InvoiceWorker } from './jobs/worker';
+import { InvoiceWorker, type WorkerOptions } from './jobs/worker';
 import { RelayMetrics } from './metrics';
 import { openDb, type StoreDb } from './store/db';
 import { Store } from './store/queries';
@@ -67,6 +67,8 @@ export interface BuildOptions {
   isProcessMetricsEnabled?: boolean;
   /** Deadline of every call to Xero (default 10 s, below the 30 s call and 60 s item leases). */
   xeroCallDeadlineMs?: number;
+  /** The invoice worker's `afterXeroAccepted` (the crash tests kill the process there). */
+  afterXeroAccepted?: WorkerOptions['afterXeroAccepted'];
 }
 
 /** The relay's HTTP server (not yet listening): refusals of a flood first, then the app. */
@@ -155,8 +157,7 @@ export async function buildRelay(config: RelayConfig, options: BuildOptions = {}
     leaseMs: config.INVOICE_LEASE_SECONDS * 1000,
     pollMs: options.workerPollMs,
     reclaimPostingOnStart: storeDb.dialect === 'pglite',
-    crashAfterAccept: config.RELAY_TEST_CRASH_AFTER_ACCEPT === '1',
-    crashAfterAttach: config.RELAY_TEST_CRASH_AFTER_ATTACH === '1',
+    afterXeroAccepted: options.afterXeroAccepted,
   });
   if (!options.isWorkerDisabled) worker.start();
   const startedWorker = worker;

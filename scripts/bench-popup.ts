@@ -31,8 +31,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { BACKUP_FORMAT, type Backup } from '../lib/background/backup';
 import { MARKETPLACES } from '../lib/marketplaces';
+import { BACKUP_FORMAT, type Backup } from '../lib/messages';
 import type { Account, XeroConnection } from '../lib/records';
 import {
   alternate,

@@ -11,6 +11,11 @@
 // authenticated call, and `rps_ratio` its throughput against the plain server's. A call the
 // relay forwards to Xero pays, on top, the organisation scheduler's bookkeeping (relay/jobs/
 // scheduler.ts), which this benchmark does not measure. Rounds alternate so noise hits both.
+// Three processes: this one (the load generator: both clients), the relay, and xero-sim
+// (this script again with --serve-sim), so the sim neither shares the relay's event loop nor
+// the load generator's: in one process with the clients it slowed the direct calls by its
+// own work and made direct_rps swing. The direct client is the relay's own Xero gateway
+// (xero-node); `direct_fetch_ms_p50` is the same GET made with plain fetch, for reference.
 // Loopback only, bounded loops, medians. Last line: one JSON object.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -140,18 +145,52 @@ async function throughput(total: number, call: () => Promise<unknown>): Promise<
   return total / ((performance.now() - t) / 1000);
 }
 
-async function main() {
-  const sim = await startSim({
-    port: 0,
-    allowAnyLocalhostRedirect: true,
-    limits: {
-      concurrentPerTenant: 10_000,
-      perMinutePerTenant: 10_000_000,
-      perDayPerTenant: 10_000_000,
-      perMinutePerApp: 10_000_000,
-    },
+const SIM_LIMITS = {
+  concurrentPerTenant: 10_000,
+  perMinutePerTenant: 10_000_000,
+  perDayPerTenant: 10_000_000,
+  perMinutePerApp: 10_000_000,
+};
+
+/** `--serve-sim`: this script as the sim's own process; prints its URL, stops on SIGTERM. */
+async function serveSim() {
+  const sim = await startSim({ port: 0, allowAnyLocalhostRedirect: true, limits: SIM_LIMITS });
+  process.stdout.write(`${JSON.stringify({ simUrl: sim.url })}\n`);
+  process.once('SIGTERM', () => {
+    void sim.stop().finally(() => process.exit(0));
   });
-  const relay = await spawnRelay(sim.url);
+}
+
+async function spawnSim(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-relay.ts', '--serve-sim'], {
+    env: { PATH: process.env.PATH },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (l) => {
+      if (l.startsWith('{"simUrl"')) resolve((JSON.parse(l) as { simUrl: string }).simUrl);
+    });
+    child.once('exit', (code) => reject(new Error(`xero-sim exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function main() {
+  const sim = await spawnSim();
+  let relay: { url: string; child: ChildProcess };
+  try {
+    relay = await spawnRelay(sim.url);
+  } catch (e) {
+    await stopChild(sim.child);
+    throw e;
+  }
   try {
     const key = await fromKeyPair(await generateKeyPair());
     const client = createRelayClient({ baseUrl: relay.url, key });
@@ -171,15 +210,28 @@ async function main() {
     });
     const token = await directAccessToken(sim.url);
     const direct = () => gateway.getOrganisation(token, UK_TENANT_ID);
+    const organisationUrl = new URL('/api.xro/2.0/Organisation', sim.url);
+    const directHeaders = {
+      authorization: `Bearer ${token}`,
+      'xero-tenant-id': UK_TENANT_ID,
+      accept: 'application/json',
+    };
+    const directFetch = async () => {
+      const res = await fetch(organisationUrl, { headers: directHeaders });
+      if (!res.ok) throw new Error(`direct fetch answered ${res.status}`);
+      await res.json();
+    };
     const viaRelay = () => client.organisation({ connectionId, accountId: 'bench' });
     await viaRelay(); // the relay reads the facts from the sim once; later calls answer from memory
 
-    await timeSequential(30, direct); // warm both paths
+    await timeSequential(30, direct); // warm every path
+    await timeSequential(30, directFetch);
     await timeSequential(30, viaRelay);
-    const lat = { direct: [] as number[], relay: [] as number[] };
+    const lat = { direct: [] as number[], directFetch: [] as number[], relay: [] as number[] };
     const rps = { direct: [] as number[], relay: [] as number[] };
     for (let r = 0; r < ROUNDS; r++) {
       lat.direct.push(...(await timeSequential(SEQUENTIAL, direct)));
+      lat.directFetch.push(...(await timeSequential(SEQUENTIAL, directFetch)));
       lat.relay.push(...(await timeSequential(SEQUENTIAL, viaRelay)));
       rps.direct.push(await throughput(CONCURRENT_TOTAL, direct));
       rps.relay.push(await throughput(CONCURRENT_TOTAL, viaRelay));
@@ -204,14 +256,14 @@ async function main() {
         relay_rps: Math.round(median(rps.relay)),
         direct_rps: Math.round(median(rps.direct)),
         rps_ratio: round2(median(rps.relay) / median(rps.direct)),
+        direct_fetch_ms_p50: round2(median(lat.directFetch)),
       }),
     );
   } finally {
-    const exited = new Promise((resolve) => relay.child.once('exit', resolve));
-    relay.child.kill('SIGTERM');
-    await exited;
-    await sim.stop();
+    await stopChild(relay.child);
+    await stopChild(sim.child);
   }
 }
 
-await main();
+if (process.argv.includes('--serve-sim')) await serveSim();
+else await main();

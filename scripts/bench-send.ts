@@ -14,7 +14,7 @@
 // minute the final window's calls use (1 s per call at 60/min): a burst of 20 calls that
 // fits in one window is charged 20 s, not 0 s.
 import pg from 'pg';
-import { fastForwardClock, type SchedulerClock } from '../relay/jobs/clock';
+import { items, simInvoiceCounts } from '../dev/stack/invoices';
 import {
   connectAccount,
   createPgSchema,
@@ -23,8 +23,8 @@ import {
   type RelayUnderTest,
   startRelay,
   startTestSim,
-} from '../test/relay/harness';
-import { items, simInvoiceCounts } from '../test/relay/invoice-helpers';
+} from '../dev/stack/relay';
+import { fastForwardClock, type SchedulerClock } from '../relay/jobs/clock';
 import { createClock } from '../xero-sim/clock';
 import { NZ_TENANT_ID } from '../xero-sim/seed';
 

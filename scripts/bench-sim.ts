@@ -9,7 +9,7 @@
  * stays at 4, under Xero's 5-in-flight limit.
  */
 import { Agent, request } from 'node:http';
-import { connect } from '../test/sim/helpers.ts';
+import { connect } from '../dev/stack/sim-oauth.ts';
 import { NZ_TENANT_ID } from '../xero-sim/seed.ts';
 import { startSim } from '../xero-sim/start.ts';
 

@@ -7,15 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import {
-  clickButton,
-  closedShadowQuery,
-  launchChromium,
-  serveFixtures,
-  waitForClosedShadow,
-} from '../test/e2e/harness';
-import { approveConsent, createAccount, openPopup, setRelayUrl, setUpBooks } from '../test/e2e/steps';
-import { startRelay, startTestSim } from '../test/relay/harness';
+import { launchChromium, serveFixtures } from '../dev/stack/browser';
+import { clickButton, closedShadowQuery, waitForClosedShadow } from '../dev/stack/page';
+import { startRelay, startTestSim } from '../dev/stack/relay';
+import { approveConsent, createAccount, openPopup, setRelayUrl, setUpBooks } from '../dev/stack/steps';
 import { UK_TENANT_ID } from '../xero-sim/seed';
 
 const root = join(import.meta.dirname, '..');

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { useAction } from '@/components/use-action';
 import { formatAmount, formatDate, formatInteger, formatMoney, t, tp } from '@/lib/i18n';
 import type { SettlementView } from '@/lib/views';
 
@@ -19,20 +20,11 @@ export function SettlementPreview({
   onMapAccount,
   canSend = true,
 }: SettlementPreviewProps) {
-  const [isBusy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { isBusy, error, run } = useAction();
   const [codes, setCodes] = useState<Record<string, string>>({});
   const guard = (fn: () => Promise<void>) => async (e: Event) => {
     if (!e.isTrusted) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
+    await run(fn);
   };
   const title = !canSend
     ? t('preview.titleReadOnly', { id: views[0]?.settlementId ?? '' })

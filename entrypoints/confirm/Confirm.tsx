@@ -5,11 +5,11 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { SettlementPreview } from '@/components/in-page/SettlementPreview';
 import { IN_PAGE_CSS } from '@/components/in-page/styles';
+import { errorMessage } from '@/lib/errors';
 import { t, tp } from '@/lib/i18n';
 import { sendMessage } from '@/lib/message-client';
+import { sendToBackground as send } from '@/lib/send-to-background';
 import type { BooksCheckResult, SettlementView } from '@/lib/views';
-
-const send = (m: unknown) => browser.runtime.sendMessage(m);
 
 export function keysFromHash(hash: string): string[] {
   try {
@@ -35,7 +35,7 @@ export function Confirm({ settlementKeys }: { settlementKeys: string[] }) {
         return result;
       })
       .catch((e: unknown) => {
-        setMessage({ text: e instanceof Error ? e.message : String(e), isError: true });
+        setMessage({ text: errorMessage(e), isError: true });
         return undefined;
       });
     return pending.current;
@@ -47,7 +47,7 @@ export function Confirm({ settlementKeys }: { settlementKeys: string[] }) {
     )
       .then(setViews)
       .then(runChecks)
-      .catch((e: unknown) => setMessage({ text: e instanceof Error ? e.message : String(e), isError: true }));
+      .catch((e: unknown) => setMessage({ text: errorMessage(e), isError: true }));
   }, []);
   const problems = checks?.flatMap((c) => c.problems.map((p) => ({ ...p, check: c }))) ?? [];
 

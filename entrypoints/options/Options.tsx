@@ -4,23 +4,14 @@ import { BooksSetup } from '@/components/BooksSetup';
 import { ConnectionList } from '@/components/ConnectionList';
 import { RelayDefaultNotice } from '@/components/RelayDefaultNotice';
 import { SettlementImport } from '@/components/SettlementImport';
-import {
-  LANGUAGE_STORAGE_KEY,
-  LOCALE_NAMES,
-  LOCALES,
-  type Locale,
-  setLocale,
-  storedChoice,
-  t,
-  tp,
-} from '@/lib/i18n';
+import { errorMessage } from '@/lib/errors';
+import { LANGUAGE_STORAGE_KEY, LOCALE_NAMES, LOCALES, type Locale, storedChoice, t, tp } from '@/lib/i18n';
+import { applyLocale } from '@/lib/i18n-load';
 import { sendMessage } from '@/lib/message-client';
 import type { MessageOutput } from '@/lib/messages';
 import type { Account } from '@/lib/records';
+import { sendToBackground as send } from '@/lib/send-to-background';
 import type { SettingsView } from '@/lib/settings';
-
-const send = (m: unknown) => browser.runtime.sendMessage(m);
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function Options() {
   const [accounts, setAccounts] = useState<Account[]>([]);
@@ -44,7 +35,9 @@ export function Options() {
       .get(LANGUAGE_STORAGE_KEY)
       .then((got) => setLanguage(storedChoice(got[LANGUAGE_STORAGE_KEY]) ?? ''))
       .catch(() => {});
-    load(true).catch((e: unknown) => setNotice({ area: 'connections', text: errorText(e), isError: true }));
+    load(true).catch((e: unknown) =>
+      setNotice({ area: 'connections', text: errorMessage(e), isError: true }),
+    );
     sendMessage(send, 'settings/get', {})
       // Never overwrite what the user started typing before the stored value arrived.
       .then((s) => {
@@ -124,7 +117,7 @@ export function Options() {
               say('settings', t('options.saved'));
               await load(true);
             } catch (error) {
-              say('settings', errorText(error), true);
+              say('settings', errorMessage(error), true);
             }
           }}
         >
@@ -156,11 +149,11 @@ export function Options() {
               try {
                 if (choice) await browser.storage.local.set({ [LANGUAGE_STORAGE_KEY]: choice });
                 else await browser.storage.local.remove(LANGUAGE_STORAGE_KEY);
-                setLocale(choice);
+                await applyLocale(choice, localStorage);
                 setLanguage(choice ?? '');
                 say('language', t('options.languageSaved'));
               } catch (error) {
-                say('language', errorText(error), true);
+                say('language', errorMessage(error), true);
               }
             }}
           >
@@ -234,7 +227,7 @@ export function Options() {
                     }),
                   );
                 } catch (error) {
-                  say('backup', errorText(error), true);
+                  say('backup', errorMessage(error), true);
                 }
               }}
             />

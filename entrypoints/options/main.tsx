@@ -4,4 +4,4 @@ import { loadLocale } from '@/lib/i18n-load';
 import { Options } from './Options';
 
 // The seller's language choice is read before the first paint, so no text changes under them.
-void loadLocale().then(() => render(<Options />, document.getElementById('app')!));
+void loadLocale(localStorage).then(() => render(<Options />, document.getElementById('app')!));

@@ -6,15 +6,16 @@ import { PageStatus } from '@/components/PageStatus';
 import { ProblemLine } from '@/components/ProblemLine';
 import { RelayDefaultNotice } from '@/components/RelayDefaultNotice';
 import { accountXeroStatus } from '@/lib/account-status';
+import { errorMessage } from '@/lib/errors';
 import { t } from '@/lib/i18n';
 import { marketplaceByCode } from '@/lib/marketplaces';
 import { sendMessage } from '@/lib/message-client';
 import type { MessageOutput } from '@/lib/messages';
 import { type PopupSnapshot, writePopupSnapshot } from '@/lib/popup-snapshot';
 import type { Account } from '@/lib/records';
+import { sendToBackground as send } from '@/lib/send-to-background';
 import type { SettingsView } from '@/lib/settings';
 
-const send = (m: unknown) => browser.runtime.sendMessage(m);
 type State = MessageOutput<'popup/state'>;
 type View =
   | { kind: 'switcher' }
@@ -44,7 +45,7 @@ export function Popup({ snapshot = null, snapshotStorage }: PopupProps = {}) {
       // After this render is painted: serialising a long list is not the user's wait.
       setTimeout(() => writePopupSnapshot(snapshotStorage, fresh), 0);
     } catch (e) {
-      setMessage({ text: e instanceof Error ? e.message : String(e), isError: true });
+      setMessage({ text: errorMessage(e), isError: true });
     }
   };
 
@@ -91,7 +92,7 @@ export function Popup({ snapshot = null, snapshotStorage }: PopupProps = {}) {
       setMessage({ text: t('popup.switching', { name: account.name }), isError: false });
       if (isToolbarPopup()) window.close();
     } catch (e) {
-      setMessage({ text: e instanceof Error ? e.message : String(e), isError: true });
+      setMessage({ text: errorMessage(e), isError: true });
     }
   };
 

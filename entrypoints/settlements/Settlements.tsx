@@ -4,16 +4,17 @@ import { SettlementPreview } from '@/components/in-page/SettlementPreview';
 import { IN_PAGE_CSS } from '@/components/in-page/styles';
 import { type FilterValues, NO_FILTERS, SettlementFilters } from '@/components/SettlementFilters';
 import { type RowAction, SettlementsTable, statusLabel } from '@/components/SettlementsTable';
+import { errorMessage } from '@/lib/errors';
 import type { HistoryPage, HistoryRow } from '@/lib/history';
 import { HISTORY_PAGE_SIZE } from '@/lib/history-constants';
 import { type CSV_COLUMNS, historyCsv } from '@/lib/history-csv';
 import { formatInteger, type MessageKey, t, tp } from '@/lib/i18n';
 import { sendMessage } from '@/lib/message-client';
 import type { MessageInput } from '@/lib/messages';
+import { sendToBackground as send } from '@/lib/send-to-background';
 import { writeSettlementsSnapshot } from '@/lib/settlements-snapshot';
 import type { SettlementView } from '@/lib/views';
 
-const send = (m: unknown) => browser.runtime.sendMessage(m);
 /** The CSV export's column names from the catalogs, in CSV_COLUMNS' order. */
 const CSV_HEADER_KEYS = [
   'csv.account',
@@ -31,7 +32,6 @@ const CSV_HEADER_KEYS = [
   'csv.sentAt',
 ] as const satisfies readonly MessageKey[] & { length: (typeof CSV_COLUMNS)['length'] };
 
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 /** While anything is on its way, the page reads the outbox again this often... */
 const FOLLOW_MS = 2_000;
 /** ...and otherwise this often, for sends that other pages or the background start. */
@@ -80,7 +80,7 @@ export function Settlements({ snapshot = null, snapshotStorage }: SettlementsPro
         setTimeout(() => writeSettlementsSnapshot(snapshotStorage, next), 0);
       }
     } catch (e) {
-      if (ticket === latest.current) setMessage({ text: errorText(e), isError: true });
+      if (ticket === latest.current) setMessage({ text: errorMessage(e), isError: true });
     } finally {
       if (ticket === latest.current) setLoading(false);
     }
@@ -135,7 +135,7 @@ export function Settlements({ snapshot = null, snapshotStorage }: SettlementsPro
         setMessage({ text: t('history.reconnected'), isError: false });
       }
     } catch (e) {
-      setMessage({ text: errorText(e), isError: true });
+      setMessage({ text: errorMessage(e), isError: true });
     } finally {
       setBusyKey(null);
       await load();
@@ -214,7 +214,7 @@ export function Settlements({ snapshot = null, snapshotStorage }: SettlementsPro
               try {
                 setNotify((await sendMessage(send, 'history/notifications', { enabled })).enabled);
               } catch (err) {
-                setMessage({ text: errorText(err), isError: true });
+                setMessage({ text: errorMessage(err), isError: true });
               }
             }}
           />

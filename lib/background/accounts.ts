@@ -3,36 +3,38 @@ import { AppError } from '../errors';
 import { t } from '../i18n';
 import { marketplaceName } from '../marketplace-name';
 import { marketplaceByCode, marketplaceById } from '../marketplaces';
-import { matchAccount } from '../match-account';
 import type { Handlers } from '../messages';
-import type { PageContext } from '../page-context';
 import { Account } from '../records';
-import { type Clock, systemClock } from './clock';
+import { switchUrl } from '../seller-central/page';
+import type { Clock } from './clock';
+import type { SellerCentral } from './seller-central';
 
-export function createAccountHandlers(
-  db: SettlebridgeDb,
-  clock: Clock = systemClock,
-  currentContext: () => Promise<PageContext | null> = async () => null,
-): Pick<
+/** Every account, by name (and by age among equal names). */
+export async function listAccounts(db: SettlebridgeDb): Promise<Account[]> {
+  const accounts = await db.accounts.toArray();
+  return accounts.sort((a, b) => a.name.localeCompare(b.name) || a.createdAt - b.createdAt);
+}
+
+export interface AccountDeps {
+  db: SettlebridgeDb;
+  clock: Clock;
+  /** The Seller Central tabs: what the current one shows, and moving one to a switch link. */
+  sellerCentral: Pick<SellerCentral, 'currentContext' | 'currentTab' | 'openSwitch'>;
+}
+
+export function createAccountHandlers({
+  db,
+  clock,
+  sellerCentral,
+}: AccountDeps): Pick<
   Handlers,
-  'account/list' | 'account/create' | 'account/delete' | 'account/bind-amazon' | 'popup/state'
+  'account/list' | 'account/create' | 'account/delete' | 'account/bind-amazon' | 'account/switch'
 > {
-  const list = async () => {
-    const accounts = await db.accounts.toArray();
-    return accounts.sort((a, b) => a.name.localeCompare(b.name) || a.createdAt - b.createdAt);
-  };
+  const list = () => listAccounts(db);
+  const { currentContext } = sellerCentral;
 
   return {
     'account/list': list,
-
-    'popup/state': async () => {
-      const [accounts, connections, context] = await Promise.all([
-        list(),
-        db.xeroConnections.toArray(),
-        currentContext(),
-      ]);
-      return { accounts, connections, context, activeAccountId: matchAccount(accounts, context)?.id ?? null };
-    },
 
     'account/delete': async ({ accountId }) => {
       await db.transaction('rw', db.accounts, async () => {
@@ -123,6 +125,35 @@ export function createAccountHandlers(
         await db.accounts.add(account);
       });
       return account;
+    },
+
+    'account/switch': async ({ accountId }) => {
+      const account = await db.accounts.get(accountId);
+      if (!account) throw new AppError('not_found', t('errors.accountGone'));
+      const market = marketplaceByCode(account.marketplace);
+      if (!account.merchantId || !market) {
+        throw new AppError('not_bound', t('errors.notBound', { name: account.name }));
+      }
+      const current = await sellerCentral.currentTab();
+      // Stay on the user's host when it serves the account's marketplace (e.g. .de for DE),
+      // and on their page when it is an ordinary one, else go to the regional host's home.
+      const hosts: readonly string[] = [market.host, ...market.altHosts];
+      const host = current && hosts.includes(current.context.host) ? current.context.host : market.host;
+      const currentPath = current?.context.path;
+      const path =
+        currentPath && !currentPath.startsWith('/ap/') && !currentPath.startsWith('/account-switcher/')
+          ? currentPath
+          : '/home';
+      const url = switchUrl({
+        host,
+        path,
+        merchantId: account.merchantId,
+        marketplaceId: market.id,
+        ...(account.partnerAccountId ? { partnerAccountId: account.partnerAccountId } : {}),
+        ...(account.delegationContext ? { delegationContext: account.delegationContext } : {}),
+      });
+      const tabId = await sellerCentral.openSwitch(current?.tabId, url, { host, returnTo: path });
+      return { url, tabId };
     },
   };
 }

@@ -7,14 +7,17 @@ import type { SettlebridgeDb } from '../db';
 import { AppError, describeZodError } from '../errors';
 import { t } from '../i18n';
 import { BACKUP_FORMAT, Backup, type Handlers } from '../messages';
-import { type Clock, systemClock } from './clock';
+import type { Clock } from './clock';
 
-export { BACKUP_FORMAT, Backup } from '../messages';
+export interface BackupDeps {
+  db: SettlebridgeDb;
+  clock: Clock;
+}
 
-export function createBackupHandlers(
-  db: SettlebridgeDb,
-  clock: Clock = systemClock,
-): Pick<Handlers, 'backup/export' | 'backup/import'> {
+export function createBackupHandlers({
+  db,
+  clock,
+}: BackupDeps): Pick<Handlers, 'backup/export' | 'backup/import'> {
   return {
     'backup/export': async () =>
       ({

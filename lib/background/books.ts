@@ -32,7 +32,7 @@ import { type RelayStep, relayStepFailed } from '../relay-error-text';
 import { parseMapping, settle, toXeroPayload } from '../settlement';
 import { settlementErrorText } from '../settlement-error-text';
 import type { BooksLoadResult } from '../views';
-import { type Clock, systemClock } from './clock';
+import type { Clock } from './clock';
 import type { RelayBooksPort } from './relay-port';
 
 export const orgMappingId = (tenantId: string) => `org:${tenantId}`;
@@ -41,14 +41,14 @@ export const setupId = (tenantId: string) => `books-setup:${tenantId}`;
 export interface BooksDeps {
   db: SettlebridgeDb;
   relay: () => Promise<RelayBooksPort>;
-  clock?: Clock;
+  clock: Clock;
 }
 
 type BooksHandlers = Pick<Handlers, 'books/load' | 'books/create-accounts' | 'books/save' | 'books/check'>;
 
 export function createBooksHandlers(deps: BooksDeps): BooksHandlers {
   const { db } = deps;
-  const now = () => (deps.clock ?? systemClock).now();
+  const now = () => deps.clock.now();
 
   async function connectionOf(accountId: string): Promise<{ account: Account; connection: XeroConnection }> {
     const account = await db.accounts.get(accountId);

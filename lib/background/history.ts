@@ -16,7 +16,7 @@ import type { Handlers } from '../messages';
 import type { Send, Settlement, SettlementStatus } from '../records';
 import { formatMinor } from '../settlement/money';
 import { safeXeroUrl } from '../xero-url';
-import { type Clock, systemClock } from './clock';
+import type { Clock } from './clock';
 import type { Outbox } from './outbox';
 
 const STATUS_KEYS: Record<SettlementStatus, MessageKey> = {
@@ -52,7 +52,7 @@ export interface HistoryDeps {
   notificationsEnabled: PreferenceStore<boolean>;
   /** Called after a retry so the badge follows at once. */
   onChanged?: () => void;
-  clock?: Clock;
+  clock: Clock;
 }
 
 const STATUSES: readonly SettlementStatus[] = [
@@ -102,7 +102,7 @@ function attachmentsOf(send: Send): {
 
 export function createHistoryHandlers(deps: HistoryDeps): HistoryHandlers {
   const { db } = deps;
-  const now = () => (deps.clock ?? systemClock).now();
+  const now = () => deps.clock.now();
 
   async function toRows(settlements: Settlement[]): Promise<HistoryRow[]> {
     const keys = settlements.map((s) => s.key);

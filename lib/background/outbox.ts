@@ -8,18 +8,19 @@
  */
 import { type AuditTrail, auditTrail } from '../books/audit-trail';
 import type { SettlebridgeDb } from '../db';
+import { errorMessage } from '../errors';
 import { getLocale, t } from '../i18n';
 import type { Send, SendState, SettlementStatus } from '../records';
 import type { InvoicePayload, JobItem } from '../relay-api';
 import { relayErrorText } from '../relay-error-text';
 import type { SettlementReport } from '../settlement/report';
-import { type Clock, systemClock } from './clock';
+import type { Clock } from './clock';
 import type { RelayJobsPort } from './relay-port';
 
 export interface OutboxDeps {
   db: SettlebridgeDb;
   relay: () => Promise<RelayJobsPort>;
-  clock?: Clock;
+  clock: Clock;
   random?: () => number;
   /** Told after settlements' statuses were recomputed (the badge and notifications follow). */
   onSettlementsChanged?: (keys: string[]) => void;
@@ -79,7 +80,7 @@ const asFailure = (e: unknown): RelayFailure => {
   const o = (typeof e === 'object' && e !== null ? e : {}) as Partial<RelayFailure>;
   return {
     code: typeof o.code === 'string' ? o.code : 'network_error',
-    message: e instanceof Error ? e.message : String(e),
+    message: errorMessage(e),
     ...(typeof o.status === 'number' ? { status: o.status } : {}),
     ...(o.details && typeof o.details === 'object' ? { details: o.details } : {}),
   };
@@ -100,7 +101,7 @@ const PERMANENT = new Set([
 
 export function createOutbox(deps: OutboxDeps) {
   const { db } = deps;
-  const now = () => (deps.clock ?? systemClock).now();
+  const now = () => deps.clock.now();
   let running: Promise<void> | undefined;
   let again = false;
   /** The relay's latest estimate per job still in progress, in seconds. */

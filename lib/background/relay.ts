@@ -4,16 +4,20 @@
  * registered again, transparently, when the relay no longer knows it (its retention prunes
  * installs that hold nothing after a while; see relay/README.md, "Retention").
  */
-import { type InstallKey, loadOrCreateInstallKey } from '../install-key';
+import type { InstallKey } from '../install-key';
 import { createRelayClient, type RelayClient, RelayError } from '../relay-client';
 import type { RelayBooksPort, RelayJobsPort, RelayPort } from './relay-port';
 
 export type FullRelayPort = RelayPort & RelayJobsPort & RelayBooksPort;
 
-export function createRelayPort(
-  relayUrl: () => Promise<string>,
-  loadKey: () => Promise<InstallKey> = loadOrCreateInstallKey,
-): () => Promise<FullRelayPort> {
+export interface RelayPortDeps {
+  /** The relay address the settings name now. */
+  relayUrl: () => Promise<string>;
+  /** This profile's install key (lib/install-key.ts: loadOrCreateInstallKey). */
+  loadKey: () => Promise<InstallKey>;
+}
+
+export function createRelayPort({ relayUrl, loadKey }: RelayPortDeps): () => Promise<FullRelayPort> {
   let cached: { url: string; client: Promise<FullRelayPort> } | undefined;
   return async () => {
     const url = await relayUrl();

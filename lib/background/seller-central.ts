@@ -1,18 +1,15 @@
 /**
  * Seller Central tabs as the background sees them: what each tab last reported (kept in
- * `storage.session`, since the service worker may stop between messages), switching a tab
- * to another account, and the toolbar badge.
+ * `storage.session`, since the service worker may stop between messages), moving a tab to
+ * an account's switch link (`account/switch` decides which), and the toolbar badge.
  */
 
-import type { SettlebridgeDb } from '../db';
-import { AppError } from '../errors';
-import { t } from '../i18n';
-import { marketplaceByCode, marketplaceById } from '../marketplaces';
+import { marketplaceById } from '../marketplaces';
 import type { Handlers } from '../messages';
 import type { PageContext } from '../page-context';
-import { pickerUrl, switchUrl } from '../seller-central/page';
+import { pickerUrl } from '../seller-central/page';
 import { readStored, type SellerCentralTabs, storageItems } from '../storage';
-import { type Clock, systemClock } from './clock';
+import type { Clock } from './clock';
 
 export interface SessionArea {
   get(key: string): Promise<Record<string, unknown>>;
@@ -32,21 +29,39 @@ const SWITCH_FALLBACK_MS = 60_000;
 
 type Stored = SellerCentralTabs;
 
-type SellerCentralHandlers = Pick<
-  Handlers,
-  'page/report' | 'page/current' | 'page/switch-refused' | 'account/switch'
-> & {
+/** The Seller Central tabs as other background files use them (`account/*`, `popup/state`). */
+export interface SellerCentral {
   forgetTab(tabId: number): Promise<void>;
   currentContext(): Promise<PageContext | null>;
   contextForTab(tabId: number): Promise<PageContext | null>;
-};
+  /** The active Seller Central tab, else the one that reported last, with what it shows. */
+  currentTab(): Promise<{ tabId: number; context: PageContext } | undefined>;
+  /**
+   * Sends the tab (a new one when `tabId` is undefined) to an account switch link, and
+   * records the switch so a refused link can fall back to the picker on `host`, returning
+   * to `returnTo`. Resolves with the tab's id.
+   */
+  openSwitch(
+    tabId: number | undefined,
+    url: string,
+    target: { host: string; returnTo: string },
+  ): Promise<number>;
+}
 
-export function createSellerCentralHandlers(
-  db: SettlebridgeDb,
-  session: SessionArea,
-  tabs: TabsPort,
-  clock: Clock = systemClock,
-): SellerCentralHandlers {
+type SellerCentralHandlers = Pick<Handlers, 'page/report' | 'page/current' | 'page/switch-refused'> &
+  SellerCentral;
+
+export interface SellerCentralDeps {
+  session: SessionArea;
+  tabs: TabsPort;
+  clock: Clock;
+}
+
+export function createSellerCentralHandlers({
+  session,
+  tabs,
+  clock,
+}: SellerCentralDeps): SellerCentralHandlers {
   const read = async (): Promise<Stored> => readStored(TABS, (await session.get(TABS.key))[TABS.key]);
   const write = (stored: Stored) => session.set({ [TABS.key]: stored });
   /**
@@ -111,46 +126,22 @@ export function createSellerCentralHandlers(
       return {};
     },
 
-    'account/switch': async ({ accountId }) => {
-      const account = await db.accounts.get(accountId);
-      if (!account) throw new AppError('not_found', t('errors.accountGone'));
-      const market = marketplaceByCode(account.marketplace);
-      if (!account.merchantId || !market) {
-        throw new AppError('not_bound', t('errors.notBound', { name: account.name }));
-      }
-      const current = await currentTab();
-      // Stay on the user's host when it serves the account's marketplace (e.g. .de for DE),
-      // and on their page when it is an ordinary one, else go to the regional host's home.
-      const hosts: readonly string[] = [market.host, ...market.altHosts];
-      const host = current && hosts.includes(current.context.host) ? current.context.host : market.host;
-      const currentPath = current?.context.path;
-      const path =
-        currentPath && !currentPath.startsWith('/ap/') && !currentPath.startsWith('/account-switcher/')
-          ? currentPath
-          : '/home';
-      const url = switchUrl({
-        host,
-        path,
-        merchantId: account.merchantId,
-        marketplaceId: market.id,
-        ...(account.partnerAccountId ? { partnerAccountId: account.partnerAccountId } : {}),
-        ...(account.delegationContext ? { delegationContext: account.delegationContext } : {}),
-      });
+    currentTab,
+
+    async openSwitch(tabId, url, { host, returnTo }) {
       const recordSwitch = (tabId: number) =>
         change((stored) => {
-          stored.pendingSwitch = { tabId, host, returnTo: path, at: clock.now() };
+          stored.pendingSwitch = { tabId, host, returnTo, at: clock.now() };
         });
-      let tabId: number;
-      if (current) {
-        tabId = current.tabId;
+      if (tabId !== undefined) {
         // Recorded before the tab moves: the new page's report may come before update settles.
         await recordSwitch(tabId);
         await tabs.update(tabId, url);
-      } else {
-        tabId = await tabs.create(url);
-        await recordSwitch(tabId);
+        return tabId;
       }
-      return { url, tabId };
+      const created = await tabs.create(url);
+      await recordSwitch(created);
+      return created;
     },
 
     async forgetTab(tabId) {

@@ -6,7 +6,12 @@ export interface SettingsStore {
   set(value: Settings): Promise<void>;
 }
 
-export function createSettingsHandlers(store: SettingsStore): Pick<
+export interface SettingsDeps {
+  /** The stored settings item (lib/storage.ts). */
+  store: SettingsStore;
+}
+
+export function createSettingsHandlers({ store }: SettingsDeps): Pick<
   Handlers,
   'settings/get' | 'settings/set'
 > & {

@@ -23,7 +23,7 @@ import {
 import { settlementErrorText } from '../settlement-error-text';
 import type { SettlementView } from '../views';
 import { orgMappingId, setupId } from './books';
-import { type Clock, systemClock } from './clock';
+import type { Clock } from './clock';
 import { type Outbox, sendKey } from './outbox';
 
 export const MAPPING_ID = 'default';
@@ -37,7 +37,6 @@ type SettlementHandlers = Pick<
   | 'settlement/send'
   | 'settlement/confirm'
   | 'settlement/progress'
-  | 'mapping/set-account'
 >;
 
 export interface SettlementDeps {
@@ -49,12 +48,15 @@ export interface SettlementDeps {
   estimateSeconds?: () => Promise<number | undefined>;
   /** Opens the extension's confirmation window for these settlements (lib/messages.ts header). */
   openConfirm?: (settlementKeys: string[]) => Promise<void>;
-  clock?: Clock;
+  clock: Clock;
 }
 
-export function createSettlementHandlers(deps: SettlementDeps): SettlementHandlers {
-  const { db, outbox } = deps;
-  const now = () => (deps.clock ?? systemClock).now();
+/**
+ * What the `settlement/*` and `mapping/*` handlers share: building a settlement's invoices
+ * with a mapping, the view of a stored settlement, and which account a message speaks for.
+ */
+export function createSettlementCore(deps: Pick<SettlementDeps, 'db' | 'accountForTab'>) {
+  const { db } = deps;
 
   /** Preview only: shows a settlement before Books setup exists; sending needs the organisation's. */
   async function previewMapping(account: Account): Promise<SettlementMapping> {
@@ -122,6 +124,31 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
     };
   }
 
+  async function accountFor(ctx: HandlerContext, accountId?: string): Promise<Account> {
+    const account = accountId ? await db.accounts.get(accountId) : await deps.accountForTab(ctx.tabId);
+    if (!account) {
+      throw new AppError('no_account', t('errors.noAccount'));
+    }
+    return account;
+  }
+
+  /** Content scripts may only touch settlements of the account their tab shows. */
+  async function checkTab(ctx: HandlerContext, key: string) {
+    if (ctx.tabId === undefined) return;
+    const account = await deps.accountForTab(ctx.tabId);
+    if (!account || !key.startsWith(`${account.id}:`)) {
+      throw new AppError('forbidden', t('errors.forbidden'));
+    }
+  }
+
+  return { build, view, accountFor, checkTab };
+}
+
+export function createSettlementHandlers(deps: SettlementDeps): SettlementHandlers {
+  const { db, outbox } = deps;
+  const now = () => deps.clock.now();
+  const { build, view, accountFor, checkTab } = createSettlementCore(deps);
+
   async function ingest(
     account: Account,
     text: string,
@@ -163,23 +190,6 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
       });
     });
     return view(key);
-  }
-
-  async function accountFor(ctx: HandlerContext, accountId?: string): Promise<Account> {
-    const account = accountId ? await db.accounts.get(accountId) : await deps.accountForTab(ctx.tabId);
-    if (!account) {
-      throw new AppError('no_account', t('errors.noAccount'));
-    }
-    return account;
-  }
-
-  /** Content scripts may only touch settlements of the account their tab shows. */
-  async function checkTab(ctx: HandlerContext, key: string) {
-    if (ctx.tabId === undefined) return;
-    const account = await deps.accountForTab(ctx.tabId);
-    if (!account || !key.startsWith(`${account.id}:`)) {
-      throw new AppError('forbidden', t('errors.forbidden'));
-    }
   }
 
   return {
@@ -342,59 +352,6 @@ export function createSettlementHandlers(deps: SettlementDeps): SettlementHandle
         }
       }
       return { counts, estimateSeconds: (await deps.estimateSeconds?.()) ?? null };
-    },
-
-    'mapping/set-account': async ({ settlementKey, key, accountCode }, ctx) => {
-      await checkTab(ctx, settlementKey);
-      const settlement = await db.settlements.get(settlementKey);
-      if (!settlement) throw new AppError('not_found', t('errors.settlementNotLoaded'));
-      if (await db.sends.where('settlementKey').equals(settlementKey).count()) {
-        throw new AppError('already_sent', t('errors.alreadySent'));
-      }
-      const [transactionType, amountType, amountDescription] = key.split('/');
-      const account = await db.accounts.get(settlement.accountId);
-      if (!account) throw new AppError('not_found', t('errors.accountGoneShort'));
-      // The organisation's Books setup when it has one (the rule then applies to its sends).
-      const connection = account.xeroConnectionId
-        ? await db.xeroConnections.get(account.xeroConnectionId)
-        : undefined;
-      const org = connection ? await db.mappings.get(orgMappingId(connection.tenantId)) : undefined;
-      const target = org ?? { id: MAPPING_ID, name: 'Default' };
-      const current =
-        org?.document ?? (await db.mappings.get(MAPPING_ID))?.document ?? DEFAULT_MAPPING_DOCUMENT;
-      const doc = structuredClone(current) as { rules: Record<string, unknown>[] };
-      // A rule naming all three fields wins over broader ones (lib/settlement/mapping.ts).
-      doc.rules = [
-        ...doc.rules.filter(
-          (r) =>
-            !(
-              r.transactionType === transactionType &&
-              r.amountType === amountType &&
-              r.amountDescription === amountDescription
-            ),
-        ),
-        {
-          transactionType,
-          amountType,
-          amountDescription,
-          accountCode,
-          description: amountDescription || amountType || transactionType,
-        },
-      ];
-      const parsed = parseMapping(doc);
-      if (!parsed.ok)
-        throw new AppError(
-          'invalid_mapping',
-          t('errors.accountCodeInvalid', { problem: parsed.error.message }),
-        );
-      await db.mappings.put({ id: target.id, name: target.name, document: doc, updatedAt: now() });
-      const rebuilt = await build(settlement.source, account);
-      await db.settlements.update(settlementKey, {
-        report: rebuilt.report,
-        payloads: rebuilt.payloads,
-        updatedAt: now(),
-      });
-      return view(settlementKey);
     },
   };
 }

@@ -11,7 +11,7 @@ import type { Handlers } from '../messages';
 import type { Account, XeroConnection } from '../records';
 import type { Connection } from '../relay-api';
 import { type RelayStep, relayStepFailed } from '../relay-error-text';
-import { type Clock, systemClock } from './clock';
+import type { Clock } from './clock';
 import type { RelayPort, WebAuthFlow } from './relay-port';
 
 export interface XeroDeps {
@@ -20,7 +20,7 @@ export interface XeroDeps {
   webAuthFlow: WebAuthFlow;
   /** Where the relay sends the browser back to (identity.getRedirectURL()). */
   returnUrl: () => string;
-  clock?: Clock;
+  clock: Clock;
   /** Called once a connection is usable again, so parked sends can resume. */
   onReconnected?: (connectionId: string) => Promise<void>;
 }
@@ -39,7 +39,7 @@ const relayErrorCode = (e: unknown): string | undefined =>
  */
 export function createXeroLink(deps: XeroDeps) {
   const { db } = deps;
-  const now = () => (deps.clock ?? systemClock).now();
+  const now = () => deps.clock.now();
 
   const getAccount = async (accountId: string): Promise<Account> => {
     const account = await db.accounts.get(accountId);

@@ -3,7 +3,14 @@
 // no bearer secret anywhere to steal. A proof is bound to the method, the URL (without
 // query), a time within ±MAX_SKEW and a jti that the store remembers, across instances,
 // for as long as the proof could be accepted.
-import { calculateJwkThumbprint, decodeProtectedHeader, importJWK, type JWK, jwtVerify } from 'jose';
+//
+// Verified synchronously with node:crypto: one ES256 check on a key object kept per install
+// key, no promise, no thread-pool hop (jose's WebCrypto path cost a job and two ticks per
+// request on the relay's hot path). The checks are jose's jwtVerify's for this profile:
+// compact JWS, typ dpop+jwt, alg ES256 only, no `crit` extension, a JSON object payload,
+// exp/nbf honoured when present.
+import { createHash, createPublicKey, type JsonWebKey, type KeyObject, verify } from 'node:crypto';
+import type { JWK } from 'jose';
 import { RelayHttpError } from '../errors';
 import type { Store } from '../store/queries';
 
@@ -16,6 +23,8 @@ export interface VerifiedProof {
   installId: string;
   jwk: JWK;
   jti: string;
+  /** When the client made the proof (its clock), in seconds. */
+  iat: number;
 }
 
 export interface VerifyOptions {
@@ -26,63 +35,92 @@ export interface VerifyOptions {
   nowMs: number;
 }
 
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/** A base64url JSON object, or undefined. */
+function jsonObject(part: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Signature and claims only; no store access. */
-export async function verifyProofSignature({
-  proof,
-  method,
-  url,
-  nowMs,
-}: VerifyOptions): Promise<VerifiedProof> {
+export function verifyProofSignature({ proof, method, url, nowMs }: VerifyOptions): VerifiedProof {
   if (!proof) throw invalid('This request needs a DPoP header signed by the extension’s install key.');
   if (proof.length > 4096 || proof.includes(','))
     throw invalid('The DPoP header must hold exactly one proof.');
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  try {
-    header = decodeProtectedHeader(proof);
-  } catch {
-    throw invalid('The DPoP proof is not a readable JWT.');
-  }
+  const firstDot = proof.indexOf('.');
+  const lastDot = proof.lastIndexOf('.');
+  const headerPart = proof.slice(0, firstDot);
+  const payloadPart = proof.slice(firstDot + 1, lastDot);
+  const signaturePart = proof.slice(lastDot + 1);
+  const header =
+    firstDot > 0 && lastDot > firstDot && BASE64URL.test(headerPart) ? jsonObject(headerPart) : undefined;
+  if (!header) throw invalid('The DPoP proof is not a readable JWT.');
   const jwk = header.jwk as JWK | undefined;
   if (
     header.typ !== 'dpop+jwt' ||
     header.alg !== 'ES256' ||
-    !jwk ||
+    typeof jwk !== 'object' ||
+    jwk === null ||
     jwk.kty !== 'EC' ||
     jwk.crv !== 'P-256'
   ) {
     throw invalid('The DPoP proof must be an ES256 dpop+jwt carrying its P-256 public key.');
   }
   if ('d' in jwk) throw invalid('The DPoP proof must not carry a private key.');
-  const { kty, crv, x, y } = jwk;
+  const { x, y } = jwk;
   if (typeof x !== 'string' || typeof y !== 'string') {
     throw invalid('The DPoP proof must be an ES256 dpop+jwt carrying its P-256 public key.');
   }
-  let key: PublicKeyEntry;
-  try {
-    key = await publicKey({ kty, crv, x, y } as JWK);
-  } catch {
+  const key = publicKey(x, y);
+  // No extension is understood, so one marked critical refuses the proof (RFC 7515 §4.1.11).
+  if (
+    !key ||
+    header.crit !== undefined ||
+    !BASE64URL.test(payloadPart) ||
+    !BASE64URL.test(signaturePart) ||
+    !verifies(key.verifyKey, proof.slice(0, lastDot), signaturePart)
+  ) {
     throw invalid('The DPoP proof signature does not verify.');
   }
-  let payload: Record<string, unknown>;
-  try {
-    ({ payload } = await jwtVerify(proof, key.verifyKey, {
-      typ: 'dpop+jwt',
-      algorithms: ['ES256'],
-      currentDate: new Date(nowMs),
-    }));
-  } catch {
+  const payload = jsonObject(payloadPart);
+  const nowSeconds = nowMs / 1000;
+  if (
+    !payload ||
+    (payload.exp !== undefined && (typeof payload.exp !== 'number' || payload.exp <= nowSeconds)) ||
+    (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > nowSeconds))
+  ) {
     throw invalid('The DPoP proof signature does not verify.');
   }
   const { htm, htu, iat, jti } = payload;
   if (htm !== method) throw invalid(`The DPoP proof was made for ${String(htm)}, not ${method}.`);
   if (htu !== url) throw invalid('The DPoP proof was made for a different URL.');
-  if (typeof iat !== 'number' || Math.abs(nowMs / 1000 - iat) > MAX_SKEW_SECONDS) {
+  if (typeof iat !== 'number' || !(Math.abs(nowSeconds - iat) <= MAX_SKEW_SECONDS)) {
     throw invalid('The DPoP proof is stale or from the future; check the computer’s clock.');
   }
   if (typeof jti !== 'string' || jti.length < 8 || jti.length > 200) {
     throw invalid('The DPoP proof needs a unique jti.');
   }
-  return { installId: key.installId, jwk: key.jwk, jti };
+  return { installId: key.installId, jwk: key.jwk, jti, iat };
+}
+
+function verifies(key: KeyObject, signingInput: string, signature: string): boolean {
+  try {
+    return verify(
+      'sha256',
+      Buffer.from(signingInput, 'latin1'),
+      { key, dsaEncoding: 'ieee-p1363' },
+      Buffer.from(signature, 'base64url'),
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** Until when a proof's jti is remembered: as long as the proof could be accepted. */
@@ -107,28 +145,36 @@ interface PublicKeyEntry {
   jwk: JWK;
   /** RFC 7638 thumbprint of `jwk`: the install id. */
   installId: string;
-  verifyKey: Awaited<ReturnType<typeof importJWK>>;
+  verifyKey: KeyObject;
 }
 
 /**
  * Importing a P-256 key and hashing its thumbprint cost more than checking a signature, and
  * an install sends the same key with every request: both are kept per key (public
- * coordinates only, so nothing here can go stale or leak), bounded.
+ * coordinates only, so nothing here can go stale or leak), bounded. A key that does not
+ * import (not a point on the curve) is not kept.
  */
-const publicKeys = new Map<string, Promise<PublicKeyEntry>>();
+const publicKeys = new Map<string, PublicKeyEntry>();
 const PUBLIC_KEYS_MAX = 10_000;
 
-function publicKey(jwk: JWK): Promise<PublicKeyEntry> {
-  const id = `${jwk.x}.${jwk.y}`;
+function publicKey(x: string, y: string): PublicKeyEntry | undefined {
+  const id = `${x}.${y}`;
   let entry = publicKeys.get(id);
   if (!entry) {
+    const jwk: JWK = { kty: 'EC', crv: 'P-256', x, y };
+    let verifyKey: KeyObject;
+    try {
+      verifyKey = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+    } catch {
+      return undefined;
+    }
+    // RFC 7638: the required members in lexicographic order, no whitespace.
+    const installId = createHash('sha256')
+      .update(JSON.stringify({ crv: 'P-256', kty: 'EC', x, y }))
+      .digest('base64url');
     if (publicKeys.size >= PUBLIC_KEYS_MAX) publicKeys.clear();
-    entry = (async () => {
-      const verifyKey = await importJWK(jwk, 'ES256');
-      return { jwk, installId: await calculateJwkThumbprint(jwk, 'sha256'), verifyKey };
-    })();
+    entry = { jwk, installId, verifyKey };
     publicKeys.set(id, entry);
-    entry.catch(() => publicKeys.delete(id));
   }
   return entry;
 }

@@ -12,28 +12,41 @@ export const proofUrl = (publicUrl: string, path: string) => `${publicUrl}${path
 const CONNECTION_PATH = /^\/v1\/connections\/([^/]{1,200})(?:\/|$)/;
 
 /**
- * Every /v1 call except registration and the browser's OAuth return. One store round trip:
- * the install's registration, the proof's jti (replay) and the named connection with its
- * grants are read and written by one statement (Store.authenticate), fresh on every request.
+ * Every /v1 call except registration and the browser's OAuth return. The install's
+ * registration, the proof's jti (replay) and the named connection with its grants are read
+ * and written by Store.authenticate: one statement on PostgreSQL, fresh on every request;
+ * on PGlite, which one process owns, from memory kept exact (store/auth-cache.ts,
+ * store/proof-memory.ts).
  */
 export const requireInstall = (s: Services) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const now = s.now();
-    const proof = await verifyProofSignature({
+    const path = c.req.path;
+    const proof = verifyProofSignature({
       proof: c.req.header('dpop'),
       method: c.req.method,
-      url: proofUrl(s.config.PUBLIC_URL, c.req.path),
+      url: proofUrl(s.config.PUBLIC_URL, path),
       nowMs: now,
     });
-    const connectionId = CONNECTION_PATH.exec(c.req.path)?.[1];
+    const connectionId = CONNECTION_PATH.exec(path)?.[1];
     const auth = await s.store.authenticate({
       installId: proof.installId,
       jti: proof.jti,
+      iat: proof.iat,
+      nowMs: now,
       expiresAt: proofExpiry(now),
       connectionId,
     });
     if (!auth.isInstall) {
       throw new RelayHttpError(401, 'unknown_install', 'This install is not registered; register it first.');
+    }
+    if (auth.madeBeforeStart) {
+      throw new RelayHttpError(
+        401,
+        'invalid_proof',
+        'The DPoP proof was made before the relay restarted; make a new one (and check the computer’s clock).',
+        { 'www-authenticate': 'DPoP' },
+      );
     }
     if (!auth.isFresh) throw replayed();
     c.set('installId', proof.installId);

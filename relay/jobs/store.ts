@@ -16,7 +16,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Selectable, Updateable } from 'kysely';
 import { sql } from 'kysely';
 import type { InvoiceAttachment, InvoicePayload, JobItem, JobItemState, JobState } from '../../lib/relay-api';
-import { RelayHttpError } from '../errors';
+import { DomainError } from '../errors';
 import type { ConnectionStatusValue, Store } from '../store/queries';
 import type { InvoiceItemError, InvoiceItemsTable } from '../store/schema';
 import { AttachmentStore } from './attachments';
@@ -124,9 +124,8 @@ export class JobStore {
     const keys = input.invoices.map((i) => i.idempotencyKey);
     const dup = keys.find((k, i) => keys.indexOf(k) !== i);
     if (dup)
-      throw new RelayHttpError(
-        400,
-        'invalid_request',
+      throw new DomainError(
+        'inconsistent_request',
         `The idempotency key "${dup}" appears twice in one request.`,
       );
     const hashes = new Map(input.invoices.map((i) => [i.idempotencyKey, payloadHash(i.invoice)]));
@@ -144,11 +143,9 @@ export class JobStore {
         // A failed key was never created in Xero (or is re-checked before posting), so it
         // may come back with a corrected payload; any other state pins the payload.
         if (row.payload_hash !== hashes.get(row.idempotency_key) && row.state !== 'failed') {
-          throw new RelayHttpError(
-            422,
+          throw new DomainError(
             'idempotency_conflict',
             `The idempotency key "${row.idempotency_key}" was already used for a different invoice (${row.invoice_number}). Nothing was queued.`,
-            {},
             { idempotencyKey: row.idempotency_key },
           );
         }
@@ -157,11 +154,9 @@ export class JobStore {
         (r) => r.state === 'queued' || r.state === 'posting' || r.state === 'needs_reconnect',
       );
       if (busy) {
-        throw new RelayHttpError(
-          409,
+        throw new DomainError(
           'in_flight',
           `Invoice ${busy.invoice_number} (key "${busy.idempotency_key}") is already being sent by job ${busy.job_id}. Nothing was queued; follow that job instead.`,
-          {},
           { jobId: busy.job_id, idempotencyKey: busy.idempotency_key },
         );
       }
@@ -193,11 +188,9 @@ export class JobStore {
       for (const i of fresh) {
         const entry = held.get(i.idempotencyKey);
         if (entry && entry.payload_hash !== hashes.get(i.idempotencyKey)) {
-          throw new RelayHttpError(
-            422,
+          throw new DomainError(
             'idempotency_conflict',
             `This Xero organisation already holds ${entry.invoice_number} under the key "${i.idempotencyKey}", sent with different content. Nothing was queued.`,
-            {},
             { idempotencyKey: i.idempotencyKey, invoiceId: entry.invoice_id },
           );
         }
@@ -230,8 +223,7 @@ export class JobStore {
           .execute();
         if (inserted.length !== fresh.length) {
           // Another request stored one of these keys between our read and our insert.
-          throw new RelayHttpError(
-            409,
+          throw new DomainError(
             'in_flight',
             'Some of these invoices were queued by another request just now. Nothing was queued; read your jobs and try again.',
           );

@@ -47,10 +47,11 @@ export interface WorkerOptions {
   pollMs?: number;
   /** PGlite is one process: whatever was posting at start belongs to a process that died. */
   reclaimPostingOnStart: boolean;
-  /** Test hook (refused in production config): die right after Xero accepted a batch. */
-  crashAfterAccept?: boolean;
-  /** Test hook (refused in production config): die right after Xero accepted an attachment. */
-  crashAfterAttach?: boolean;
+  /**
+   * Told right after Xero accepted a batch of invoices or an attachment, before the worker
+   * records it: the moment a crash would leave Xero holding what the store does not know of.
+   */
+  afterXeroAccepted?: (what: 'invoices' | 'attachment') => void;
 }
 
 /** Deterministic per batch: the same items (and status) always carry the same key. */
@@ -315,10 +316,7 @@ export class InvoiceWorker {
       await this.failed(conn, items, e, 'post');
       return;
     }
-    if (this.o.crashAfterAccept) {
-      this.o.log.warn('RELAY_TEST_CRASH_AFTER_ACCEPT: dying after Xero accepted, before recording');
-      process.kill(process.pid, 'SIGKILL');
-    }
+    this.o.afterXeroAccepted?.('invoices');
     const now = this.o.clock.now();
     let done = 0;
     let failed = 0;
@@ -420,10 +418,7 @@ export class InvoiceWorker {
           { limitsOf: (r) => r.limits },
         ),
       );
-      if (this.o.crashAfterAttach) {
-        this.o.log.warn('RELAY_TEST_CRASH_AFTER_ATTACH: dying after Xero accepted, before recording');
-        process.kill(process.pid, 'SIGKILL');
-      }
+      this.o.afterXeroAccepted?.('attachment');
       await this.files.markAttached(file, attachment.attachmentId, this.o.clock.now());
       this.o.log.info(log, 'attachment added');
     } catch (e) {

@@ -1,13 +1,16 @@
 // Registration: the proof's own embedded key is what gets registered, so whoever holds the
 // private key is the install. Idempotent.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { consumeProof, verifyProofSignature } from '../auth/dpop';
 import { proofUrl } from '../auth/middleware';
 import type { AppEnv, Services } from '../services';
 
-export function installRoutes(s: Services) {
-  // Registrations per address and per instance are limited in app.ts, before this runs.
-  return new Hono<AppEnv>().post('/', async (c) => {
+/** Before the proof is looked at: app.ts's limits on registrations (per address, per instance) and on the body. */
+export function installRoutes(
+  s: Services,
+  before: { limitRegistrations: MiddlewareHandler<AppEnv>; limitBody: MiddlewareHandler<AppEnv> },
+) {
+  return new Hono<AppEnv>().post('/', before.limitRegistrations, before.limitBody, async (c) => {
     const now = s.now();
     const proof = await verifyProofSignature({
       proof: c.req.header('dpop'),

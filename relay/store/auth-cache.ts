@@ -12,6 +12,8 @@
 // grant or a removed install is seen by the next request. PostgreSQL is shared by several
 // instances whose writes this process never sees, so there authentication reads the store
 // on every request (Store.authenticate) and no AuthCache exists.
+// The same process also keeps the proofs' jtis it accepted (store/proof-memory.ts).
+import { ProofMemory } from './proof-memory';
 import type { ConnectionRow } from './queries';
 
 export interface CachedConnection {
@@ -27,6 +29,11 @@ export class AuthCache {
   private generation = 0;
   private readonly installs = new Set<string>();
   private readonly connections = new Map<string, CachedConnection>();
+
+  constructor(
+    /** The jtis accepted by this process (never invalidated: a write changes no proof). */
+    readonly proofs: ProofMemory = new ProofMemory(0, Date.now()),
+  ) {}
 
   /** Take before asking the store; hand back to `remember` with what it answered. */
   get snapshot(): number {

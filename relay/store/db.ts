@@ -15,6 +15,7 @@ import * as invoiceAttachments from './migrations/0005-invoice-attachments';
 import * as tenantChoice from './migrations/0006-tenant-choice';
 import * as orgItems from './migrations/0007-org-items';
 import { SerialPGliteDialect } from './pglite-dialect';
+import { ProofMemory, saveProofs, takeSavedProofs } from './proof-memory';
 import type { Database } from './schema';
 
 export type DialectName = 'pglite' | 'postgres';
@@ -139,28 +140,35 @@ async function openPostgres(
 
 async function openPglite(dataDir: string, mode: MigrationMode): Promise<StoreDb & { applied: string[] }> {
   let release = () => {};
-  if (!dataDir.startsWith('memory://')) {
+  const isFolder = !dataDir.startsWith('memory://');
+  if (isFolder) {
     mkdirSync(dataDir, { recursive: true });
     release = lockFolder(dataDir); // one writer per folder (store/folder-lock.ts)
   }
+  // Whoever owned the folder before has stopped by now.
+  const startedAt = Date.now();
   let db: Kysely<Database> | undefined;
   let applied: string[];
-  const authCache = new AuthCache();
+  let authCache: AuthCache | undefined;
   try {
     const client = await PGlite.create(dataDir);
     db = new Kysely<Database>({
       dialect: new SerialPGliteDialect(client, {
         isRelevant: writesAuthTables,
-        onWrite: () => authCache.invalidate(),
+        onWrite: () => authCache?.invalidate(),
       }),
     });
     applied = await prepare(db, mode);
+    // A folder created just now has never accepted a proof.
+    const isNew = !isFolder || applied.includes(MIGRATION_NAMES[0]!);
+    authCache = new AuthCache(await openProofMemory(db, startedAt, isNew ? undefined : dataDir));
   } catch (e) {
     await db?.destroy();
     release();
     throw e;
   }
   const opened = db;
+  const { proofs } = authCache;
   return {
     db: opened,
     dialect: 'pglite',
@@ -168,12 +176,38 @@ async function openPglite(dataDir: string, mode: MigrationMode): Promise<StoreDb
     applied,
     close: async () => {
       try {
+        // Before the lock goes: the next owner refuses these proofs as this process did.
+        const accepted = proofs.stop(Date.now());
+        if (isFolder) saveProofs(dataDir, accepted);
         await opened.destroy();
       } finally {
         release();
       }
     },
   };
+}
+
+/**
+ * The jtis a PGlite folder's previous owner accepted: those it wrote at a clean stop and the
+ * table's unexpired rows. Without that file, proofs made before `startedAt` (taken once the
+ * folder's lock is held: the previous owner has stopped) are refused (store/proof-memory.ts).
+ * `dir` undefined: nobody owned this store before (memory://, or a folder created now).
+ */
+async function openProofMemory(
+  db: Kysely<Database>,
+  startedAt: number,
+  dir: string | undefined,
+): Promise<ProofMemory> {
+  const saved = dir === undefined ? [] : takeSavedProofs(dir);
+  const proofs = new ProofMemory(saved === undefined ? startedAt : 0, startedAt);
+  for (const [key, exp] of saved ?? []) proofs.remember(key, exp);
+  const rows = await db
+    .selectFrom('dpop_proofs')
+    .select(['install_id', 'jti', 'expires_at'])
+    .where('expires_at', '>=', startedAt)
+    .execute();
+  for (const r of rows) proofs.remember(ProofMemory.key(r.install_id, r.jti), Number(r.expires_at));
+  return proofs;
 }
 
 /** Opens the store; `applied` names the migrations this call ran (empty when current). */

@@ -2,6 +2,7 @@
 import { CompiledQuery, type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { AuthCache, CachedConnection } from './auth-cache';
 import type { DialectName } from './db';
+import { ProofMemory } from './proof-memory';
 import type { ConnectionsTable, Database, OauthStatesTable, RelayCodesTable } from './schema';
 
 export type ConnectionRow = Selectable<ConnectionsTable>;
@@ -14,6 +15,11 @@ export interface AuthSnapshot {
   isInstall: boolean;
   /** The proof's jti was recorded now: false means it was seen before (a replay). */
   isFresh: boolean;
+  /**
+   * PGlite only: refused because the proof was made before this process started, after a
+   * stop that left no record of the jtis accepted (store/proof-memory.ts).
+   */
+  madeBeforeStart?: true;
   /** The connection the request's path names, as stored now, with its granted accounts. */
   connection?: CachedConnection;
 }
@@ -22,6 +28,25 @@ export interface TenantRecord {
   tenantId: string;
   name: string;
   xeroConnectionId: string;
+}
+
+type AuthRow = Partial<ConnectionRow> & { is_install: boolean; is_fresh: boolean; account_ids: unknown };
+
+function authSnapshot({ is_install, is_fresh, account_ids, ...row }: AuthRow): AuthSnapshot {
+  const accountIds = (typeof account_ids === 'string' ? JSON.parse(account_ids) : account_ids) as
+    | string[]
+    | null;
+  return {
+    isInstall: is_install,
+    isFresh: is_fresh,
+    connection:
+      row.id == null
+        ? undefined
+        : {
+            row: { ...row, token_version: Number(row.token_version) } as ConnectionRow,
+            accountIds: accountIds ?? [],
+          },
+  };
 }
 
 const RECORD_PROOF_SQL =
@@ -70,42 +95,57 @@ export class Store {
   }
 
   /**
-   * Everything an authenticated request needs from the store, in one statement (one round
-   * trip): whether the install is registered, the proof's jti recorded (only for a
-   * registered install; false when already seen, exact across instances through the
-   * primary key), and, when the request names a connection, its current row and the
-   * accounts granted it. Read fresh on every request, so a disconnect or a removed install
-   * made on any instance is seen by the next request everywhere.
+   * Everything an authenticated request needs from the store: whether the install is
+   * registered, the proof's jti recorded (only for a registered install; false when already
+   * seen) and, when the request names a connection, its current row and the accounts granted
+   * it.
    *
-   * On PGlite the install and the connection come from the AuthCache when it holds them
-   * (exact there: store/auth-cache.ts), and the statement is then only the jti's insert:
-   * replay protection stays the table's primary key, written before the request goes on,
-   * so a proof is refused after a restart or a crash exactly as before.
+   * PostgreSQL (no AuthCache): one statement, one round trip, read fresh on every request,
+   * the jti inserted into dpop_proofs whose primary key makes replay protection exact across
+   * instances; a disconnect or a removed install made on any instance is seen by the next
+   * request everywhere.
+   *
+   * PGlite (one owning process): the install and the connection come from the AuthCache when
+   * it holds them (exact there: store/auth-cache.ts), else from one read-only statement; the
+   * jti is recorded in the process's ProofMemory (exact across restarts as
+   * store/proof-memory.ts explains), and also in the table, before the request goes on, when
+   * its iat lies in the future. The common request runs no statement at all.
    */
   async authenticate(q: {
     installId: string;
     jti: string;
+    /** The proof's iat, in seconds. */
+    iat: number;
+    nowMs: number;
     expiresAt: number;
     connectionId?: string;
   }): Promise<AuthSnapshot> {
     const cache = this.authCache;
-    if (cache?.isInstall(q.installId)) {
-      const connection = q.connectionId === undefined ? undefined : cache.connection(q.connectionId);
-      if (q.connectionId === undefined || connection) {
-        const isFresh = await this.recordProof(q.installId, q.jti, q.expiresAt);
-        return { isInstall: true, isFresh, connection };
-      }
-    }
-    const snapshot = cache?.snapshot;
-    const auth = await this.authenticateInOneStatement(q);
-    if (cache && snapshot !== undefined && auth.isInstall) {
+    if (!cache) return this.authenticateInOneStatement(q);
+    let connection = q.connectionId === undefined ? undefined : cache.connection(q.connectionId);
+    if (!cache.isInstall(q.installId) || (q.connectionId !== undefined && !connection)) {
+      const snapshot = cache.snapshot;
+      const read = await this.readAuth(q.installId, q.connectionId);
+      if (!read.isInstall) return { isInstall: false, isFresh: false };
       cache.remember(snapshot, {
         installId: q.installId,
         connectionId: q.connectionId,
-        connection: auth.connection,
+        connection: read.connection,
       });
+      connection = read.connection;
     }
-    return auth;
+    const { proofs } = cache;
+    const iatMs = q.iat * 1000;
+    if (iatMs < proofs.unknownBefore)
+      return { isInstall: true, isFresh: false, madeBeforeStart: true, connection };
+    if (!proofs.record(ProofMemory.key(q.installId, q.jti), q.expiresAt, q.nowMs)) {
+      return { isInstall: true, isFresh: false, connection };
+    }
+    if (iatMs > q.nowMs || proofs.isFull) {
+      const isFresh = await this.recordProof(q.installId, q.jti, q.expiresAt);
+      return { isInstall: true, isFresh, connection };
+    }
+    return { isInstall: true, isFresh: true, connection };
   }
 
   private async authenticateInOneStatement(q: {
@@ -115,9 +155,7 @@ export class Store {
     connectionId?: string;
   }): Promise<AuthSnapshot> {
     const connectionId = q.connectionId ?? null;
-    const { rows } = await sql<
-      Partial<ConnectionRow> & { is_install: boolean; is_fresh: boolean; account_ids: unknown }
-    >`
+    const { rows } = await sql<AuthRow>`
       with install as (select id from installs where id = ${q.installId}),
       proof as (
         insert into dpop_proofs (install_id, jti, expires_at)
@@ -134,21 +172,22 @@ export class Store {
       from (select 1) as one
       left join connections c on c.id = ${connectionId}::text
     `.execute(this.db);
-    const { is_install, is_fresh, account_ids, ...row } = rows[0]!;
-    const accountIds = (typeof account_ids === 'string' ? JSON.parse(account_ids) : account_ids) as
-      | string[]
-      | null;
-    return {
-      isInstall: is_install,
-      isFresh: is_fresh,
-      connection:
-        row.id == null
-          ? undefined
-          : {
-              row: { ...row, token_version: Number(row.token_version) } as ConnectionRow,
-              accountIds: accountIds ?? [],
-            },
-    };
+    return authSnapshot(rows[0]!);
+  }
+
+  /** The same reads without recording a jti (PGlite: ProofMemory records it). */
+  private async readAuth(installId: string, connectionId: string | undefined): Promise<AuthSnapshot> {
+    const { rows } = await sql<AuthRow>`
+      select
+        exists (select 1 from installs where id = ${installId}) as is_install,
+        false as is_fresh,
+        c.*,
+        (select coalesce(json_agg(g.account_id order by g.account_id), '[]'::json)
+           from grants g where g.connection_id = c.id) as account_ids
+      from (select 1) as one
+      left join connections c on c.id = ${connectionId ?? null}::text
+    `.execute(this.db);
+    return authSnapshot(rows[0]!);
   }
 
   async pruneProofs(now: number): Promise<void> {

@@ -17,7 +17,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { build } from 'wxt';
-import { type ExtensionBrowser, launchChromium } from '../../test/e2e/harness';
+import { type ExtensionBrowser, launchChromium } from '../../dev/stack/browser';
 
 export const BLANK_PAGE = 'bench-blank.html';
 export const ROOT = resolve(import.meta.dirname, '..', '..');

@@ -37,6 +37,33 @@ async function createAccount(page: Page, name: string, marketplace: string) {
   );
 }
 
+type Reply = { ok: true; value: unknown } | { ok: false; error: { message: string } };
+
+/** Imports `count` more accounts through the extension's own backup import, from `page`. */
+async function importAccounts(page: Page, count: number) {
+  const accounts = Array.from({ length: count }, (_, i) => ({
+    // Valid UUIDs, one per row: the last 12 hex digits carry the row number.
+    id: `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
+    name: `Zeta ${String(i).padStart(4, '0')}`,
+    marketplace: 'US',
+    currency: 'USD',
+    createdAt: i,
+    updatedAt: i,
+  }));
+  const document = { format: 'settlebridge-backup', version: 1, exportedAt: '', accounts };
+  const reply = (await page.evaluate(
+    (m) => {
+      const g = globalThis as unknown as {
+        browser?: { runtime: { sendMessage(m: unknown): Promise<unknown> } };
+        chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } };
+      };
+      return (g.browser ?? g.chrome).runtime.sendMessage(m);
+    },
+    { type: 'backup/import', input: { document: { ...document, xeroConnections: [], mappings: [] } } },
+  )) as Reply | undefined;
+  if (!reply?.ok) throw new Error(`backup/import failed: ${reply ? reply.error.message : 'no reply'}`);
+}
+
 describe.each([
   ['Chromium', launchChromium],
   ['Firefox', launchFirefox],
@@ -77,6 +104,37 @@ describe.each([
     await clickButton(page, 'Cancel');
     await page.waitForSelector('[data-testid="accounts"]');
     expect(await accountNames(page)).toEqual(['Acme UK']);
+    await page.close();
+  });
+
+  it('scrolls a long list inside itself and draws only the rows in view', async () => {
+    const home = await eb!.openPage('popup.html');
+    await importAccounts(home, 300);
+    await home.close();
+    const page = await eb!.openPage('popup.html');
+    const total = 301; // and Acme UK
+    await page.waitForSelector(`[data-testid="accounts"] [role="option"][aria-setsize="${total}"]`);
+    const list = await page.$eval('#account-list', (e) => ({
+      clientHeight: e.clientHeight,
+      scrollHeight: e.scrollHeight,
+      drawn: e.querySelectorAll('[role="option"]').length,
+    }));
+    // Eight rows of 52 px: the list is a window onto the accounts, not as tall as all of them.
+    expect(list.clientHeight).toBeLessThanOrEqual(8 * 52);
+    expect(list.scrollHeight).toBeGreaterThanOrEqual(total * 52);
+    expect(list.drawn).toBeLessThan(40);
+    // Scrolled to its end, the list draws its last row, inside its own visible box.
+    await page.$eval('#account-list', (e) => {
+      e.scrollTop = e.scrollHeight;
+    });
+    const last = await page.waitForSelector(`#account-list [role="option"][aria-posinset="${total}"]`);
+    const inView = await last!.evaluate((row) => {
+      const box = row.closest('#account-list')!.getBoundingClientRect();
+      const r = row.getBoundingClientRect();
+      return r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+    });
+    expect(inView).toBe(true);
+    expect(await page.$$eval('#account-list [role="option"]', (rows) => rows.length)).toBeLessThan(40);
     await page.close();
   });
 });

@@ -7,8 +7,9 @@
 //   imports the relay or the simulator;
 // - extension code imports no Node built-in (WXT's types declare Node's globals anyway,
 //   so tsconfig.extension.json alone cannot refuse them);
-// - scripts/ never imports from test/.
-// A hand-written scan rather than dependency-cruiser: five rules, one parser the project
+// - scripts/ and dev/ (the local stack both they and the tests start) never import from
+//   test/, and the relay and the simulator import none of scripts/, dev/ or test/.
+// A hand-written scan rather than dependency-cruiser: six rules, one parser the project
 // already has (typescript), failures that name the file and the import chain, and no second
 // configuration language to learn.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -126,19 +127,6 @@ const isSharedWithRelay = (file: string) =>
   file === 'lib/extension-ids.ts' ||
   file.startsWith('lib/settlement/');
 
-/**
- * scripts/ files that still load the test stacks (the e2e browser harness, the relay and
- * simulator harnesses). Known and listed so the list can only shrink: a new one fails, and
- * so does an entry that no longer imports from test/.
- */
-const SCRIPTS_STILL_USING_TEST = [
-  'scripts/bench-send.ts',
-  'scripts/bench-sim.ts',
-  'scripts/demo.ts',
-  // The two extension-page benchmarks' shared helper (launches the e2e harness's Chromium).
-  'scripts/lib/bench-page.ts',
-];
-
 function violations() {
   const found: string[] = [];
   const extension = [...sourceFiles('entrypoints'), ...sourceFiles('components'), ...sourceFiles('lib')];
@@ -170,27 +158,26 @@ function violations() {
           `relay/sim imports extension code ${i.file} (only lib/relay-api.ts and pure shared modules): ${file}`,
         );
       }
-      if (i.file && /^(entrypoints|components)\//.test(i.file))
+      if (i.file && /^(entrypoints|components|scripts|dev|test)\//.test(i.file))
         found.push(`relay/sim imports ${i.file}: ${file}`);
     }
   }
 
   for (const file of extension) {
     for (const i of importsOf(file)) {
-      if (i.file && /^(relay|xero-sim|scripts|test)\//.test(i.file)) {
+      if (i.file && /^(relay|xero-sim|scripts|dev|test)\//.test(i.file)) {
         found.push(`extension code imports ${i.file}: ${file}`);
       }
       if (isNodeBuiltin(i.specifier)) found.push(`extension code imports Node's ${i.specifier}: ${file}`);
     }
   }
 
-  for (const file of sourceFiles('scripts')) {
-    const fromTest = importsOf(file).filter((i) => i.file?.startsWith('test/'));
-    const isListed = SCRIPTS_STILL_USING_TEST.includes(file);
-    if (fromTest.length && !isListed)
-      found.push(`scripts/ imports from test/: ${file} → ${fromTest[0]!.file}`);
-    if (!fromTest.length && isListed)
-      found.push(`${file} no longer imports from test/: drop it from the list`);
+  // Type-only imports count too: what scripts/ and dev/ need from a test helper belongs in dev/.
+  for (const file of [...sourceFiles('scripts'), ...sourceFiles('dev')]) {
+    for (const i of importsOf(file)) {
+      if (i.file?.startsWith('test/'))
+        found.push(`${file.split('/')[0]}/ imports from test/: ${file} → ${i.file}`);
+    }
   }
   return found;
 }
@@ -206,5 +193,7 @@ describe('import boundaries', () => {
     expect(imports.find((i) => i.file === 'lib/db.ts')?.typeOnly).toBe(true);
     expect(imports.some((i) => i.file === 'lib/background/outbox.ts' && !i.typeOnly)).toBe(true);
     expect(runtimeClosure('lib/settlement/index.ts').has('zod')).toBe(true);
+    expect(importsOf('scripts/demo.ts').some((i) => i.file === 'dev/stack/steps.ts')).toBe(true);
+    expect(importsOf('scripts/bench-sim.ts').some((i) => i.file === 'dev/stack/sim-oauth.ts')).toBe(true);
   });
 });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'wxt';
 import { DEV_CHROME_KEY } from '../../lib/extension-ids';
-import { CATALOGS, LOCALES } from '../../lib/i18n';
+import { LOCALES } from '../../lib/i18n';
+import { CATALOGS } from '../../lib/i18n-catalogs';
 import { sellerCentralMatchPatterns } from '../../lib/marketplaces';
 
 // Pins what the built extension asks the browser for. Widening any of this must be a
@@ -97,7 +98,23 @@ describe('built manifest', () => {
     expect(text).not.toContain('<all_urls>');
     expect(text).not.toMatch(/\*:\/\/\*\//);
     expect(manifests[b].externally_connectable).toBeUndefined();
-    expect(manifests[b].web_accessible_resources).toBeUndefined();
+  });
+
+  // The one web-accessible file: the in-page stylesheet, which WXT's cssInjectionMode "ui"
+  // fetches from the content script to put into each closed shadow root (a content script
+  // may fetch only what is web-accessible). Chrome: Seller Central hosts only, and behind a
+  // per-session URL (use_dynamic_url) so no page can probe for the extension by a fixed
+  // address. Firefox MV2 has no per-entry hosts; its moz-extension address is random per
+  // install. A style sheet holds nothing a page could not see on screen.
+  it('makes only the in-page stylesheet web-accessible, to Seller Central pages (chrome)', () => {
+    const war = manifests.chrome.web_accessible_resources as { matches?: string[] }[] | undefined;
+    expect(war?.map((w) => ({ ...w, matches: [...(w.matches ?? [])].sort() }))).toEqual([
+      { resources: ['content-scripts/seller-central.css'], use_dynamic_url: true, matches: hosts },
+    ]);
+  });
+
+  it('makes only the in-page stylesheet web-accessible (firefox)', () => {
+    expect(manifests.firefox.web_accessible_resources).toEqual(['content-scripts/seller-central.css']);
   });
 
   it.each(['chrome', 'firefox'] as const)(
@@ -106,6 +123,8 @@ describe('built manifest', () => {
       const scripts = manifests[b].content_scripts ?? [];
       expect(scripts).toHaveLength(1);
       expect([...(scripts[0]?.matches ?? [])].sort()).toEqual(hosts);
+      // Our styles go into our own shadow roots only (cssInjectionMode 'ui'), never the page.
+      expect((scripts[0] as { css?: string[] } | undefined)?.css).toBeUndefined();
     },
   );
 

@@ -10,6 +10,8 @@ import type { RunningSim } from '../../xero-sim/start';
 import { connectAccount, newInstall, type RelayUnderTest, startRelay, startTestSim } from './harness';
 
 const T0 = 1_700_000_000_000;
+/** A proof made a second before T0, checked at T0 and remembered as the middleware would. */
+const AT_T0 = { iat: T0 / 1000 - 1, nowMs: T0, expiresAt: T0 + 120_000 };
 let jtis = 0;
 
 describe('the PGlite store answers authentication from memory, never stale', () => {
@@ -54,15 +56,15 @@ describe('the PGlite store answers authentication from memory, never stale', () 
   });
 
   const auth = (connectionId: string | undefined = conn) =>
-    store.authenticate({ installId: install, jti: `jti-${++jtis}`, expiresAt: T0 + 1, connectionId });
+    store.authenticate({ installId: install, jti: `jti-${++jtis}`, ...AT_T0, connectionId });
 
   it('is the PGlite store, with a cache', () => {
     expect(storeDb.dialect).toBe('pglite');
     expect(storeDb.authCache).toBeInstanceOf(AuthCache);
   });
 
-  it('still refuses a proof used twice (the jti goes to the store every time)', async () => {
-    const q = { installId: install, jti: 'used-once', expiresAt: T0 + 1, connectionId: conn };
+  it('still refuses a proof used twice (the jti is remembered)', async () => {
+    const q = { installId: install, jti: 'used-once', ...AT_T0, connectionId: conn };
     expect((await store.authenticate(q)).isFresh).toBe(true);
     expect((await store.authenticate(q)).isFresh).toBe(false);
   });
@@ -110,7 +112,7 @@ describe('the PGlite store answers authentication from memory, never stale', () 
   it('sees a removed install', async () => {
     const other = `lone-${n}`;
     await store.registerInstall(other, '{}', T0);
-    const q = () => store.authenticate({ installId: other, jti: `jti-${++jtis}`, expiresAt: T0 + 1 });
+    const q = () => store.authenticate({ installId: other, jti: `jti-${++jtis}`, ...AT_T0 });
     expect((await q()).isInstall).toBe(true);
     expect(storeDb.authCache?.isInstall(other)).toBe(true);
     // Retention removes installs that hold nothing.

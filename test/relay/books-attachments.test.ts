@@ -21,7 +21,7 @@ import {
   startTestSim,
 } from './harness';
 import { items, simInvoiceCounts, waitForJob } from './invoice-helpers';
-import { spawnRelay } from './spawn';
+import { crashingRelay, spawnRelay } from './spawn';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
@@ -172,7 +172,7 @@ describe.each(STORE_KINDS)(
 
     it('leaves each file attached once after the restart', { timeout: 90_000 }, async () => {
       const { env } = stack;
-      const doomed = await spawnRelay({ ...env, RELAY_TEST_CRASH_AFTER_ATTACH: '1' });
+      const doomed = await spawnRelay(env, { args: crashingRelay('attachment') });
       const ext = await newInstall(doomed.url);
       const { connectionId } = await connectAccount(ext, 'nz-att-crash', [NZ_TENANT_ID]);
       const batch = withFiles(7300, 7301);

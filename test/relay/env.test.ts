@@ -19,7 +19,6 @@ describe('relay configuration', () => {
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.INVOICE_STATUS).toBe('DRAFT');
     expect(c.XERO_WEB_URL).toBe('https://go.xero.com');
-    expect(c.RELAY_TEST_CRASH_AFTER_ACCEPT).toBeUndefined();
   });
 
   it.each([
@@ -29,12 +28,6 @@ describe('relay configuration', () => {
     [{ TOKEN_KEYS: `${TOKEN_KEY_A},${TOKEN_KEY_A}` }, /twice/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres/],
     [{ INVOICE_STATUS: 'SUBMITTED' }, /INVOICE_STATUS/],
-    // The crash hook is for tests against a local Xero stand-in only.
-    [{ RELAY_TEST_CRASH_AFTER_ACCEPT: '1' }, /RELAY_TEST_CRASH_AFTER_ACCEPT is a test hook/],
-    [
-      { RELAY_TEST_CRASH_AFTER_ACCEPT: '1', XERO_API_URL: 'http://127.0.0.1:5055', NODE_ENV: 'production' },
-      /RELAY_TEST_CRASH_AFTER_ACCEPT is a test hook/,
-    ],
     [{ NODE_ENV: 'production', PUBLIC_URL: 'http://relay.example' }, /PUBLIC_URL must be an https:\/\/ URL/],
     [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY must be a hop count or/],
     [{ TRUST_PROXY: 'proxy.example' }, /TRUST_PROXY must be a hop count or/],

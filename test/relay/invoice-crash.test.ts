@@ -14,7 +14,7 @@ import {
   startCrashStack,
 } from './harness';
 import { items, simInvoiceCounts, waitForJob } from './invoice-helpers';
-import { spawnRelay } from './spawn';
+import { crashingRelay, spawnRelay } from './spawn';
 
 describe.each(STORE_KINDS)(
   'a relay killed between Xero accepting and recording (%s store)',
@@ -29,7 +29,7 @@ describe.each(STORE_KINDS)(
 
     it('leaves exactly one invoice per item after the restart', { timeout: 90_000 }, async () => {
       const { env } = stack;
-      const doomed = await spawnRelay({ ...env, RELAY_TEST_CRASH_AFTER_ACCEPT: '1' });
+      const doomed = await spawnRelay(env, { args: crashingRelay('invoices') });
       const ext = await newInstall(doomed.url);
       const { connectionId } = await connectAccount(ext, 'nz-crash', [NZ_TENANT_ID]);
       // A bill too: Xero refuses a second ACCREC with the same number, but happily stores a

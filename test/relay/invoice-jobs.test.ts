@@ -168,6 +168,15 @@ describe.each(STORE_KINDS)('invoice jobs (%s store)', (storeKind: StoreKind) => 
     await expect(
       owner.client.submitInvoices({ connectionId, accountId: 'not-granted', invoices: items(201, 202) }),
     ).rejects.toMatchObject({ status: 403, code: 'not_granted' });
+    // Another install submitting is told what an ungranted account is told, not that the
+    // connection belongs to someone else.
+    await expect(
+      stranger.client.submitInvoices({ connectionId, accountId: 'nz-c', invoices: items(201, 202) }),
+    ).rejects.toMatchObject({
+      status: 403,
+      code: 'not_granted',
+      message: expect.stringMatching(/^This Amazon account has not been given access/),
+    });
     await waitForJob(owner.client, jobId);
   });
 });

@@ -90,6 +90,33 @@ describe('relay operations', () => {
     expect(res.status).toBe(401); // every /v1 route needs a proof first
     expect(await res.json()).toMatchObject({ error: { code: 'invalid_proof' } });
   });
+
+  it('asks no proof on the public routes, and on nothing else', async () => {
+    const answer = async (method: string, path: string) => {
+      const res = await fetch(`${rut.url}${path}`, { method, redirect: 'manual' });
+      const body = res.headers.get('content-type')?.includes('json')
+        ? ((await res.json()) as { error: { code: string } })
+        : undefined;
+      return `${res.status} ${body?.error.code ?? ''}`.trim();
+    };
+    // The public routes answer themselves: registration checks its proof, the OAuth pages their state.
+    expect(await answer('POST', '/v1/installs')).toBe('401 invalid_proof');
+    expect(await answer('GET', '/v1/oauth/authorize?state=unknown')).toBe('400');
+    expect(await answer('GET', '/v1/oauth/callback?state=unknown')).toBe('400');
+    // Beside them: another method, or another path under /v1/oauth/, is simply not there.
+    expect(await answer('GET', '/v1/installs')).toBe('404 not_found');
+    expect(await answer('DELETE', '/v1/installs')).toBe('404 not_found');
+    expect(await answer('POST', '/v1/oauth/callback')).toBe('404 not_found');
+    expect(await answer('GET', '/v1/oauth/elsewhere/deeper')).toBe('404 not_found');
+    expect(await answer('GET', '/v1/oauth/')).toBe('404 not_found');
+    // Everything else under /v1 wants a proof first, even a path that only looks public.
+    expect(await answer('GET', '/v1/oauth')).toBe('401 invalid_proof');
+    expect(await answer('GET', '/v1/installs/')).toBe('401 invalid_proof');
+    expect(await answer('GET', '/v1/installs/elsewhere')).toBe('401 invalid_proof');
+    expect(await answer('GET', '/v1/connections')).toBe('401 invalid_proof');
+    expect(await answer('POST', '/v1/connections/c1/invoice-jobs')).toBe('401 invalid_proof');
+    expect(await answer('GET', '/v1')).toBe('401 invalid_proof');
+  });
 });
 
 describe('relay:rekey', () => {

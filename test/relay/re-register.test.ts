@@ -16,10 +16,10 @@ describe('an install the relay pruned', () => {
 
   it('is registered again on its next call, which then succeeds', async () => {
     const key = await fromKeyPair(await generateKeyPair());
-    const port = createRelayPort(
-      async () => stack.rut.url,
-      async () => key,
-    );
+    const port = createRelayPort({
+      relayUrl: async () => stack.rut.url,
+      loadKey: async () => key,
+    });
     const relay = await port();
     expect(await relay.listConnections()).toEqual([]);
 
@@ -37,10 +37,10 @@ describe('an install the relay pruned', () => {
 
   it('still reports other relay errors as they are', async () => {
     const key = await fromKeyPair(await generateKeyPair());
-    const relay = await createRelayPort(
-      async () => stack.rut.url,
-      async () => key,
-    )();
+    const relay = await createRelayPort({
+      relayUrl: async () => stack.rut.url,
+      loadKey: async () => key,
+    })();
     const error = await relay.getJob({ jobId: 'no-such-job' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RelayError);
     expect((error as RelayError).code).not.toBe('unknown_install');

@@ -19,6 +19,14 @@ export interface SpawnOptions {
   cwd?: string;
 }
 
+/** Node arguments for test/relay/crash-relay.ts: a relay that dies right after Xero accepted `what`. */
+export const crashingRelay = (what: 'invoices' | 'attachment') => [
+  '--import',
+  'tsx',
+  'test/relay/crash-relay.ts',
+  what,
+];
+
 export async function spawnRelay(
   env: Record<string, string>,
   options: SpawnOptions = {},

@@ -7,7 +7,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  CATALOGS,
   formatAmount,
   formatDate,
   formatMoney,
@@ -20,6 +19,7 @@ import {
   t,
   tp,
 } from '@/lib/i18n';
+import { CATALOGS } from '@/lib/i18n-catalogs';
 import { storageItems } from '@/lib/storage';
 
 const root = join(import.meta.dirname, '../..');

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAccountHandlers } from '../../lib/background/accounts';
 import { orgMappingId } from '../../lib/background/books';
+import { createMappingHandlers } from '../../lib/background/mapping';
 import { createOutbox } from '../../lib/background/outbox';
 import { createSettlementHandlers } from '../../lib/background/settlements';
 import { SettlebridgeDb } from '../../lib/db';
@@ -14,6 +15,7 @@ import { dispatch, type Handlers, protocol, type Reply } from '../../lib/message
 import type { Account } from '../../lib/records';
 import { DEFAULT_MAPPING_DOCUMENT } from '../../lib/settlement';
 import type { SettlementView } from '../../lib/views';
+import { noSellerCentral } from './background/no-seller-central';
 
 const self = { id: 'settlebridge-id', origin: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop/' };
 const contentScript = {
@@ -30,7 +32,7 @@ describe('privileged settlement actions', () => {
   let db: SettlebridgeDb;
   let account: Account;
   let opened: string[][];
-  let handlers: ReturnType<typeof createSettlementHandlers>;
+  let handlers: ReturnType<typeof createSettlementHandlers> & ReturnType<typeof createMappingHandlers>;
   // dispatch takes every handler; the ones this test does not wire refuse.
   const unwired = Object.fromEntries(
     Object.keys(protocol).map((type) => [
@@ -53,7 +55,7 @@ describe('privileged settlement actions', () => {
       },
       clock,
     });
-    account = await createAccountHandlers(db, clock)['account/create'](
+    account = await createAccountHandlers({ db, clock, sellerCentral: noSellerCentral })['account/create'](
       { name: 'Acme US', marketplace: 'US' },
       {
         sender: {},
@@ -75,16 +77,20 @@ describe('privileged settlement actions', () => {
       updatedAt: 0,
     });
     opened = [];
-    handlers = createSettlementHandlers({
-      db,
-      outbox,
-      clock,
-      accountForTab: async (tabId) =>
-        tabId === 7 ? ((await db.accounts.get(account.id)) as Account) : undefined,
-      openConfirm: async (keys) => {
-        opened.push(keys);
-      },
-    });
+    const accountForTab = async (tabId: number | undefined) =>
+      tabId === 7 ? ((await db.accounts.get(account.id)) as Account) : undefined;
+    handlers = {
+      ...createSettlementHandlers({
+        db,
+        outbox,
+        clock,
+        accountForTab,
+        openConfirm: async (keys) => {
+          opened.push(keys);
+        },
+      }),
+      ...createMappingHandlers({ db, clock, accountForTab }),
+    };
   });
 
   async function ingestFromPage(): Promise<SettlementView> {

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CATALOGS, LOCALES, setLocale } from '@/lib/i18n';
+import { LOCALES, setLocale } from '@/lib/i18n';
+import { CATALOGS } from '@/lib/i18n-catalogs';
 import { type SettlementError, settle } from '@/lib/settlement';
 import { settlementErrorText } from '@/lib/settlement-error-text';
 

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../lib/background/clock';
 import { createSellerCentralHandlers, type TabsPort } from '../../lib/background/seller-central';
-import { DB_NAME, SettlebridgeDb } from '../../lib/db';
+import { DB_NAME } from '../../lib/db';
 import { DATABASES, readStored, storageItems, storedItem } from '../../lib/storage';
 
 const root = join(import.meta.dirname, '../..');
@@ -62,10 +63,8 @@ describe('storage registry', () => {
       create: async () => 1,
       setBadge: async () => {},
     };
-    const db = new SettlebridgeDb(`test-${crypto.randomUUID()}`);
-    const sc = createSellerCentralHandlers(db, session, tabs);
+    const sc = createSellerCentralHandlers({ session, tabs, clock: systemClock });
     expect(await sc.currentContext()).toBeNull();
-    await db.delete();
   });
 
   it('names every item and database once, and nothing else in the extension names one', () => {

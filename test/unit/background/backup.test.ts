@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAccountHandlers } from '../../../lib/background/accounts';
 import { createBackupHandlers } from '../../../lib/background/backup';
+import { systemClock } from '../../../lib/background/clock';
 import { SettlebridgeDb } from '../../../lib/db';
+import { noSellerCentral } from './no-seller-central';
 
 const ctx = { sender: {} };
 
@@ -11,14 +13,20 @@ describe('backup handlers', () => {
 
   beforeEach(async () => {
     db = new SettlebridgeDb(`test-${crypto.randomUUID()}`);
-    backup = createBackupHandlers(db);
-    await createAccountHandlers(db)['account/create']({ name: 'Acme US', marketplace: 'US' }, ctx);
+    backup = createBackupHandlers({ db, clock: systemClock });
+    await createAccountHandlers({ db, clock: systemClock, sellerCentral: noSellerCentral })['account/create'](
+      { name: 'Acme US', marketplace: 'US' },
+      ctx,
+    );
   });
 
   it('round-trips accounts through export and import into an empty profile', async () => {
     const doc = await backup['backup/export']({}, ctx);
     const other = new SettlebridgeDb(`test-${crypto.randomUUID()}`);
-    const counts = await createBackupHandlers(other)['backup/import']({ document: doc }, ctx);
+    const counts = await createBackupHandlers({ db: other, clock: systemClock })['backup/import'](
+      { document: doc },
+      ctx,
+    );
     expect(counts).toEqual({ accounts: 1, connections: 0, mappings: 0 });
     expect(await other.accounts.toArray()).toEqual(await db.accounts.toArray());
   });

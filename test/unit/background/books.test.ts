@@ -10,6 +10,7 @@ import { parseMapping } from '../../../lib/settlement';
 import { ACCOUNT_CLASS, type AccountType } from '../../../xero-sim/charts';
 import { UK_TENANT_ID } from '../../../xero-sim/seed';
 import { booksOf } from '../books/seed-books';
+import { noSellerCentral } from './no-seller-central';
 
 const page = { sender: {} };
 
@@ -55,10 +56,9 @@ describe('books setup in the background', () => {
     db = new SettlebridgeDb(`test-${crypto.randomUUID()}`);
     relay = new FakeBooksRelay(booksOf(UK_TENANT_ID));
     const clock = { now: () => 1_700_000_000_000 };
-    const account = await createAccountHandlers(db, clock)['account/create'](
-      { name: 'Acme UK', marketplace: 'UK' },
-      page,
-    );
+    const account = await createAccountHandlers({ db, clock, sellerCentral: noSellerCentral })[
+      'account/create'
+    ]({ name: 'Acme UK', marketplace: 'UK' }, page);
     accountId = account.id;
     await db.xeroConnections.put({
       id: 'c1',

@@ -9,6 +9,8 @@ import { createOutbox } from '../../../lib/background/outbox';
 import type { RelayJobsPort } from '../../../lib/background/relay-port';
 import { SettlebridgeDb } from '../../../lib/db';
 import { setLocale } from '../../../lib/i18n';
+// Every language's catalog, for the tests in other languages.
+import '../../../lib/i18n-catalogs';
 import type { Send, Settlement, SettlementStatus } from '../../../lib/records';
 import type { Job, JobItem } from '../../../lib/relay-api';
 

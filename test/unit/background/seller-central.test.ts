@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAccountHandlers } from '../../../lib/background/accounts';
+import { createPopupHandlers } from '../../../lib/background/popup';
 import { createSellerCentralHandlers, type TabsPort } from '../../../lib/background/seller-central';
 import { SettlebridgeDb } from '../../../lib/db';
 import type { PageContext } from '../../../lib/page-context';
@@ -46,6 +47,14 @@ describe('seller central handlers', () => {
   let now: number;
   let sc: ReturnType<typeof createSellerCentralHandlers>;
   let accounts: ReturnType<typeof createAccountHandlers>;
+  let popup: ReturnType<typeof createPopupHandlers>;
+  const clock = { now: () => now };
+  /** The background's wiring: accounts and the popup read the Seller Central tabs. */
+  const wire = (session: MemorySession) => {
+    sc = createSellerCentralHandlers({ session, tabs, clock });
+    accounts = createAccountHandlers({ db, clock, sellerCentral: sc });
+    popup = createPopupHandlers({ db, sellerCentral: sc });
+  };
 
   beforeEach(() => {
     db = new SettlebridgeDb(`test-${crypto.randomUUID()}`);
@@ -64,8 +73,7 @@ describe('seller central handlers', () => {
       setBadge: async (tabId: number, text: string) => void t.badges.set(tabId, text),
     };
     tabs = t;
-    sc = createSellerCentralHandlers(db, new MemorySession(), tabs, { now: () => now });
-    accounts = createAccountHandlers(db, { now: () => now }, sc.currentContext);
+    wire(new MemorySession());
   });
 
   const report = (
@@ -96,7 +104,7 @@ describe('seller central handlers', () => {
       amazonAccountName: 'Acme Trading LLC',
     });
     expect(await db.accounts.get(a.id)).toMatchObject({ merchantId: NA_MERCHANT, partnerAccountId: PARTNER });
-    const state = await accounts['popup/state']({}, tabCtx(0));
+    const state = await popup['popup/state']({}, tabCtx(0));
     expect(state.activeAccountId).toBe(a.id);
   });
 
@@ -122,7 +130,7 @@ describe('seller central handlers', () => {
     expect(bound).toMatchObject({ merchantId: EU_MERCHANT, marketplace: 'DE', partnerAccountId: PARTNER });
     // Matched by ids once the page shows Germany, whatever the header calls it.
     await report(5, EU_MERCHANT, DE, 'Irgendein Name');
-    expect((await accounts['popup/state']({}, tabCtx(0))).activeAccountId).toBe(de.id);
+    expect((await popup['popup/state']({}, tabCtx(0))).activeAccountId).toBe(de.id);
   });
 
   it('refuses to bind when no Seller Central tab has reported', async () => {
@@ -137,7 +145,7 @@ describe('seller central handlers', () => {
     await db.accounts.update(a.id, { merchantId: EU_MERCHANT, partnerAccountId: PARTNER });
     await report(5, NA_MERCHANT, US);
     tabs.active = 5;
-    const { url, tabId } = await sc['account/switch']({ accountId: a.id }, tabCtx(0));
+    const { url, tabId } = await accounts['account/switch']({ accountId: a.id }, tabCtx(0));
     expect(tabId).toBe(5);
     const link = new URL(url);
     expect(link.origin + link.pathname).toBe('https://sellercentral-europe.amazon.com/home');
@@ -164,7 +172,7 @@ describe('seller central handlers', () => {
       tabCtx(7),
     );
     tabs.active = 7;
-    const { url } = await sc['account/switch']({ accountId: a.id }, tabCtx(0));
+    const { url } = await accounts['account/switch']({ accountId: a.id }, tabCtx(0));
     const link = new URL(url);
     expect(link.origin + link.pathname).toBe('https://sellercentral.amazon.de/payments/past-settlements');
     expect(link.searchParams.get('mons_sel_mkid')).toBe(`amzn1.mp.o.${DE}`);
@@ -174,7 +182,7 @@ describe('seller central handlers', () => {
   it('opens a new tab when no Seller Central tab is open', async () => {
     const a = await accounts['account/create']({ name: 'Acme US', marketplace: 'US' }, tabCtx(0));
     await db.accounts.update(a.id, { merchantId: NA_MERCHANT });
-    await sc['account/switch']({ accountId: a.id }, tabCtx(0));
+    await accounts['account/switch']({ accountId: a.id }, tabCtx(0));
     expect(tabs.created).toHaveLength(1);
     expect(tabs.created[0]).toContain(
       `https://sellercentral.amazon.com/home?mons_sel_dir_mcid=${encodeURIComponent(NA_MERCHANT)}`,
@@ -183,7 +191,7 @@ describe('seller central handlers', () => {
 
   it('refuses to switch to an account not yet linked to Seller Central', async () => {
     const a = await accounts['account/create']({ name: 'Acme US', marketplace: 'US' }, tabCtx(0));
-    await expect(sc['account/switch']({ accountId: a.id }, tabCtx(0))).rejects.toMatchObject({
+    await expect(accounts['account/switch']({ accountId: a.id }, tabCtx(0))).rejects.toMatchObject({
       code: 'not_bound',
     });
     expect(tabs.created).toHaveLength(0);
@@ -194,7 +202,7 @@ describe('seller central handlers', () => {
     await db.accounts.update(a.id, { merchantId: NA_MERCHANT });
     await report(5, NA_MERCHANT, US, 'Acme Trading LLC', { path: '/payments/past-settlements' });
     tabs.active = 5;
-    await sc['account/switch']({ accountId: a.id }, tabCtx(0));
+    await accounts['account/switch']({ accountId: a.id }, tabCtx(0));
     // The refusal may come from the sign-in redirect on another host: the picker opens on ours.
     await sc['page/switch-refused']({ host: 'www.amazon.com' }, tabCtx(5));
     await sc['page/switch-refused']({ host: 'sellercentral.amazon.com' }, tabCtx(5));
@@ -210,7 +218,7 @@ describe('seller central handlers', () => {
   });
 
   it("keeps every tab's report when reports arrive together (no lost update)", async () => {
-    sc = createSellerCentralHandlers(db, new SlowSession(), tabs, { now: () => now });
+    wire(new SlowSession());
     await Promise.all([report(5, NA_MERCHANT, US), report(7, EU_MERCHANT, DE)]);
     expect((await sc.contextForTab(5))?.merchantId).toBe(NA_MERCHANT);
     expect((await sc.contextForTab(7))?.merchantId).toBe(EU_MERCHANT);
@@ -218,7 +226,7 @@ describe('seller central handlers', () => {
 
   it("keeps the new page's report that arrives while the switch to it is still settling", async () => {
     // Firefox: the tab's new page can report before tabs.update has resolved.
-    sc = createSellerCentralHandlers(db, new SlowSession(), tabs, { now: () => now });
+    wire(new SlowSession());
     const us = await accounts['account/create']({ name: 'Acme US', marketplace: 'US' }, tabCtx(0));
     await db.accounts.update(us.id, { merchantId: NA_MERCHANT });
     await report(5, EU_MERCHANT, DE);
@@ -229,7 +237,7 @@ describe('seller central handlers', () => {
       landed = report(tabId, NA_MERCHANT, US);
       await new Promise((r) => setTimeout(r, 1));
     };
-    await sc['account/switch']({ accountId: us.id }, tabCtx(0));
+    await accounts['account/switch']({ accountId: us.id }, tabCtx(0));
     await landed;
     const { context } = await sc['page/current']({}, tabCtx(0));
     expect(context?.merchantId).toBe(NA_MERCHANT);

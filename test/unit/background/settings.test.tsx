@@ -20,7 +20,7 @@ afterEach(() => {
 
 describe('relay address defaults', () => {
   it('tells the UI the local relay is a default nobody chose, until one is saved', async () => {
-    const h = createSettingsHandlers(memoryStore());
+    const h = createSettingsHandlers({ store: memoryStore() });
     expect(await h['settings/get']({}, {} as never)).toEqual({
       relayUrl: 'http://127.0.0.1:8787',
       isDefault: true,

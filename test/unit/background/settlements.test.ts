@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAccountHandlers } from '../../../lib/background/accounts';
 import { orgMappingId, setupId } from '../../../lib/background/books';
+import { systemClock } from '../../../lib/background/clock';
+import { createMappingHandlers } from '../../../lib/background/mapping';
 import { createOutbox, settlementStatusFrom } from '../../../lib/background/outbox';
 import type { RelayJobsPort } from '../../../lib/background/relay-port';
 import { createSettlementHandlers } from '../../../lib/background/settlements';
@@ -10,6 +12,7 @@ import { SettlebridgeDb } from '../../../lib/db';
 import type { Account } from '../../../lib/records';
 import type { InvoiceAttachment, Job, JobItem } from '../../../lib/relay-api';
 import { DEFAULT_MAPPING_DOCUMENT } from '../../../lib/settlement';
+import { noSellerCentral } from './no-seller-central';
 
 const fixture = (name: string) =>
   readFileSync(join(import.meta.dirname, '../../fixtures/settlements', name), 'utf8');
@@ -75,7 +78,7 @@ describe('settlements and the outbox', () => {
   let now: number;
   let account: Account;
   let outbox: ReturnType<typeof createOutbox>;
-  let handlers: ReturnType<typeof createSettlementHandlers>;
+  let handlers: ReturnType<typeof createSettlementHandlers> & ReturnType<typeof createMappingHandlers>;
   let tabAccount: Account | undefined;
 
   beforeEach(async () => {
@@ -84,7 +87,7 @@ describe('settlements and the outbox', () => {
     now = 1_700_000_000_000;
     const clock = { now: () => now };
     outbox = createOutbox({ db, relay: async () => relay, clock, random: () => 0.5 });
-    account = await createAccountHandlers(db, clock)['account/create'](
+    account = await createAccountHandlers({ db, clock, sellerCentral: noSellerCentral })['account/create'](
       { name: 'Acme US', marketplace: 'US' },
       page,
     );
@@ -104,7 +107,10 @@ describe('settlements and the outbox', () => {
       updatedAt: now,
     });
     tabAccount = account;
-    handlers = createSettlementHandlers({ db, outbox, accountForTab: async () => tabAccount, clock });
+    handlers = {
+      ...createSettlementHandlers({ db, outbox, accountForTab: async () => tabAccount, clock }),
+      ...createMappingHandlers({ db, clock, accountForTab: async () => tabAccount }),
+    };
   });
 
   const ingest = (file = 'us.tsv') =>
@@ -360,7 +366,7 @@ describe('outbox after a reconnect made elsewhere', () => {
   it('reads parked jobs back once the connection is connected again, without resume()', async () => {
     const db = new SettlebridgeDb(`test-${crypto.randomUUID()}`);
     const relay = new FakeJobs();
-    const outbox = createOutbox({ db, relay: async () => relay });
+    const outbox = createOutbox({ db, relay: async () => relay, clock: systemClock });
     await db.xeroConnections.put({
       id: 'c1',
       tenantId: 't1',
@@ -414,7 +420,7 @@ describe('outbox when Xero already holds the number with another total', () => {
     const db = new SettlebridgeDb(`test-${crypto.randomUUID()}`);
     const relay = new FakeJobs();
     relay.finishOnRead = false;
-    const outbox = createOutbox({ db, relay: async () => relay });
+    const outbox = createOutbox({ db, relay: async () => relay, clock: systemClock });
     await db.xeroConnections.put({
       id: 'c1',
       tenantId: 't1',

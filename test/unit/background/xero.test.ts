@@ -1,9 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAccountHandlers } from '../../../lib/background/accounts';
+import { systemClock } from '../../../lib/background/clock';
 import { createConnectionHandlers } from '../../../lib/background/connections';
 import { createXeroHandlers, type XeroDeps } from '../../../lib/background/xero';
 import { SettlebridgeDb } from '../../../lib/db';
 import { FakeRelay } from './fake-relay';
+import { noSellerCentral } from './no-seller-central';
 
 const ctx = { sender: {} };
 
@@ -12,7 +14,7 @@ describe('xero handlers', () => {
   let relay: FakeRelay;
   let flow: (url: string) => Promise<string>;
   let xero: ReturnType<typeof createXeroHandlers> & ReturnType<typeof createConnectionHandlers>;
-  const accounts = () => createAccountHandlers(db);
+  const accounts = () => createAccountHandlers({ db, clock: systemClock, sellerCentral: noSellerCentral });
 
   beforeEach(async () => {
     db = new SettlebridgeDb(`test-${crypto.randomUUID()}`);
@@ -22,6 +24,7 @@ describe('xero handlers', () => {
       `https://ext.chromiumapp.org/xero?relay_code=${new URL(url).searchParams.get('relay')}`;
     const deps: XeroDeps = {
       db,
+      clock: systemClock,
       relay: async () => relay,
       webAuthFlow: (u) => flow(u),
       returnUrl: () => 'https://ext.chromiumapp.org/xero',

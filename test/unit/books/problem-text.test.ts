@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type BooksProblem, checkInvoiceAgainstBooks } from '../../../lib/books/check';
 import { booksProblemText } from '../../../lib/books-problem-text';
 import { setLocale } from '../../../lib/i18n';
+// Every language's catalog, for the tests in other languages.
+import '../../../lib/i18n-catalogs';
 import type { InvoicePayload } from '../../../lib/relay-api';
 import { relayErrorText, relayStepFailed } from '../../../lib/relay-error-text';
 import { AU_TENANT_ID, UK_TENANT_ID } from '../../../xero-sim/seed';

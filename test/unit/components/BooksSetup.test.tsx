@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BooksSetup } from '../../../components/BooksSetup';
 import { missingGroups, planAmazonAccounts, suggestSetup } from '../../../lib/books/setup';
 import { setLocale } from '../../../lib/i18n';
+// Every language's catalog, for the tests in other languages.
+import '../../../lib/i18n-catalogs';
 import type { Account } from '../../../lib/records';
 import type { BooksLoadResult } from '../../../lib/views';
 import { UK_TENANT_ID } from '../../../xero-sim/seed';

@@ -5,6 +5,8 @@ import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SettlementPreview } from '../../../../components/in-page/SettlementPreview';
 import { setLocale } from '../../../../lib/i18n';
+// Every language's catalog, for the tests in other languages.
+import '../../../../lib/i18n-catalogs';
 import { buildInvoices, summariseSettlement, toReport } from '../../../../lib/settlement';
 import type { SettlementView } from '../../../../lib/views';
 
