@@ -1,7 +1,7 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AccountXeroStatus } from '@/lib/account-status';
 import { t, tp } from '@/lib/i18n';
-import type { Account } from '@/lib/records';
+import type { Account } from '@/lib/record-schemas';
 import { XeroStatus } from './XeroStatus';
 
 export interface SwitcherItem {

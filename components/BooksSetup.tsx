@@ -3,7 +3,7 @@ import { useAction } from '@/components/use-action';
 import { accountLabel } from '@/lib/books/check';
 import { accountsFor, type GroupChoice, LINE_GROUPS, type LineGroup, taxRatesFor } from '@/lib/books/setup';
 import { type MessageKey, t, tp } from '@/lib/i18n';
-import type { Account } from '@/lib/records';
+import type { Account } from '@/lib/record-schemas';
 import type { NewAccount } from '@/lib/relay-api';
 import type { BooksLoadResult } from '@/lib/views';
 

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useAction } from '@/components/use-action';
 import { type MessageKey, t, tp } from '@/lib/i18n';
-import type { Account, XeroConnection } from '@/lib/records';
+import type { Account, XeroConnection } from '@/lib/record-schemas';
 
 export interface ConnectionRow extends XeroConnection {
   accountIds: string[];

@@ -4,7 +4,7 @@ import { errorMessage } from '@/lib/errors';
 import { t } from '@/lib/i18n';
 import { marketplaceName } from '@/lib/marketplace-name';
 import { marketplaceByCode } from '@/lib/marketplaces';
-import type { Account } from '@/lib/records';
+import type { Account } from '@/lib/record-schemas';
 import { CreateAccountForm } from './CreateAccountForm';
 import { CurrencyNotice } from './CurrencyNotice';
 import { type ShareCandidate, ShareXeroDialog } from './ShareXeroDialog';

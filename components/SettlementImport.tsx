@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { errorMessage } from '@/lib/errors';
 import { t } from '@/lib/i18n';
-import type { Account } from '@/lib/records';
+import type { Account } from '@/lib/record-schemas';
 import { decodeSettlementBytes } from '@/lib/settlement/parse';
 import type { SettlementView } from '@/lib/views';
 import { SettlementPreview } from './in-page/SettlementPreview';

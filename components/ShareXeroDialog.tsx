@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useAction } from '@/components/use-action';
 import { t } from '@/lib/i18n';
-import type { Account } from '@/lib/records';
+import type { Account } from '@/lib/record-schemas';
 
 export interface ShareCandidate {
   account: Account;

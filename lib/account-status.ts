@@ -1,5 +1,5 @@
 import { t } from './i18n';
-import type { Account, XeroConnection } from './records';
+import type { Account, XeroConnection } from './record-schemas';
 
 export type AccountXeroStatus =
   | { kind: 'not_connected' }

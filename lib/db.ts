@@ -13,7 +13,7 @@ import {
   type Settlement,
   upgradeStoredAccountIds,
   type XeroConnection,
-} from './records';
+} from './record-schemas';
 import { DATABASES, TABLES } from './storage';
 
 export const DB_NAME = DATABASES.main;
@@ -39,7 +39,7 @@ export class SettlebridgeDb extends Dexie {
 
     // ---- Seller Central ids (version 2) --------------------------------------------------
     // Accounts: merchant and partner account ids now follow Amazon's real formats
-    // (records.ts); a stored id that does not is dropped so the account asks to be connected
+    // (record-schemas.ts); a stored id that does not is dropped so the account asks to be connected
     // to Amazon again. Settlements: indexed by the statements page's referenceId.
     this.version(2)
       .stores({ settlements: 'key, accountId, settlementId, status, referenceId' })

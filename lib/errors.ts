@@ -25,7 +25,7 @@ export class AppError extends Error implements ErrorInfo {
 }
 
 /**
- * The schemas' own messages (lib/records.ts, lib/settings.ts, lib/messages.ts, lib/history.ts)
+ * The schemas' own messages (lib/record-schemas.ts, lib/settings.ts, lib/messages.ts, lib/history.ts)
  * are English sentences; the catalogs' `validation.*` entries repeat them in English, so a
  * message found there is shown in the seller's language. test/unit/locale-strings.test.ts
  * checks that every such schema message has its entry.

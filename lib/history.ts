@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { HISTORY_PAGE_SIZE } from './history-constants';
-import { SettlementStatus } from './records';
+import { SettlementStatus } from './record-schemas';
 
 export { HISTORY_PAGE_SIZE, PROBLEM_STATUSES } from './history-constants';
 

@@ -1,6 +1,6 @@
 import { marketplaceById } from './marketplaces';
 import type { PageContext } from './page-context';
-import type { Account } from './records';
+import type { Account } from './record-schemas';
 
 /**
  * Which of the user's accounts a Seller Central page is showing: by ids only (merchant id

@@ -31,7 +31,7 @@ import {
   MarketplaceCode,
   upgradeStoredAccountIds,
   XeroConnection,
-} from './records';
+} from './record-schemas';
 import { Settings, SettingsView } from './settings';
 import { BooksCheckResult, BooksCreateResult, BooksLoadResult, SettlementView } from './views';
 

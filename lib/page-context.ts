@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DelegationContext, MarketplaceId, MerchantId, PartnerAccountId } from './records';
+import { DelegationContext, MarketplaceId, MerchantId, PartnerAccountId } from './record-schemas';
 
 /** One merchant + marketplace pair of the global account (the switcher's regional accounts). */
 export const RegionalAccount = z.object({

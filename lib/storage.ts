@@ -19,7 +19,7 @@
  */
 import { z } from 'zod';
 import { PageContext } from './page-context';
-import { Account, Mapping, Send, Settlement, XeroConnection } from './records';
+import { Account, Mapping, Send, Settlement, XeroConnection } from './record-schemas';
 import { Settings } from './settings';
 
 /** IndexedDB databases, one each per browser profile. */

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { LINE_GROUPS } from './books/setup';
-import { ConnectionStatus, SettlementStatus } from './records';
+import { ConnectionStatus, SettlementStatus } from './record-schemas';
 import { NewAccount, OrganisationBooks } from './relay-api';
 import type { SettlementReport as EngineReport } from './settlement';
 

@@ -11,6 +11,7 @@ import { EXTENSION_ORIGIN } from '../lib/relay-api';
 import { globalBudget, RegistrationLimiter, registrationLimit } from './auth/limits';
 import { rateLimit, requireInstall } from './auth/middleware';
 import { clientAddress } from './client-address';
+import type { AppEnv, RelayDeps } from './deps';
 import { DomainError, domainErrorToHttp, RelayHttpError } from './errors';
 import { realClock, type SchedulerClock } from './jobs/clock';
 import { type OrgLimits, OrgScheduler } from './jobs/scheduler';
@@ -22,7 +23,6 @@ import { connectOauthRoutes, connectRoutes } from './routes/connect';
 import { connectionRoutes } from './routes/connections';
 import { installRoutes } from './routes/installs';
 import { invoiceJobRoutes, invoiceJobSubmitRoutes } from './routes/invoice-jobs';
-import type { AppEnv, Services } from './services';
 import { pingDb } from './store/db';
 import type { Store } from './store/queries';
 import { failureToHttp, reconnectNeeded, TokenService } from './tokens';
@@ -34,7 +34,7 @@ import { XeroFailure } from './xero/errors';
 import { OrganisationFactsCache } from './xero/org-facts';
 
 export interface AppDeps {
-  config: Services['config'];
+  config: RelayDeps['config'];
   schedulerClock?: SchedulerClock;
   orgLimits?: Partial<OrgLimits>;
   /** Deadline of every scheduled call to Xero. */
@@ -69,7 +69,7 @@ export function createApp(deps: AppDeps): RelayApp {
   const schedulerClock = deps.schedulerClock ?? realClock;
   const jobs = new JobStore(deps.store, deps.config.XERO_WEB_URL);
   const scheduler = new OrgScheduler(deps.store, schedulerClock, deps.orgLimits, deps.xeroCallDeadlineMs);
-  const s: Services = {
+  const s: RelayDeps = {
     ...deps,
     now,
     tokens,
@@ -283,7 +283,7 @@ export function createApp(deps: AppDeps): RelayApp {
  * with the guard of its own, and answers before the shared middleware would run.
  */
 function protectedRoutes(
-  s: Services,
+  s: RelayDeps,
   { guard, limitBody }: { guard: MiddlewareHandler<AppEnv>; limitBody: MiddlewareHandler<AppEnv> },
 ) {
   return new Hono<AppEnv>()

@@ -11,9 +11,9 @@ import type {
   NewAccount,
   OrganisationBooks,
 } from '../lib/relay-api';
+import type { RelayDeps } from './deps';
 import { RelayHttpError } from './errors';
 import type { XeroCallKind } from './jobs/scheduler';
-import type { Services } from './services';
 import type { ConnectionRow } from './store/queries';
 import { ADMISSION_WAIT_MS } from './xero/books';
 import { xeroCall } from './xero/calls';
@@ -25,7 +25,7 @@ import { XeroFailure } from './xero/errors';
  * ADMISSION_WAIT_MS, then 429 rate_limited), the call's deadline and its outcome count.
  */
 function call<T>(
-  s: Services,
+  s: RelayDeps,
   row: ConnectionRow,
   kind: XeroCallKind,
   fn: (token: string, signal: AbortSignal) => Promise<{ value: T; limits: LimitHeaders }>,
@@ -38,7 +38,7 @@ function call<T>(
 
 /** Cached unless `refresh`; each read is its own scheduled call. */
 export async function readOrganisationBooks(
-  s: Services,
+  s: RelayDeps,
   row: ConnectionRow,
   refresh: boolean,
 ): Promise<OrganisationBooks> {
@@ -75,7 +75,7 @@ export async function readOrganisationBooks(
  * outages) and Xero's own validation still refuses a bad line when it is posted.
  */
 export async function checkBooksBeforeQueueing(
-  s: Services,
+  s: RelayDeps,
   row: ConnectionRow,
   invoices: { idempotencyKey: string; invoice: InvoicePayload }[],
 ): Promise<void> {
@@ -117,7 +117,7 @@ export async function checkBooksBeforeQueueing(
  * books read afresh.
  */
 export async function createBooksAccounts(
-  s: Services,
+  s: RelayDeps,
   row: ConnectionRow,
   accounts: readonly NewAccount[],
 ): Promise<CreateAccountsResponse> {

@@ -2,8 +2,8 @@
 // choose the organisation of a sign-in that covered several, disconnect, enable a currency.
 // The routes (routes/connections.ts) check access first and map the answers.
 import type { Organisation } from '../lib/relay-api';
+import type { RelayDeps } from './deps';
 import { DomainError, type RelayHttpError } from './errors';
-import type { Services } from './services';
 import type { ConnectionRow, TenantRecord } from './store/queries';
 import { isDisconnected } from './tokens';
 import { xeroCall } from './xero/calls';
@@ -13,12 +13,12 @@ import { xeroCall } from './xero/calls';
  * once for every concurrent ask and kept a short while (relay/xero/org-facts.ts), so a
  * burst of popups costs the organisation three calls, not three per popup.
  */
-export function organisationFacts(s: Services, row: ConnectionRow, isFresh = false): Promise<Organisation> {
+export function organisationFacts(s: RelayDeps, row: ConnectionRow, isFresh = false): Promise<Organisation> {
   if (isFresh) s.factsCache.drop(row.tenant_id, row.id);
   return s.factsCache.get(row.tenant_id, row.id, () => readFacts(s, row));
 }
 
-async function readFacts(s: Services, row: ConnectionRow): Promise<Organisation> {
+async function readFacts(s: RelayDeps, row: ConnectionRow): Promise<Organisation> {
   const tenant = row.tenant_id;
   // Every call settles before the answer: a failure (say Xero's 401/403 after a disconnect
   // inside Xero, which marks the connection needs_reconnect) is not answered while the
@@ -50,7 +50,7 @@ async function readFacts(s: Services, row: ConnectionRow): Promise<Organisation>
  * had that organisation). Choosing again what is chosen is a harmless repeat.
  */
 export async function chooseTenant(
-  s: Services,
+  s: RelayDeps,
   row: ConnectionRow,
   tenantId: string,
 ): Promise<ConnectionRow> {
@@ -132,7 +132,7 @@ export async function chooseTenant(
  * Forgets the connection's tokens (at Xero too, as far as that is safe) and answers the
  * accounts that lost their access.
  */
-export async function disconnect(s: Services, row: ConnectionRow): Promise<string[]> {
+export async function disconnect(s: RelayDeps, row: ConnectionRow): Promise<string[]> {
   if (row.status === 'disconnected') return [];
   // Xero keeps one connection per user and organisation, and revoking a refresh token
   // removes *every* organisation that user connected to the app (its docs, "Revoking
@@ -183,7 +183,7 @@ export async function disconnect(s: Services, row: ConnectionRow): Promise<strin
 }
 
 /** Enables `currency` in the organisation when its plan allows; answers its currencies. */
-export async function enableCurrency(s: Services, row: ConnectionRow, currency: string): Promise<string[]> {
+export async function enableCurrency(s: RelayDeps, row: ConnectionRow, currency: string): Promise<string[]> {
   const org = await organisationFacts(s, row);
   if (org.currencies.includes(currency)) return org.currencies;
   if (!org.multiCurrency) {

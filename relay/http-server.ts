@@ -18,8 +18,8 @@ import type { Hono } from 'hono';
 import { EXTENSION_ORIGIN } from '../lib/relay-api';
 import { markRegistrationCounted, type Refusal, type RegistrationLimiter } from './auth/limits';
 import { rawClientAddress } from './client-address';
+import type { AppEnv } from './deps';
 import type { RelayConfig } from './env';
-import type { AppEnv } from './services';
 
 export interface RelayHttpDeps {
   app: Hono<AppEnv>;

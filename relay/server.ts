@@ -6,8 +6,8 @@
 // whoever takes it next (this relay after a restart, or another instance once the lease
 // ends) finds it in Xero instead of posting it twice. A second signal exits at once.
 import type { AddressInfo } from 'node:net';
+import { buildRelay, createLogger, type Relay, relayServer } from './build-relay';
 import { ConfigError, parseEnv } from './env';
-import { buildRelay, createLogger, type Relay, relayServer } from './runtime';
 import { SchemaOutOfDateError } from './store/db';
 
 async function main() {

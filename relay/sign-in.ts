@@ -3,16 +3,16 @@
 // has the routes and the browser's OAuth pages; relay/README.md, "Connecting safely", why).
 import { generators } from 'openid-client';
 import { isAllowedReturnUrl } from './auth/return-url';
+import type { RelayDeps } from './deps';
 import { DomainError } from './errors';
-import { randomToken, sha256 } from './secrets';
-import type { Services } from './services';
+import { randomToken, sha256 } from './one-time-codes';
 import type { RelayCodeRow, Store, TenantRecord } from './store/queries';
 
 const STATE_TTL_MS = 10 * 60_000;
 
 /** A sign-in for `installId`: Xero's authorise URL and the relay's launch URL for it. */
 export async function startSignIn(
-  s: Services,
+  s: RelayDeps,
   installId: string,
   { accountId, returnUrl, connectionId }: { accountId: string; returnUrl: string; connectionId?: string },
 ) {
@@ -52,7 +52,7 @@ export async function startSignIn(
 }
 
 /** Turns the relay code of a finished sign-in into a connection of `installId`, once. */
-export async function redeemSignIn(s: Services, installId: string, relayCode: string) {
+export async function redeemSignIn(s: RelayDeps, installId: string, relayCode: string) {
   const codeHash = sha256(relayCode);
   const now = s.now();
   const result = await s.store.transaction(async (store) => {

@@ -33,7 +33,7 @@ import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { MARKETPLACES } from '../lib/marketplaces';
 import { BACKUP_FORMAT, type Backup } from '../lib/messages';
-import type { Account, XeroConnection } from '../lib/records';
+import type { Account, XeroConnection } from '../lib/record-schemas';
 import {
   alternate,
   BLANK_PAGE,

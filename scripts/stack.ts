@@ -10,8 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import { buildRelay, createLogger } from '../relay/build-relay';
 import { ConfigError, parseEnv } from '../relay/env';
-import { buildRelay, createLogger } from '../relay/runtime';
 import { SEED_CLIENT_ID, SEED_CLIENT_SECRET, seedWithAmazonSection } from '../xero-sim/seed';
 import { startSim } from '../xero-sim/start';
 

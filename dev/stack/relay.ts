@@ -12,8 +12,14 @@ import pg from 'pg';
 import { DEV_CHROME_EXTENSION_ID } from '../../lib/extension-ids';
 import { fromKeyPair, generateKeyPair, type InstallKey } from '../../lib/install-key';
 import { createRelayClient, type RelayClient } from '../../lib/relay-client';
+import {
+  type BuildOptions,
+  buildRelay,
+  createLogger,
+  type Relay,
+  relayServer,
+} from '../../relay/build-relay';
 import { parseEnv, type RelayConfig } from '../../relay/env';
-import { type BuildOptions, buildRelay, createLogger, type Relay, relayServer } from '../../relay/runtime';
 import { SEED_CLIENT_ID, SEED_CLIENT_SECRET, seedWithAmazonSection } from '../../xero-sim/seed';
 import { type RunningSim, type StartSimOptions, startSim } from '../../xero-sim/start';
 

@@ -9,7 +9,7 @@ import { LANGUAGE_STORAGE_KEY, LOCALE_NAMES, LOCALES, type Locale, storedChoice,
 import { applyLocale } from '@/lib/i18n-load';
 import { sendMessage } from '@/lib/message-client';
 import type { MessageOutput } from '@/lib/messages';
-import type { Account } from '@/lib/records';
+import type { Account } from '@/lib/record-schemas';
 import { sendToBackground as send } from '@/lib/send-to-background';
 import type { SettingsView } from '@/lib/settings';
 

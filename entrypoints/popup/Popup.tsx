@@ -12,7 +12,7 @@ import { marketplaceByCode } from '@/lib/marketplaces';
 import { sendMessage } from '@/lib/message-client';
 import type { MessageOutput } from '@/lib/messages';
 import { type PopupSnapshot, writePopupSnapshot } from '@/lib/popup-snapshot';
-import type { Account } from '@/lib/records';
+import type { Account } from '@/lib/record-schemas';
 import { sendToBackground as send } from '@/lib/send-to-background';
 import type { SettingsView } from '@/lib/settings';
 

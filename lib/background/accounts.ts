@@ -4,7 +4,7 @@ import { t } from '../i18n';
 import { marketplaceName } from '../marketplace-name';
 import { marketplaceByCode, marketplaceById } from '../marketplaces';
 import type { Handlers } from '../messages';
-import { Account } from '../records';
+import { Account } from '../record-schemas';
 import { switchUrl } from '../seller-central/page';
 import type { Clock } from './clock';
 import type { SellerCentral } from './seller-central';

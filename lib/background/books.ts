@@ -26,7 +26,7 @@ import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
 import { type MessageKey, t } from '../i18n';
 import type { Handlers } from '../messages';
-import type { Account, XeroConnection } from '../records';
+import type { Account, XeroConnection } from '../record-schemas';
 import type { InvoicePayload, OrganisationBooks } from '../relay-api';
 import { type RelayStep, relayStepFailed } from '../relay-error-text';
 import { parseMapping, settle, toXeroPayload } from '../settlement';

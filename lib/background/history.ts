@@ -13,7 +13,7 @@ import { AppError } from '../errors';
 import { type HistoryPage, type HistoryRow, PROBLEM_STATUSES, type ProblemSummary } from '../history';
 import { getLocale, type MessageKey, t, tp } from '../i18n';
 import type { Handlers } from '../messages';
-import type { Send, Settlement, SettlementStatus } from '../records';
+import type { Send, Settlement, SettlementStatus } from '../record-schemas';
 import { formatMinor } from '../settlement/money';
 import { safeXeroUrl } from '../xero-url';
 import type { Clock } from './clock';

@@ -10,7 +10,7 @@ import { type AuditTrail, auditTrail } from '../books/audit-trail';
 import type { SettlebridgeDb } from '../db';
 import { errorMessage } from '../errors';
 import { getLocale, t } from '../i18n';
-import type { Send, SendState, SettlementStatus } from '../records';
+import type { Send, SendState, SettlementStatus } from '../record-schemas';
 import type { InvoicePayload, JobItem } from '../relay-api';
 import { relayErrorText } from '../relay-error-text';
 import type { SettlementReport } from '../settlement/report';

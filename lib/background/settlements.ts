@@ -9,7 +9,7 @@ import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
 import { t } from '../i18n';
 import type { HandlerContext, Handlers } from '../messages';
-import type { Account, Settlement } from '../records';
+import type { Account, Settlement } from '../record-schemas';
 import type { InvoicePayload } from '../relay-api';
 import {
   DEFAULT_MAPPING_DOCUMENT,

@@ -8,7 +8,7 @@ import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
 import { type Params, t } from '../i18n';
 import type { Handlers } from '../messages';
-import type { Account, XeroConnection } from '../records';
+import type { Account, XeroConnection } from '../record-schemas';
 import type { Connection } from '../relay-api';
 import { type RelayStep, relayStepFailed } from '../relay-error-text';
 import type { Clock } from './clock';

@@ -9,12 +9,12 @@
  * - every regional account of a global account, `GET PATHS.regionalAccountsJson?globalAccountId=…`:
  *   a list of such `regionalAccount` objects (bare, or under `regionalAccounts`).
  *
- * Untrusted input: every id goes through its schema (records.ts) and is dropped when it does
+ * Untrusted input: every id goes through its schema (record-schemas.ts) and is dropped when it does
  * not fit, labels are trimmed and capped, and nothing here throws.
  */
 import { z } from 'zod';
 import type { RegionalAccount } from '../page-context';
-import { DelegationContext, MarketplaceId, MerchantId, PartnerAccountId } from '../records';
+import { DelegationContext, MarketplaceId, MerchantId, PartnerAccountId } from '../record-schemas';
 import { cleanLabel } from './labels';
 
 export interface JsonContext {

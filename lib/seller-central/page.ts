@@ -4,7 +4,7 @@
  * absence and returns what it found; nothing here writes to the page.
  */
 import type { PageContext } from '../page-context';
-import { MarketplaceId, MerchantId } from '../records';
+import { MarketplaceId, MerchantId } from '../record-schemas';
 import { cleanLabel } from './labels';
 
 export const SELECTORS = {

@@ -31,12 +31,12 @@ export {
 export {
   keyLabel,
   type LineTarget,
+  type LineTypeKey,
   type MappingRule,
   MappingRuleSchema,
   parseMapping,
   parseMappingJson,
   resolveKey,
-  type SettlementKey,
   type SettlementMapping,
   type SettlementMappingInput,
   SettlementMappingSchema,

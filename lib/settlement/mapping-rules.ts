@@ -1,11 +1,14 @@
 /**
- * Matching a settlement key to the mapping's rules, without zod (the schema and its
- * validation are in mapping.ts), so the summariser and the command line load only this.
+ * Matching a line type (transaction type / amount type / amount description) to the
+ * mapping's rules, without zod (the schema and its validation are in mapping.ts), so the
+ * summariser and the command line load only this. "Settlement key" means the stored
+ * settlement's key (lib/messages.ts), never this.
  */
 
 import type { MappingRule, SettlementMapping } from './mapping.ts';
 
-export interface SettlementKey {
+/** What identifies a settlement line's type, and so its mapping rule. */
+export interface LineTypeKey {
   transactionType: string;
   amountType: string;
   amountDescription: string;
@@ -21,7 +24,7 @@ export interface LineTarget {
 }
 
 /** The key as shown to users and in the JSON output: "Order/ItemPrice/Principal". */
-export function keyLabel(key: SettlementKey): string {
+export function keyLabel(key: LineTypeKey): string {
   return `${key.transactionType}/${key.amountType}/${key.amountDescription}`;
 }
 
@@ -43,7 +46,7 @@ function specificity(rule: MappingRule): number {
  * the unmapped suspense account and a description that names the key, and `kind: 'unmapped'`
  * so callers can report them.
  */
-export function resolveKey(mapping: SettlementMapping, key: SettlementKey): LineTarget {
+export function resolveKey(mapping: SettlementMapping, key: LineTypeKey): LineTarget {
   let best: MappingRule | undefined;
   let bestScore = -1;
   for (const rule of mapping.rules) {

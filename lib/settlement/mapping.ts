@@ -66,8 +66,8 @@ export {
   keyLabel,
   type LineKind,
   type LineTarget,
+  type LineTypeKey,
   resolveKey,
-  type SettlementKey,
 } from './mapping-rules.ts';
 
 /** Validates a mapping document (already JSON-parsed). */

@@ -12,7 +12,7 @@
 import { DEFAULT_MAPPING } from './default-mapping.ts';
 import { ok, type Result } from './errors.ts';
 import type { SettlementMapping } from './mapping.ts';
-import { keyLabel, type LineTarget, resolveKey, type SettlementKey } from './mapping-rules.ts';
+import { keyLabel, type LineTarget, type LineTypeKey, resolveKey } from './mapping-rules.ts';
 import {
   type ParseStats,
   parseSettlementStream,
@@ -34,7 +34,7 @@ export interface PartTotal {
   amount: bigint;
 }
 
-export interface SummaryGroup extends SettlementKey {
+export interface SummaryGroup extends LineTypeKey {
   /** "transaction-type/amount-type/amount-description". */
   key: string;
   /** The marketplace-name, when summarised by marketplace; null otherwise. */
@@ -155,7 +155,7 @@ export class SettlementSummariser implements SettlementSink {
     const perMarketplace = new Map<string, number>();
     let rowTotal = 0n;
     for (const acc of this.groups) {
-      const key: SettlementKey = {
+      const key: LineTypeKey = {
         transactionType: acc.transactionType,
         amountType: acc.amountType,
         amountDescription: acc.amountDescription,

@@ -2,8 +2,8 @@
 // using it a granted account on a connection that still works. Reads what authentication
 // already read for the request (`currentConnection`), so a check costs no extra store trip.
 import type { Context } from 'hono';
+import type { AppEnv, RelayDeps } from '../deps';
 import { DomainError } from '../errors';
-import type { AppEnv, Services } from '../services';
 import type { ConnectionRow } from '../store/queries';
 import { isDisconnected, needsReconnect, tenantNotChosen } from '../tokens';
 import { currentConnection, isGranted } from './middleware';
@@ -21,7 +21,7 @@ const notGrantedToAccount = () =>
  */
 export type StrangerRefusal = 'install' | 'account';
 
-export function connectionAccess(s: Pick<Services, 'store'>) {
+export function connectionAccess(s: Pick<RelayDeps, 'store'>) {
   /** The connection, when the calling install owns it. */
   async function owned(c: Context<AppEnv>, connectionId: string, stranger: StrangerRefusal = 'install') {
     const conn = await currentConnection(c, s, connectionId);

@@ -6,8 +6,8 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Logger } from 'pino';
+import type { AppEnv, RelayDeps } from '../deps';
 import { RelayHttpError } from '../errors';
-import type { AppEnv, Services } from '../services';
 import { clientAddress } from './client-address';
 
 /** Fixed windows keyed by anything; old keys are swept as the map grows. */
@@ -36,7 +36,7 @@ const tooMany = (message: string, retry: number) =>
   });
 
 /** Every request except health checks counts against the instance's per-second budget. */
-export function globalBudget(s: Services) {
+export function globalBudget(s: RelayDeps) {
   const counter = new WindowCounter(1000);
   return createMiddleware<AppEnv>(async (c, next) => {
     if (c.req.path === '/healthz' || c.req.path === '/readyz') return next();
@@ -129,7 +129,7 @@ export class RegistrationLimiter {
 }
 
 /** The app's check, for a request Node's raw listener has not already counted. */
-export function registrationLimit(s: Services, limiter: RegistrationLimiter) {
+export function registrationLimit(s: RelayDeps, limiter: RegistrationLimiter) {
   return (c: Context<AppEnv>) => {
     const incoming = (c.env as { incoming?: object } | undefined)?.incoming;
     if (incoming && isRegistrationCounted(incoming)) return;

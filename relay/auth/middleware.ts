@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import type { AppEnv, RelayDeps } from '../deps';
 import { RelayHttpError } from '../errors';
-import type { AppEnv, Services } from '../services';
 import type { ConnectionRow } from '../store/queries';
 import { proofExpiry, replayed, verifyProofSignature } from './dpop';
 
@@ -18,7 +18,7 @@ const CONNECTION_PATH = /^\/v1\/connections\/([^/]{1,200})(?:\/|$)/;
  * on PGlite, which one process owns, from memory kept exact (store/auth-cache.ts,
  * store/proof-memory.ts).
  */
-export const requireInstall = (s: Services) =>
+export const requireInstall = (s: RelayDeps) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const now = s.now();
     const path = c.req.path;
@@ -60,7 +60,7 @@ export const requireInstall = (s: Services) =>
  */
 export async function currentConnection(
   c: Context<AppEnv>,
-  s: Pick<Services, 'store'>,
+  s: Pick<RelayDeps, 'store'>,
   connectionId: string,
 ): Promise<{ row: ConnectionRow; accountIds?: readonly string[] } | undefined> {
   const read = c.get('connection');
@@ -71,7 +71,7 @@ export async function currentConnection(
 
 /** Whether `accountId` holds a grant on the connection, from `currentConnection`'s answer. */
 export async function isGranted(
-  s: Pick<Services, 'store'>,
+  s: Pick<RelayDeps, 'store'>,
   conn: { row: ConnectionRow; accountIds?: readonly string[] },
   accountId: string,
 ): Promise<boolean> {
@@ -82,7 +82,7 @@ export async function isGranted(
  * Per-install fixed window, in memory: each instance enforces it on the calls it serves,
  * which bounds one install's load per instance (the store stays the shared truth).
  */
-export function rateLimit(s: Services) {
+export function rateLimit(s: RelayDeps) {
   const windows = new Map<string, { start: number; count: number }>();
   return createMiddleware<AppEnv>(async (c, next) => {
     const now = s.now();

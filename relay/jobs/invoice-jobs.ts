@@ -3,8 +3,8 @@
 // connection's own, from relay/tokens.ts); the route maps the answers.
 import type { InvoiceAttachment, InvoicePayload, Job } from '../../lib/relay-api';
 import { checkBooksBeforeQueueing } from '../books';
+import type { RelayDeps } from '../deps';
 import { DomainError } from '../errors';
-import type { Services } from '../services';
 import type { ConnectionRow } from '../store/queries';
 import { secondsRemaining } from './estimate';
 
@@ -15,7 +15,7 @@ export interface InvoiceBatch {
 }
 
 /** One install may not fill the queue (and the organisations' Xero budget) for everyone. */
-async function checkQuota(s: Services, { installId, invoices }: InvoiceBatch): Promise<void> {
+async function checkQuota(s: RelayDeps, { installId, invoices }: InvoiceBatch): Promise<void> {
   const queued = await s.store.installQueue(installId);
   const adding = invoices.reduce(
     (n, i) =>
@@ -39,7 +39,7 @@ async function checkQuota(s: Services, { installId, invoices }: InvoiceBatch): P
  * quota, every line fitting the organisation's books, then stored atomically (JobStore.submit)
  * and the worker told.
  */
-export async function submitInvoiceJob(s: Services, row: ConnectionRow, batch: InvoiceBatch) {
+export async function submitInvoiceJob(s: RelayDeps, row: ConnectionRow, batch: InvoiceBatch) {
   await checkQuota(s, batch);
   await checkBooksBeforeQueueing(s, row, batch.invoices);
   const result = await s.jobs.submit(
@@ -66,7 +66,7 @@ export async function submitInvoiceJob(s: Services, row: ConnectionRow, batch: I
 }
 
 /** The job as `installId` (its creator, only) may read it, with an estimate of the wait. */
-export async function readInvoiceJob(s: Services, jobId: string, installId: string): Promise<Job> {
+export async function readInvoiceJob(s: RelayDeps, jobId: string, installId: string): Promise<Job> {
   const job = await s.jobs.getJob(jobId);
   if (!job) throw new DomainError('not_found', 'That invoice job was not found.');
   if (job.installId !== installId) {

@@ -4,10 +4,10 @@ import { Hono } from 'hono';
 import { relayRoutes } from '../../lib/relay-api';
 import { connectionAccess } from '../auth/connection-access';
 import { createBooksAccounts, readOrganisationBooks } from '../books';
-import type { AppEnv, Services } from '../services';
+import type { AppEnv, RelayDeps } from '../deps';
 import { validate } from '../validate';
 
-export function booksRoutes(s: Services) {
+export function booksRoutes(s: RelayDeps) {
   const { usable } = connectionAccess(s);
 
   return new Hono<AppEnv>()

@@ -11,8 +11,8 @@ import { Hono } from 'hono';
 import { generators } from 'openid-client';
 import { relayRoutes } from '../../lib/relay-api';
 import { SignInBinding } from '../auth/sign-in-binding';
-import { randomToken, sha256 } from '../secrets';
-import type { AppEnv, Services } from '../services';
+import type { AppEnv, RelayDeps } from '../deps';
+import { randomToken, sha256 } from '../one-time-codes';
 import { redeemSignIn, startSignIn } from '../sign-in';
 import type { TenantRecord } from '../store/queries';
 import { validate } from '../validate';
@@ -21,7 +21,7 @@ import { XeroFailure } from '../xero/errors';
 
 const RELAY_CODE_TTL_MS = 5 * 60_000;
 
-export function connectRoutes(s: Services) {
+export function connectRoutes(s: RelayDeps) {
   return new Hono<AppEnv>()
     .post('/start', validate('json', relayRoutes.startConnect.request), async (c) =>
       c.json(await startSignIn(s, c.get('installId'), c.req.valid('json'))),
@@ -54,7 +54,7 @@ function withParams(returnUrl: string, params: Record<string, string>): string {
  * sign-in to this browser: a cookie, scoped to the callback, that the callback requires
  * (relay/auth/sign-in-binding.ts), so a victim sent the raw Xero URL cannot finish it.
  */
-export function connectOauthRoutes(s: Services) {
+export function connectOauthRoutes(s: RelayDeps) {
   const binding = new SignInBinding(s.config.TOKEN_KEYS, s.config.PUBLIC_URL.startsWith('https://'));
   return new Hono<AppEnv>()
     .get('/authorize', validate('query', relayRoutes.oauthLaunch.query), async (c) => {

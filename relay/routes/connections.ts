@@ -5,12 +5,12 @@ import { type Context, Hono } from 'hono';
 import { relayRoutes } from '../../lib/relay-api';
 import { connectionAccess } from '../auth/connection-access';
 import { chooseTenant, disconnect, enableCurrency, organisationFacts } from '../connections';
-import type { AppEnv, Services } from '../services';
+import type { AppEnv, RelayDeps } from '../deps';
 import type { ConnectionRow, TenantRecord } from '../store/queries';
 import { isDisconnected } from '../tokens';
 import { validate } from '../validate';
 
-export function connectionRoutes(s: Services) {
+export function connectionRoutes(s: RelayDeps) {
   const access = connectionAccess(s);
   const ownedConnection = access.owned;
   const usable = access.usable;

@@ -3,11 +3,11 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { consumeProof, verifyProofSignature } from '../auth/dpop';
 import { proofUrl } from '../auth/middleware';
-import type { AppEnv, Services } from '../services';
+import type { AppEnv, RelayDeps } from '../deps';
 
 /** Before the proof is looked at: app.ts's limits on registrations (per address, per instance) and on the body. */
 export function installRoutes(
-  s: Services,
+  s: RelayDeps,
   before: { limitRegistrations: MiddlewareHandler<AppEnv>; limitBody: MiddlewareHandler<AppEnv> },
 ) {
   return new Hono<AppEnv>().post('/', before.limitRegistrations, before.limitBody, async (c) => {

@@ -7,16 +7,16 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { relayRoutes } from '../../lib/relay-api';
 import { connectionAccess } from '../auth/connection-access';
+import type { AppEnv, RelayDeps } from '../deps';
 import { RelayHttpError } from '../errors';
 import { readInvoiceJob, submitInvoiceJob } from '../jobs/invoice-jobs';
-import type { AppEnv, Services } from '../services';
 import { validate } from '../validate';
 
 /**
  * POST …/invoice-jobs, with a body limit of its own (up to 500 invoices) after `guard` (the
  * install's proof and budget): app.ts adds it ahead of the general body limit.
  */
-export function invoiceJobSubmitRoutes(s: Services, guard: MiddlewareHandler<AppEnv>) {
+export function invoiceJobSubmitRoutes(s: RelayDeps, guard: MiddlewareHandler<AppEnv>) {
   const { usable } = connectionAccess(s);
   const jobLimit = bodyLimit({
     maxSize: s.config.INVOICE_JOB_BODY_LIMIT_BYTES,
@@ -43,7 +43,7 @@ export function invoiceJobSubmitRoutes(s: Services, guard: MiddlewareHandler<App
   );
 }
 
-export function invoiceJobRoutes(s: Services) {
+export function invoiceJobRoutes(s: RelayDeps) {
   return new Hono<AppEnv>().get(
     '/invoice-jobs/:jobId',
     validate('param', relayRoutes.getJob.params),

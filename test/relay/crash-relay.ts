@@ -2,8 +2,8 @@
 // right after Xero accepted what argv[2] names (`invoices` or `attachment`), before the
 // relay records it. The hook is injected here, so no production build can carry it.
 import type { AddressInfo } from 'node:net';
+import { buildRelay, createLogger, relayServer } from '../../relay/build-relay';
 import { parseEnv } from '../../relay/env';
-import { buildRelay, createLogger, relayServer } from '../../relay/runtime';
 
 const dieAfter = process.argv[2];
 if (dieAfter !== 'invoices' && dieAfter !== 'attachment') {

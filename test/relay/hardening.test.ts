@@ -2,8 +2,8 @@
 // text a database or Xero cannot hold, vault failures, Disconnect with a lost key, security
 // headers, relay-made request ids and error messages that name the real cause.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRelay } from '../../relay/build-relay';
 import { parseEnv } from '../../relay/env';
-import { buildRelay } from '../../relay/runtime';
 import { NZ_TENANT_ID, SEED_CLIENT_ID, SEED_CLIENT_SECRET } from '../../xero-sim/seed';
 import type { RunningSim } from '../../xero-sim/start';
 import {

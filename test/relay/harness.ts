@@ -14,8 +14,8 @@ import {
   TOKEN_KEY_A,
   tempDir,
 } from '../../dev/stack/relay';
+import type { BuildOptions, Relay } from '../../relay/build-relay';
 import { fastForwardClock, type SchedulerClock } from '../../relay/jobs/clock';
-import type { BuildOptions, Relay } from '../../relay/runtime';
 import { createClock } from '../../xero-sim/clock';
 import { SEED_CLIENT_ID, SEED_CLIENT_SECRET } from '../../xero-sim/seed';
 import type { RunningSim, StartSimOptions } from '../../xero-sim/start';

@@ -1,7 +1,7 @@
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { SettlebridgeDb } from '../../lib/db';
-import { Account } from '../../lib/records';
+import { Account } from '../../lib/record-schemas';
 
 /** Version 1 exactly as it shipped, to write data the way an older extension did. */
 function openVersion1(name: string) {

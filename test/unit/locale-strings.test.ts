@@ -13,7 +13,7 @@ import { type MessageKey, setLocale, t, tp } from '@/lib/i18n';
 import { CATALOGS } from '@/lib/i18n-catalogs';
 import { marketplaceName } from '@/lib/marketplace-name';
 import { marketplaceByCode } from '@/lib/marketplaces';
-import { AccountName } from '@/lib/records';
+import { AccountName } from '@/lib/record-schemas';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -85,7 +85,7 @@ describe('no English written into the UI', () => {
         .map(([, text]) => text),
     );
     const missing: string[] = [];
-    for (const file of ['lib/records.ts', 'lib/settings.ts', 'lib/messages.ts', 'lib/history.ts']) {
+    for (const file of ['lib/record-schemas.ts', 'lib/settings.ts', 'lib/messages.ts', 'lib/history.ts']) {
       const visit = (node: ts.Node) => {
         // .min(1, '…'), .regex(/…/, '…'), .refine(fn, '…') and { error: '…' }.
         const isMessageArg =

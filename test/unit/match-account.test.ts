@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchAccount } from '../../lib/match-account';
-import type { Account } from '../../lib/records';
+import type { Account } from '../../lib/record-schemas';
 
 const NA_MERCHANT = 'amzn1.merchant.d.AFIXTURENA7Q3ZK2WPX9LM4RT5HV';
 const EU_MERCHANT = 'amzn1.merchant.d.AFIXTUREEU4M8N2QX7KZ3WR9PL6T';

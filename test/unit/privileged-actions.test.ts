@@ -12,7 +12,7 @@ import { createOutbox } from '../../lib/background/outbox';
 import { createSettlementHandlers } from '../../lib/background/settlements';
 import { SettlebridgeDb } from '../../lib/db';
 import { dispatch, type Handlers, protocol, type Reply } from '../../lib/messages';
-import type { Account } from '../../lib/records';
+import type { Account } from '../../lib/record-schemas';
 import { DEFAULT_MAPPING_DOCUMENT } from '../../lib/settlement';
 import type { SettlementView } from '../../lib/views';
 import { noSellerCentral } from './background/no-seller-central';

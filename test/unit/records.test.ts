@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MarketplaceId, MerchantId, PartnerAccountId, upgradeStoredAccountIds } from '../../lib/records';
+import {
+  MarketplaceId,
+  MerchantId,
+  PartnerAccountId,
+  upgradeStoredAccountIds,
+} from '../../lib/record-schemas';
 
 const firstMessage = (r: { success: boolean; error?: { issues: { message: string }[] } }) =>
   r.error?.issues[0]?.message;

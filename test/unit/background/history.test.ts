@@ -11,7 +11,7 @@ import { SettlebridgeDb } from '../../../lib/db';
 import { setLocale } from '../../../lib/i18n';
 // Every language's catalog, for the tests in other languages.
 import '../../../lib/i18n-catalogs';
-import type { Send, Settlement, SettlementStatus } from '../../../lib/records';
+import type { Send, Settlement, SettlementStatus } from '../../../lib/record-schemas';
 import type { Job, JobItem } from '../../../lib/relay-api';
 
 const page = { sender: {} };

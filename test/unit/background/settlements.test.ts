@@ -9,7 +9,7 @@ import { createOutbox, settlementStatusFrom } from '../../../lib/background/outb
 import type { RelayJobsPort } from '../../../lib/background/relay-port';
 import { createSettlementHandlers } from '../../../lib/background/settlements';
 import { SettlebridgeDb } from '../../../lib/db';
-import type { Account } from '../../../lib/records';
+import type { Account } from '../../../lib/record-schemas';
 import type { InvoiceAttachment, Job, JobItem } from '../../../lib/relay-api';
 import { DEFAULT_MAPPING_DOCUMENT } from '../../../lib/settlement';
 import { noSellerCentral } from './no-seller-central';

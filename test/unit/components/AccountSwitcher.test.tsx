@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AccountSwitcher, type SwitcherItem } from '../../../components/AccountSwitcher';
-import type { Account } from '../../../lib/records';
+import type { Account } from '../../../lib/record-schemas';
 
 const item = (name: string, marketplace: Account['marketplace'], isActive = false): SwitcherItem => ({
   account: { id: crypto.randomUUID(), name, marketplace, currency: 'USD', createdAt: 0, updatedAt: 0 },

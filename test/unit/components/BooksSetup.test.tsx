@@ -6,7 +6,7 @@ import { missingGroups, planAmazonAccounts, suggestSetup } from '../../../lib/bo
 import { setLocale } from '../../../lib/i18n';
 // Every language's catalog, for the tests in other languages.
 import '../../../lib/i18n-catalogs';
-import type { Account } from '../../../lib/records';
+import type { Account } from '../../../lib/record-schemas';
 import type { BooksLoadResult } from '../../../lib/views';
 import { UK_TENANT_ID } from '../../../xero-sim/seed';
 import { booksOf, withPlanCreated } from '../books/seed-books';

@@ -4,7 +4,7 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SettlementImport } from '../../../components/SettlementImport';
-import type { Account } from '../../../lib/records';
+import type { Account } from '../../../lib/record-schemas';
 import type { SettlementView } from '../../../lib/views';
 
 const fixture = (name: string) =>

@@ -10,7 +10,7 @@ import {
   readPopupSnapshot,
   writePopupSnapshot,
 } from '../../../lib/popup-snapshot';
-import type { Account } from '../../../lib/records';
+import type { Account } from '../../../lib/record-schemas';
 
 const account = (id: string, name: string): Account => ({
   id,

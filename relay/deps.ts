@@ -12,7 +12,7 @@ import type { XeroGateway } from './xero/client';
 import type { OrganisationFactsCache } from './xero/org-facts';
 
 /** What the routes need, handed in by createApp; nothing here listens or reads the env. */
-export interface Services {
+export interface RelayDeps {
   config: Pick<
     RelayConfig,
     | 'PUBLIC_URL'
