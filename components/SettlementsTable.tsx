@@ -1,18 +1,9 @@
 import type { HistoryRow } from '@/lib/history';
+import { STATUS_KEYS, STATUSES } from '@/lib/history-constants';
 import { formatDate, formatDateTime, formatMoney, type MessageKey, t } from '@/lib/i18n';
 
-const STATUS_KEYS: Record<HistoryRow['status'], MessageKey> = {
-  new: 'history.status.new',
-  queued: 'history.status.queued',
-  sending: 'history.status.sending',
-  sent: 'history.status.sent',
-  failed: 'history.status.failed',
-  needs_reconnect: 'history.status.needsReconnect',
-  conflict: 'history.status.conflict',
-};
-
 /** Every status, in display order. */
-export const STATUSES = Object.keys(STATUS_KEYS) as HistoryRow['status'][];
+export { STATUSES };
 
 /** A settlement status as the user reads it, in the current language. */
 export const statusLabel = (status: HistoryRow['status']): string => t(STATUS_KEYS[status]);

@@ -11,23 +11,14 @@ import type { Collection, InsertType } from 'dexie';
 import type { SettlebridgeDb } from '../db';
 import { AppError } from '../errors';
 import { type HistoryPage, type HistoryRow, PROBLEM_STATUSES, type ProblemSummary } from '../history';
-import { getLocale, type MessageKey, t, tp } from '../i18n';
+import { STATUS_KEYS, STATUSES } from '../history-constants';
+import { getLocale, t, tp } from '../i18n';
 import type { Handlers } from '../messages';
 import type { Send, Settlement, SettlementStatus } from '../record-schemas';
 import { formatMinor } from '../settlement/money';
 import { safeXeroUrl } from '../xero-url';
 import type { Clock } from './clock';
 import type { Outbox } from './outbox';
-
-const STATUS_KEYS: Record<SettlementStatus, MessageKey> = {
-  new: 'history.status.new',
-  queued: 'history.status.queued',
-  sending: 'history.status.sending',
-  sent: 'history.status.sent',
-  failed: 'history.status.failed',
-  needs_reconnect: 'history.status.needsReconnect',
-  conflict: 'history.status.conflict',
-};
 
 /** A status inside a sentence: English keeps its lower-case word ("needs reconnect"), other languages the Settlements page's label. */
 const statusWord = (status: SettlementStatus): string =>
@@ -55,15 +46,6 @@ export interface HistoryDeps {
   clock: Clock;
 }
 
-const STATUSES: readonly SettlementStatus[] = [
-  'new',
-  'queued',
-  'sending',
-  'sent',
-  'failed',
-  'needs_reconnect',
-  'conflict',
-];
 const RETRYABLE = new Set<Send['state']>(['failed', 'conflict']);
 
 type SettlementCollection = Collection<Settlement, string, InsertType<Settlement, 'key'>>;
