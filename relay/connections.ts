@@ -6,6 +6,7 @@ import type { RelayDeps } from './deps';
 import { DomainError, type RelayHttpError } from './errors';
 import type { ConnectionRow, TenantRecord } from './store/queries';
 import { isDisconnected } from './tokens';
+import { ADMISSION_WAIT_MS } from './xero/books';
 import { xeroCall } from './xero/calls';
 
 /**
@@ -23,12 +24,31 @@ async function readFacts(s: RelayDeps, row: ConnectionRow): Promise<Organisation
   // Every call settles before the answer: a failure (say Xero's 401/403 after a disconnect
   // inside Xero, which marks the connection needs_reconnect) is not answered while the
   // other calls are still on their way to Xero.
+  // A person waits on this answer: while the organisation's budget stays in use (a 429's
+  // Retry-After, a bulk send), give up after ADMISSION_WAIT_MS with 429, as the Books reads do.
+  const admission = { signal: AbortSignal.timeout(ADMISSION_WAIT_MS) };
   const settled = await Promise.allSettled([
-    xeroCall(s, row, 'organisation', (token, signal) => s.xero.getOrganisation(token, tenant, { signal })),
-    xeroCall(s, row, 'organisation.actions', (token, signal) =>
-      s.xero.isMulticurrencyAllowed(token, tenant, { signal }),
+    xeroCall(
+      s,
+      row,
+      'organisation',
+      (token, signal) => s.xero.getOrganisation(token, tenant, { signal }),
+      admission,
     ),
-    xeroCall(s, row, 'currencies', (token, signal) => s.xero.listCurrencies(token, tenant, { signal })),
+    xeroCall(
+      s,
+      row,
+      'organisation.actions',
+      (token, signal) => s.xero.isMulticurrencyAllowed(token, tenant, { signal }),
+      admission,
+    ),
+    xeroCall(
+      s,
+      row,
+      'currencies',
+      (token, signal) => s.xero.listCurrencies(token, tenant, { signal }),
+      admission,
+    ),
   ] as const);
   const [orgResult, multiResult, codesResult] = settled;
   if (orgResult.status === 'rejected') throw orgResult.reason;
@@ -193,8 +213,12 @@ export async function enableCurrency(s: RelayDeps, row: ConnectionRow, currency:
     );
   }
   try {
-    await xeroCall(s, row, 'currencies.create', (token, signal) =>
-      s.xero.enableCurrency(token, row.tenant_id, currency, { signal }),
+    await xeroCall(
+      s,
+      row,
+      'currencies.create',
+      (token, signal) => s.xero.enableCurrency(token, row.tenant_id, currency, { signal }),
+      { signal: AbortSignal.timeout(ADMISSION_WAIT_MS) },
     );
   } finally {
     // Whatever Xero answered (a timeout may still have enabled it), read afresh next time.
