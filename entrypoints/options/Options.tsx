@@ -13,13 +13,18 @@ import type { Account } from '@/lib/record-schemas';
 import { sendToBackground as send } from '@/lib/send-to-background';
 import type { SettingsView } from '@/lib/settings';
 
+type NoticeArea = 'connections' | 'settings' | 'language' | 'backup';
+
 export function Options() {
   const [accounts, setAccounts] = useState<Account[]>([]);
   const [connections, setConnections] = useState<MessageOutput<'connection/list'> | null>(null);
   const [relayUrl, setRelayUrl] = useState('');
   const [settings, setSettings] = useState<SettingsView | null>(null);
-  const [notice, setNotice] = useState<{ area: string; text: string; isError: boolean } | null>(null);
+  // One line per section: a message in one section never replaces another section's.
+  const [notices, setNotices] = useState<Partial<Record<NoticeArea, { text: string; isError: boolean }>>>({});
   const [language, setLanguage] = useState<Locale | ''>('');
+  const say = (area: NoticeArea, text: string, isError = false) =>
+    setNotices((all) => ({ ...all, [area]: { text, isError } }));
 
   const load = async (check = false) => {
     const [a, c] = await Promise.all([
@@ -35,9 +40,7 @@ export function Options() {
       .get(LANGUAGE_STORAGE_KEY)
       .then((got) => setLanguage(storedChoice(got[LANGUAGE_STORAGE_KEY]) ?? ''))
       .catch(() => {});
-    load(true).catch((e: unknown) =>
-      setNotice({ area: 'connections', text: errorMessage(e), isError: true }),
-    );
+    load(true).catch((e: unknown) => say('connections', errorMessage(e), true));
     sendMessage(send, 'settings/get', {})
       // Never overwrite what the user started typing before the stored value arrived.
       .then((s) => {
@@ -48,13 +51,16 @@ export function Options() {
   }, []);
 
   const byId = useMemo(() => new Map(accounts.map((a) => [a.id, a])), [accounts]);
-  const say = (area: string, text: string, isError = false) => setNotice({ area, text, isError });
-  const noticeFor = (area: string) =>
-    notice?.area === area && (
-      <p class={notice.isError ? 'error' : 'status'} role={notice.isError ? 'alert' : 'status'}>
-        {notice.text}
-      </p>
+  const noticeFor = (area: NoticeArea) => {
+    const notice = notices[area];
+    return (
+      notice && (
+        <p class={notice.isError ? 'error' : 'status'} role={notice.isError ? 'alert' : 'status'}>
+          {notice.text}
+        </p>
+      )
     );
+  };
 
   return (
     <main class="options">
@@ -115,10 +121,13 @@ export function Options() {
               setRelayUrl(saved.relayUrl);
               setSettings(saved);
               say('settings', t('options.saved'));
-              await load(true);
             } catch (error) {
               say('settings', errorMessage(error), true);
+              return;
             }
+            // The address is saved whatever the new relay answers: a failed check belongs to
+            // the connections it checked, not to the save.
+            await load(true).catch((e: unknown) => say('connections', errorMessage(e), true));
           }}
         >
           <label>
