@@ -25,7 +25,7 @@ import { installRoutes } from './routes/installs';
 import { invoiceJobRoutes, invoiceJobSubmitRoutes } from './routes/invoice-jobs';
 import { pingDb } from './store/db';
 import type { Store } from './store/queries';
-import { failureToHttp, reconnectNeeded, TokenService } from './tokens';
+import { failureToDomain, reconnectNeeded, TokenService } from './tokens';
 import type { Vault } from './vault';
 import { VaultError } from './vault';
 import { BooksCache, type BooksGateway } from './xero/books';
@@ -239,11 +239,11 @@ export function createApp(deps: AppDeps): RelayApp {
     let e: RelayHttpError;
     if (err instanceof RelayHttpError) e = err;
     else if (err instanceof DomainError) e = domainErrorToHttp(err);
-    else if (err instanceof XeroFailure) e = failureToHttp(err);
+    else if (err instanceof XeroFailure) e = domainErrorToHttp(failureToDomain(err));
     else if (err instanceof VaultError) {
       // Which key is missing is for the operator, not for the caller.
       deps.log.error({ reqId: c.get('requestId'), vault: err.message }, 'stored token could not be opened');
-      e = reconnectNeeded();
+      e = domainErrorToHttp(reconnectNeeded());
     } else if (err instanceof HTTPException && err.status < 500) {
       // Hono's own refusals, e.g. a body that is not JSON.
       const message = /json/i.test(err.message)

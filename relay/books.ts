@@ -12,7 +12,7 @@ import type {
   OrganisationBooks,
 } from '../lib/relay-api';
 import type { RelayDeps } from './deps';
-import { RelayHttpError } from './errors';
+import { DomainError, RelayHttpError } from './errors';
 import type { XeroCallKind } from './jobs/scheduler';
 import type { ConnectionRow } from './store/queries';
 import { ADMISSION_WAIT_MS } from './xero/books';
@@ -92,10 +92,9 @@ export async function checkBooksBeforeQueueing(
     problems = problemsIn(await readOrganisationBooks(s, row, false));
     if (problems.length > 0) problems = problemsIn(await readOrganisationBooks(s, row, true));
   } catch (e) {
-    const isOutage =
-      e instanceof RelayHttpError && (e.code === 'xero_unavailable' || e.code === 'rate_limited');
+    const isOutage = e instanceof DomainError && (e.kind === 'xero_unavailable' || e.kind === 'rate_limited');
     if (!isOutage) throw e;
-    s.log.warn({ connectionId: row.id, code: e.code }, 'books unreadable; queueing without the books check');
+    s.log.warn({ connectionId: row.id, code: e.kind }, 'books unreadable; queueing without the books check');
     return;
   }
   if (problems.length === 0) return;
@@ -141,7 +140,7 @@ export async function createBooksAccounts(
         // Xero's validation refusals arrive as 422 xero_rejected from the token service.
         const isRefusal =
           (e instanceof XeroFailure && e.kind === 'validation') ||
-          (e instanceof RelayHttpError && e.code === 'xero_rejected');
+          (e instanceof DomainError && e.kind === 'xero_rejected');
         if (!isRefusal) throw e;
         const message = (e as Error).message.replace(/^Xero rejected the request: /, '');
         failed.push({ code: account.code, name: account.name, message });

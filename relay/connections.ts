@@ -3,7 +3,7 @@
 // The routes (routes/connections.ts) check access first and map the answers.
 import type { Organisation } from '../lib/relay-api';
 import type { RelayDeps } from './deps';
-import { DomainError, type RelayHttpError } from './errors';
+import { DomainError, domainErrorCode } from './errors';
 import type { ConnectionRow, TenantRecord } from './store/queries';
 import { isDisconnected } from './tokens';
 import { ADMISSION_WAIT_MS } from './xero/books';
@@ -174,7 +174,7 @@ export async function disconnect(s: RelayDeps, row: ConnectionRow): Promise<stri
       });
     } catch (e) {
       s.log.warn(
-        { connectionId: row.id, code: (e as RelayHttpError).code },
+        { connectionId: row.id, code: e instanceof DomainError ? domainErrorCode(e) : undefined },
         'xero disconnect failed; forgetting locally',
       );
     }

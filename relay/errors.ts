@@ -57,6 +57,18 @@ const DOMAIN_HTTP = {
   relay_code_of_another_install: { status: 403, code: 'invalid_relay_code' },
   /** The install's queue is full; it may try again in a minute. */
   quota_exceeded: { status: 429, code: 'quota_exceeded', headers: { 'retry-after': '60' } },
+  /** Xero no longer accepts the connection's tokens (or the relay cannot open them). */
+  needs_reconnect: { status: 409, code: 'needs_reconnect' },
+  /** The connection was disconnected. */
+  disconnected: { status: 409, code: 'disconnected' },
+  /** The sign-in covered several organisations and none was chosen yet. */
+  tenant_not_chosen: { status: 409, code: 'tenant_not_chosen' },
+  /** Xero refused the request itself (validation, not found, OAuth). */
+  xero_rejected: { status: 422, code: 'xero_rejected' },
+  /** Xero said to slow down; `retryAfterSeconds` replaces the default wait. */
+  rate_limited: { status: 429, code: 'rate_limited', headers: { 'retry-after': '60' } },
+  /** Xero could not be reached or failed; nothing was changed. */
+  xero_unavailable: { status: 503, code: 'xero_unavailable' },
 } as const satisfies Record<
   string,
   { status: ContentfulStatusCode; code: ErrorCode; headers?: Record<string, string> }
@@ -66,17 +78,27 @@ export type DomainErrorKind = keyof typeof DOMAIN_HTTP;
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';
+  /** How long to wait before trying again, when the domain knows (Xero's Retry-After). */
+  readonly retryAfterSeconds?: number;
   constructor(
     readonly kind: DomainErrorKind,
     message: string,
     readonly details?: Record<string, unknown>,
+    options: { retryAfterSeconds?: number; cause?: unknown } = {},
   ) {
-    super(message);
+    // The cause (a XeroFailure) lets outcome classification (relay/xero/errors.ts) see what Xero did.
+    super(message, 'cause' in options ? { cause: options.cause } : undefined);
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
+
+/** The relay code a domain error answers with (what a failed invoice item records). */
+export const domainErrorCode = (e: DomainError): ErrorCode => DOMAIN_HTTP[e.kind].code;
 
 export function domainErrorToHttp(e: DomainError): RelayHttpError {
   const http: { status: ContentfulStatusCode; code: ErrorCode; headers?: Record<string, string> } =
     DOMAIN_HTTP[e.kind];
-  return new RelayHttpError(http.status, http.code, e.message, { ...http.headers }, e.details);
+  const headers: Record<string, string> = { ...http.headers };
+  if (e.retryAfterSeconds !== undefined) headers['retry-after'] = String(e.retryAfterSeconds);
+  return new RelayHttpError(http.status, http.code, e.message, headers, e.details);
 }

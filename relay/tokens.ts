@@ -7,7 +7,7 @@
 // a token Xero rejects right after a refresh marks the connection needs_reconnect, once,
 // for every account sharing it; nobody retries it.
 import type { Logger } from 'pino';
-import { RelayHttpError } from './errors';
+import { DomainError } from './errors';
 import type { ConnectionRow, Store } from './store/queries';
 import type { Vault } from './vault';
 import type { XeroGateway } from './xero/client';
@@ -21,64 +21,62 @@ interface LiveToken {
   version: number;
 }
 
-type RefreshOutcome = { ok: true; token: LiveToken } | { ok: false; error: RelayHttpError };
+type RefreshOutcome = { ok: true; token: LiveToken } | { ok: false; error: DomainError };
 
 export const needsReconnect = () =>
-  new RelayHttpError(
-    409,
+  new DomainError(
     'needs_reconnect',
     'Xero no longer accepts this connection. Reconnect to Xero; accounts sharing it will work again afterwards.',
   );
 
 /** A stored token the relay cannot open (key missing or data damaged): the cure is the same. */
 export const reconnectNeeded = () =>
-  new RelayHttpError(
-    409,
+  new DomainError(
     'needs_reconnect',
     'The relay can no longer use this Xero connection. Reconnect to Xero; nothing was sent.',
   );
 
 export const tenantNotChosen = () =>
-  new RelayHttpError(
-    409,
+  new DomainError(
     'tenant_not_chosen',
     'This Xero sign-in covered several organisations: choose the one to post to first. Nothing was read or sent.',
   );
 
 export const isDisconnected = () =>
-  new RelayHttpError(409, 'disconnected', 'This Xero connection was disconnected. Connect to Xero again.');
+  new DomainError('disconnected', 'This Xero connection was disconnected. Connect to Xero again.');
 
-export function failureToHttp(f: XeroFailure): RelayHttpError {
-  const e = httpFor(f);
-  // Kept so outcome classification (relay/xero/errors.ts) still sees what Xero did.
-  Object.defineProperty(e, 'cause', { value: f, enumerable: false });
-  return e;
-}
-
-function httpFor(f: XeroFailure): RelayHttpError {
+/** What a failed Xero call means for the caller; the failure stays attached as the cause. */
+export function failureToDomain(f: XeroFailure): DomainError {
   switch (f.kind) {
-    case 'rate_limited':
-      return new RelayHttpError(
-        429,
-        'rate_limited',
-        `${f.message} Try again in ${f.retryAfterSeconds ?? 60} seconds.`,
-        { 'retry-after': String(f.retryAfterSeconds ?? 60) },
-      );
+    case 'rate_limited': {
+      const seconds = f.retryAfterSeconds ?? 60;
+      return new DomainError('rate_limited', `${f.message} Try again in ${seconds} seconds.`, undefined, {
+        retryAfterSeconds: seconds,
+        cause: f,
+      });
+    }
     case 'validation':
     case 'not_found':
     case 'oauth':
-      return new RelayHttpError(422, 'xero_rejected', f.message);
+      return new DomainError('xero_rejected', f.message, undefined, { cause: f });
     case 'invalid_grant':
     case 'unauthorized':
     case 'forbidden':
-      return needsReconnect();
+      return withCause(needsReconnect(), f);
     default:
-      return new RelayHttpError(
-        503,
+      return new DomainError(
         'xero_unavailable',
         `${f.message} Nothing was changed; try again shortly.`,
+        undefined,
+        {
+          cause: f,
+        },
       );
   }
+}
+
+function withCause(e: DomainError, cause: XeroFailure): DomainError {
+  return new DomainError(e.kind, e.message, e.details, { cause });
 }
 
 export class TokenService {
@@ -128,8 +126,7 @@ export class TokenService {
 
   private refreshLocked(connectionId: string, staleVersion: number): Promise<RefreshOutcome> {
     return this.store.withRefreshLock(connectionId, async (store, row): Promise<RefreshOutcome> => {
-      if (!row)
-        return { ok: false, error: new RelayHttpError(404, 'not_found', 'That connection was not found.') };
+      if (!row) return { ok: false, error: new DomainError('not_found', 'That connection was not found.') };
       if (row.status === 'needs_reconnect') return { ok: false, error: needsReconnect() };
       if (row.status === 'disconnected' || !row.refresh_token_enc)
         return { ok: false, error: isDisconnected() };
@@ -150,7 +147,7 @@ export class TokenService {
           await store.markNeedsReconnect(connectionId, this.now());
           return { ok: false, error: needsReconnect() };
         }
-        return { ok: false, error: failureToHttp(f) };
+        return { ok: false, error: failureToDomain(f) };
       }
       const updated = await store.replaceTokens(
         connectionId,
@@ -198,6 +195,6 @@ export class TokenService {
       );
       await this.store.markNeedsReconnect(connectionId, this.now());
     }
-    throw failureToHttp(f);
+    throw failureToDomain(f);
   }
 }

@@ -13,8 +13,8 @@
 // Every call goes through the scheduler (scheduler.callInSlot), which gives it a deadline.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { InvoicePayload } from '../../lib/relay-api';
-import { RelayHttpError } from '../errors';
+import type { ErrorCode, InvoicePayload } from '../../lib/relay-api';
+import { DomainError, domainErrorCode } from '../errors';
 import type { ConnectionRow, Store } from '../store/queries';
 import type { InvoiceItemError } from '../store/schema';
 import type { TokenService } from '../tokens';
@@ -223,7 +223,7 @@ export class InvoiceWorker {
       await this.o.jobs.rememberShortCode(conn.tenant_id, org.shortCode ?? '', this.o.clock.now());
     } catch (e) {
       // Not worth holding invoices back for: links fall back to the plain path.
-      this.o.log.warn({ connectionId: conn.id, code: (e as RelayHttpError).code }, 'organisation not read');
+      this.o.log.warn({ connectionId: conn.id, code: failureOf(e).code }, 'organisation not read');
     }
   }
 
@@ -423,11 +423,11 @@ export class InvoiceWorker {
       this.o.log.info(log, 'attachment added');
     } catch (e) {
       const now = this.o.clock.now();
-      const code = e instanceof RelayHttpError ? e.code : 'internal';
+      const { code, retryAfterSeconds } = failureOf(e);
       const message = e instanceof Error ? e.message : 'Unexpected failure.';
       this.o.log.warn({ ...log, code }, 'attachment not added');
       if (code === 'rate_limited') {
-        const retryAfter = Number((e as RelayHttpError).headers['retry-after'] ?? 60);
+        const retryAfter = retryAfterSeconds ?? 60;
         const until = now + (Number.isFinite(retryAfter) ? Math.max(1, retryAfter) : 60) * 1000;
         await this.files.requeue(file, until, now, { isKnownAbsent: !file.needs_check });
       } else if (code === 'xero_rejected') {
@@ -467,13 +467,13 @@ export class InvoiceWorker {
   ): Promise<void> {
     const now = this.o.clock.now();
     const keys = items.map((i) => i.idempotency_key);
-    const code = e instanceof RelayHttpError ? e.code : 'internal';
+    const { code, retryAfterSeconds } = failureOf(e);
     const message = e instanceof Error ? e.message : 'Unexpected failure.';
     this.o.log.warn({ connectionId: conn.id, mode, items: items.length, code }, 'invoice batch not sent');
     if (code === 'rate_limited') {
       this.stats.rateLimited++;
       // The scheduler already blocked the organisation (or the app) for every instance.
-      const retryAfter = Number((e as RelayHttpError).headers['retry-after'] ?? 60);
+      const retryAfter = retryAfterSeconds ?? 60;
       const until = now + (Number.isFinite(retryAfter) ? Math.max(1, retryAfter) : 60) * 1000;
       // A 429 is refused at the door: nothing was created, so no look-up is needed.
       await this.o.jobs.requeue(conn.id, keys, until, now, { isKnownAbsent: mode === 'post' });
@@ -505,6 +505,15 @@ export class InvoiceWorker {
     }
     await this.o.jobs.requeue(conn.id, keys, now + backoffMs(attempts), now, { error });
   }
+}
+
+/**
+ * What a failed send stands for: the domain error's kind (as the relay code an item records)
+ * and Xero's wait when it gave one. Anything else is unexpected.
+ */
+function failureOf(e: unknown): { code: ErrorCode | 'internal'; retryAfterSeconds?: number } {
+  if (!(e instanceof DomainError)) return { code: 'internal' };
+  return { code: domainErrorCode(e), retryAfterSeconds: e.retryAfterSeconds };
 }
 
 type Match =

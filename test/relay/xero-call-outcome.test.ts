@@ -1,8 +1,8 @@
 // How a call to Xero ended, decided in one place (relay/xero/errors.ts) for the scheduler and
 // metrics, and the gateway's deadline on a real xero-node call that Xero never answers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RelayHttpError } from '../../relay/errors';
-import { failureToHttp } from '../../relay/tokens';
+import { DomainError } from '../../relay/errors';
+import { failureToDomain } from '../../relay/tokens';
 import { createXeroGateway } from '../../relay/xero/client';
 import { classifyCallOutcome, mayHaveHappened, XeroFailure } from '../../relay/xero/errors';
 import { NZ_TENANT_ID, SEED_CLIENT_ID, SEED_CLIENT_SECRET } from '../../xero-sim/seed';
@@ -18,8 +18,8 @@ describe('classifyCallOutcome', () => {
     [new XeroFailure('network', 'down'), 'network'],
     [new XeroFailure('validation', 'bad', 400), '4xx'],
     [new XeroFailure('unauthorized', 'no', 401), '4xx'],
-    [failureToHttp(new XeroFailure('timeout', 'late')), 'timeout'],
-    [new RelayHttpError(409, 'disconnected', 'gone'), 'other'],
+    [failureToDomain(new XeroFailure('timeout', 'late')), 'timeout'],
+    [new DomainError('disconnected', 'gone'), 'other'],
   ] as const)('%o → %s', (error, outcome) => {
     expect(classifyCallOutcome(error)).toBe(outcome);
   });
