@@ -64,8 +64,12 @@ describe('Options page messages', () => {
     const form = root.querySelector('section[aria-labelledby="settings-title"] form') as HTMLFormElement;
     const input = form.querySelector('input[name="relayUrl"]') as HTMLInputElement;
     input.value = 'https://relay.example.com';
-    await act(() => input.dispatchEvent(new Event('input', { bubbles: true })));
-    await act(() => form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })));
+    await act(() => {
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await act(() => {
+      form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    });
     await settle();
     await settle();
 
