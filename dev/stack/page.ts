@@ -168,3 +168,21 @@ export async function waitForClosedShadow(page: Page, hostTag: string, selector:
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+
+/** Sends one protocol message from an extension page, as the extension's own pages do. */
+export async function sendFromPage<T>(page: Page, type: string, input: unknown): Promise<T> {
+  const reply = (await page.evaluate(
+    (m) => {
+      const g = globalThis as unknown as {
+        browser?: { runtime: { sendMessage(m: unknown): Promise<unknown> } };
+        chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } };
+      };
+      return (g.browser ?? g.chrome).runtime.sendMessage(m);
+    },
+    { type, input },
+  )) as Reply<T> | undefined;
+  if (!reply?.ok) throw new Error(`${type} failed: ${reply ? reply.error.message : 'no reply'}`);
+  return reply.value;
+}

@@ -7,6 +7,7 @@ import {
   launchFirefox,
   reloadPage,
   screenshotOnFailure,
+  sendFromPage,
 } from './harness';
 
 async function accountNames(page: Page): Promise<string[]> {
@@ -37,8 +38,6 @@ async function createAccount(page: Page, name: string, marketplace: string) {
   );
 }
 
-type Reply = { ok: true; value: unknown } | { ok: false; error: { message: string } };
-
 /** Imports `count` more accounts through the extension's own backup import, from `page`. */
 async function importAccounts(page: Page, count: number) {
   const accounts = Array.from({ length: count }, (_, i) => ({
@@ -51,17 +50,9 @@ async function importAccounts(page: Page, count: number) {
     updatedAt: i,
   }));
   const document = { format: 'settlebridge-backup', version: 1, exportedAt: '', accounts };
-  const reply = (await page.evaluate(
-    (m) => {
-      const g = globalThis as unknown as {
-        browser?: { runtime: { sendMessage(m: unknown): Promise<unknown> } };
-        chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } };
-      };
-      return (g.browser ?? g.chrome).runtime.sendMessage(m);
-    },
-    { type: 'backup/import', input: { document: { ...document, xeroConnections: [], mappings: [] } } },
-  )) as Reply | undefined;
-  if (!reply?.ok) throw new Error(`backup/import failed: ${reply ? reply.error.message : 'no reply'}`);
+  await sendFromPage(page, 'backup/import', {
+    document: { ...document, xeroConnections: [], mappings: [] },
+  });
 }
 
 describe.each([

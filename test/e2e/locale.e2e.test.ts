@@ -23,7 +23,7 @@ import {
   waitForClosedShadow,
   waitForText,
 } from './harness';
-import { approveConsent, openPopup, setRelayUrl, setUpBooks } from './steps';
+import { approveConsent, openPopup, setRelayUrl, setUpBooks, waitForStatus } from './steps';
 
 const DE = 'sellercentral.amazon.de';
 const REF = '61740022111';
@@ -44,14 +44,6 @@ const ROUTES = {
 const plain = (s: string | null | undefined) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ');
 const textOf = (page: Page, selector: string) => page.$eval(selector, (e) => e.textContent ?? '').then(plain);
 
-async function popupStatus(eb: ExtensionBrowser): Promise<string | null> {
-  const popup = await openPopup(eb);
-  await new Promise((r) => setTimeout(r, 300));
-  const status = await popup.$eval('[data-testid="page-status"]', (e) => e.textContent).catch(() => null);
-  await popup.close();
-  return status;
-}
-
 describe('Settlebridge in German (Chromium)', () => {
   let sim: RunningSim;
   let relay: RelayUnderTest;
@@ -66,10 +58,7 @@ describe('Settlebridge in German (Chromium)', () => {
     sc = await eb.browser.newPage();
     await serveFixtures(sc, ROUTES);
     await sc.goto(`https://${DE}/home`);
-    const until = Date.now() + 20_000;
-    while ((await popupStatus(eb)) !== 'Seller Central: Acme Trading LLC · Deutschland') {
-      if (Date.now() > until) throw new Error('the German home page was never recognised');
-    }
+    await waitForStatus(eb, 'Seller Central: Acme Trading LLC · Deutschland');
     // Set up in English (the browser's language): one EUR account on the organisation that has EUR.
     const popup = await openPopup(eb);
     await clickButton(popup, 'Create new account');

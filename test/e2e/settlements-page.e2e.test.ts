@@ -23,27 +23,13 @@ import {
   ROOT,
   reloadPage,
   screenshotOnFailure,
+  sendFromPage,
 } from './harness';
 import { approveConsent, setUpBooks } from './steps';
 
-type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
 type Row = { settlementKey: string; settlementId: string; status: string };
 
-/** Sends one protocol message from an extension page, as the extension's own pages do. */
-async function message<T>(page: Page, type: string, input: unknown): Promise<T> {
-  const reply = (await page.evaluate(
-    (m) => {
-      const g = globalThis as unknown as {
-        browser?: { runtime: { sendMessage(m: unknown): Promise<unknown> } };
-        chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } };
-      };
-      return (g.browser ?? g.chrome).runtime.sendMessage(m);
-    },
-    { type, input },
-  )) as Reply<T> | undefined;
-  if (!reply?.ok) throw new Error(`${type} failed: ${reply ? reply.error.message : 'no reply'}`);
-  return reply.value;
-}
+const message = sendFromPage;
 
 /** The toolbar badge's text for windows without a tab-specific one. */
 const badgeText = (page: Page) =>
