@@ -16,7 +16,8 @@ import type { Store } from '../store/queries';
 
 export const MAX_SKEW_SECONDS = 60;
 
-const invalid = (message: string) =>
+/** 401 invalid_proof: the request's DPoP proof cannot be accepted, and why. */
+export const invalidProof = (message: string) =>
   new RelayHttpError(401, 'invalid_proof', message, { 'www-authenticate': 'DPoP' });
 
 export interface VerifiedProof {
@@ -51,9 +52,9 @@ function jsonObject(part: string): Record<string, unknown> | undefined {
 
 /** Signature and claims only; no store access. */
 export function verifyProofSignature({ proof, method, url, nowMs }: VerifyOptions): VerifiedProof {
-  if (!proof) throw invalid('This request needs a DPoP header signed by the extension’s install key.');
+  if (!proof) throw invalidProof('This request needs a DPoP header signed by the extension’s install key.');
   if (proof.length > 4096 || proof.includes(','))
-    throw invalid('The DPoP header must hold exactly one proof.');
+    throw invalidProof('The DPoP header must hold exactly one proof.');
   const firstDot = proof.indexOf('.');
   const lastDot = proof.lastIndexOf('.');
   const headerPart = proof.slice(0, firstDot);
@@ -61,7 +62,7 @@ export function verifyProofSignature({ proof, method, url, nowMs }: VerifyOption
   const signaturePart = proof.slice(lastDot + 1);
   const header =
     firstDot > 0 && lastDot > firstDot && BASE64URL.test(headerPart) ? jsonObject(headerPart) : undefined;
-  if (!header) throw invalid('The DPoP proof is not a readable JWT.');
+  if (!header) throw invalidProof('The DPoP proof is not a readable JWT.');
   const jwk = header.jwk as JWK | undefined;
   if (
     header.typ !== 'dpop+jwt' ||
@@ -71,12 +72,12 @@ export function verifyProofSignature({ proof, method, url, nowMs }: VerifyOption
     jwk.kty !== 'EC' ||
     jwk.crv !== 'P-256'
   ) {
-    throw invalid('The DPoP proof must be an ES256 dpop+jwt carrying its P-256 public key.');
+    throw invalidProof('The DPoP proof must be an ES256 dpop+jwt carrying its P-256 public key.');
   }
-  if ('d' in jwk) throw invalid('The DPoP proof must not carry a private key.');
+  if ('d' in jwk) throw invalidProof('The DPoP proof must not carry a private key.');
   const { x, y } = jwk;
   if (typeof x !== 'string' || typeof y !== 'string') {
-    throw invalid('The DPoP proof must be an ES256 dpop+jwt carrying its P-256 public key.');
+    throw invalidProof('The DPoP proof must be an ES256 dpop+jwt carrying its P-256 public key.');
   }
   const key = publicKey(x, y);
   // No extension is understood, so one marked critical refuses the proof (RFC 7515 §4.1.11).
@@ -87,7 +88,7 @@ export function verifyProofSignature({ proof, method, url, nowMs }: VerifyOption
     !BASE64URL.test(signaturePart) ||
     !verifies(key.verifyKey, proof.slice(0, lastDot), signaturePart)
   ) {
-    throw invalid('The DPoP proof signature does not verify.');
+    throw invalidProof('The DPoP proof signature does not verify.');
   }
   const payload = jsonObject(payloadPart);
   const nowSeconds = nowMs / 1000;
@@ -96,16 +97,16 @@ export function verifyProofSignature({ proof, method, url, nowMs }: VerifyOption
     (payload.exp !== undefined && (typeof payload.exp !== 'number' || payload.exp <= nowSeconds)) ||
     (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > nowSeconds))
   ) {
-    throw invalid('The DPoP proof signature does not verify.');
+    throw invalidProof('The DPoP proof signature does not verify.');
   }
   const { htm, htu, iat, jti } = payload;
-  if (htm !== method) throw invalid(`The DPoP proof was made for ${String(htm)}, not ${method}.`);
-  if (htu !== url) throw invalid('The DPoP proof was made for a different URL.');
+  if (htm !== method) throw invalidProof(`The DPoP proof was made for ${String(htm)}, not ${method}.`);
+  if (htu !== url) throw invalidProof('The DPoP proof was made for a different URL.');
   if (typeof iat !== 'number' || !(Math.abs(nowSeconds - iat) <= MAX_SKEW_SECONDS)) {
-    throw invalid('The DPoP proof is stale or from the future; check the computer’s clock.');
+    throw invalidProof('The DPoP proof is stale or from the future; check the computer’s clock.');
   }
   if (typeof jti !== 'string' || jti.length < 8 || jti.length > 200) {
-    throw invalid('The DPoP proof needs a unique jti.');
+    throw invalidProof('The DPoP proof needs a unique jti.');
   }
   return { installId: key.installId, jwk: key.jwk, jti, iat };
 }

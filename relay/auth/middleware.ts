@@ -3,7 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv, RelayDeps } from '../deps';
 import { RelayHttpError } from '../errors';
 import type { ConnectionRow } from '../store/queries';
-import { proofExpiry, replayed, verifyProofSignature } from './dpop';
+import { invalidProof, proofExpiry, replayed, verifyProofSignature } from './dpop';
 
 /** The URL a proof must name: the relay's public address, whatever proxy sits in front. */
 export const proofUrl = (publicUrl: string, path: string) => `${publicUrl}${path}`;
@@ -41,11 +41,8 @@ export const requireInstall = (s: RelayDeps) =>
       throw new RelayHttpError(401, 'unknown_install', 'This install is not registered; register it first.');
     }
     if (auth.madeBeforeStart) {
-      throw new RelayHttpError(
-        401,
-        'invalid_proof',
+      throw invalidProof(
         'The DPoP proof was made before the relay restarted; make a new one (and check the computer’s clock).',
-        { 'www-authenticate': 'DPoP' },
       );
     }
     if (!auth.isFresh) throw replayed();

@@ -83,8 +83,9 @@ interface SavedProofs {
   proofs: [string, number][];
 }
 
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
+/** Flushes a file's or a folder's entry (a rename, a delete) to disk. */
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
   try {
     fsyncSync(fd);
   } finally {
@@ -107,7 +108,7 @@ export function takeSavedProofs(dir: string): [string, number][] | undefined {
   }
   // Gone before anything is accepted: a later crash must not find it and trust it.
   rmSync(path, { force: true });
-  fsyncDir(dir);
+  fsyncPath(dir);
   try {
     const saved = JSON.parse(text) as Partial<SavedProofs>;
     if (saved.v !== 1 || !Array.isArray(saved.proofs)) return undefined;
@@ -125,12 +126,7 @@ export function saveProofs(dir: string, proofs: [string, number][]): void {
   const aside = `${path}.${process.pid}.tmp`;
   const body: SavedProofs = { v: 1, proofs };
   writeFileSync(aside, JSON.stringify(body), { mode: 0o600 });
-  const fd = openSync(aside, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  fsyncPath(aside);
   renameSync(aside, path);
-  fsyncDir(dir);
+  fsyncPath(dir);
 }
