@@ -15,8 +15,7 @@ import type { RelayDeps } from './deps';
 import { DomainError, RelayHttpError } from './errors';
 import type { XeroCallKind } from './jobs/scheduler';
 import type { ConnectionRow } from './store/queries';
-import { ADMISSION_WAIT_MS } from './xero/books';
-import { xeroCall } from './xero/calls';
+import { whilePersonWaits, xeroCall } from './xero/calls';
 import type { LimitHeaders } from './xero/client';
 import { XeroFailure } from './xero/errors';
 
@@ -30,10 +29,7 @@ function call<T>(
   kind: XeroCallKind,
   fn: (token: string, signal: AbortSignal) => Promise<{ value: T; limits: LimitHeaders }>,
 ) {
-  return xeroCall(s, row, kind, fn, {
-    signal: AbortSignal.timeout(ADMISSION_WAIT_MS),
-    limitsOf: (r) => r.limits,
-  }).then((r) => r.value);
+  return xeroCall(s, row, kind, fn, whilePersonWaits({ limitsOf: (r) => r.limits })).then((r) => r.value);
 }
 
 /** Cached unless `refresh`; each read is its own scheduled call. */

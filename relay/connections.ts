@@ -6,8 +6,7 @@ import type { RelayDeps } from './deps';
 import { DomainError, domainErrorCode } from './errors';
 import type { ConnectionRow, TenantRecord } from './store/queries';
 import { isDisconnected } from './tokens';
-import { ADMISSION_WAIT_MS } from './xero/books';
-import { xeroCall } from './xero/calls';
+import { whilePersonWaits, xeroCall } from './xero/calls';
 
 /**
  * Three calls, each through the organisation's scheduler like every other Xero call, read
@@ -24,9 +23,8 @@ async function readFacts(s: RelayDeps, row: ConnectionRow): Promise<Organisation
   // Every call settles before the answer: a failure (say Xero's 401/403 after a disconnect
   // inside Xero, which marks the connection needs_reconnect) is not answered while the
   // other calls are still on their way to Xero.
-  // A person waits on this answer: while the organisation's budget stays in use (a 429's
-  // Retry-After, a bulk send), give up after ADMISSION_WAIT_MS with 429, as the Books reads do.
-  const admission = { signal: AbortSignal.timeout(ADMISSION_WAIT_MS) };
+  // A person waits on this answer, as on the Books reads: bounded admission, then 429.
+  const admission = whilePersonWaits();
   const settled = await Promise.allSettled([
     xeroCall(
       s,
@@ -218,7 +216,7 @@ export async function enableCurrency(s: RelayDeps, row: ConnectionRow, currency:
       row,
       'currencies.create',
       (token, signal) => s.xero.enableCurrency(token, row.tenant_id, currency, { signal }),
-      { signal: AbortSignal.timeout(ADMISSION_WAIT_MS) },
+      whilePersonWaits(),
     );
   } finally {
     // Whatever Xero answered (a timeout may still have enabled it), read afresh next time.

@@ -196,8 +196,6 @@ export function createBooksGateway(config: { apiUrl: string; timeoutMs?: number 
 
 /** How long the relay trusts what it read of an organisation's books. */
 export const BOOKS_TTL_MS = 5 * 60_000;
-/** How long a Books request waits for the organisation's Xero budget before giving up. */
-export const ADMISSION_WAIT_MS = 20_000;
 
 interface Cached {
   books: OrganisationBooks;

@@ -22,3 +22,16 @@ export function xeroCall<T>(
     deps.scheduler.call(conn.tenant_id, kind, (signal) => fn(token, signal), options),
   );
 }
+
+/**
+ * How long a call a person waits on (Books, organisation facts, a currency change) waits for
+ * the organisation's Xero budget before giving up with 429 rate_limited, rather than hanging
+ * until a Retry-After block or a bulk send ends.
+ */
+export const ADMISSION_WAIT_MS = 20_000;
+
+/** The options of a call a person waits on: admission within ADMISSION_WAIT_MS. */
+export const whilePersonWaits = <T>(options: CallOptions<T> = {}): CallOptions<T> => ({
+  ...options,
+  signal: AbortSignal.timeout(ADMISSION_WAIT_MS),
+});
